@@ -1,0 +1,1 @@
+//! Sources: the only modules that talk to the world (host, endpoints, Redis, Prometheus).
