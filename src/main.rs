@@ -1,1 +1,19 @@
-fn main() {}
+//! The `rizk-scale` binary: parse arguments, run, print one error line, exit with its code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use rizk_scale::cli::Cli;
+use rizk_scale::exit::Exit;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match rizk_scale::run(cli) {
+        Ok(exit) => ExitCode::from(exit.code()),
+        Err(e) if rizk_scale::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rizk-scale: error: {e:#}");
+            ExitCode::from(Exit::Failure.code())
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per subcommand: each turns resolved settings into output and an exit code.
+
+pub mod collect;
+pub mod recommend;

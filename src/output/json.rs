@@ -1,0 +1,102 @@
+//! JSON views: dedicated `Serialize` structs with a `schema_version`, never coloured.
+
+use serde::Serialize;
+
+use crate::policy::{Condition, Recommendation, ReplicaTarget};
+use crate::sample::Sample;
+
+/// The version of every `--json` document this build writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// `recommend --json` (DESIGN.md contract).
+#[derive(Debug, Serialize)]
+pub struct RecommendView<'a> {
+    pub schema_version: u32,
+    pub action: &'static str,
+    pub replica_delta: i64,
+    pub reason: &'a str,
+    pub samples: usize,
+    pub conditions: &'a [Condition],
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<ReplicaTarget>,
+}
+
+impl<'a> RecommendView<'a> {
+    /// The view of a recommendation (and the replica target when known).
+    pub fn new(rec: &'a Recommendation, replicas: Option<ReplicaTarget>) -> Self {
+        RecommendView {
+            schema_version: SCHEMA_VERSION,
+            action: rec.action.as_str(),
+            replica_delta: rec.replica_delta,
+            reason: &rec.reason,
+            samples: rec.samples,
+            conditions: &rec.conditions,
+            replicas,
+        }
+    }
+}
+
+/// `collect --json`: the sample written and where.
+#[derive(Debug, Serialize)]
+pub struct CollectView<'a> {
+    pub schema_version: u32,
+    pub sample: &'a Sample,
+    pub history: HistoryView<'a>,
+}
+
+/// Where a sample went.
+#[derive(Debug, Serialize)]
+pub struct HistoryView<'a> {
+    pub path: &'a str,
+    pub samples: usize,
+}
+
+/// Pretty JSON with a trailing newline.
+pub fn pretty<T: Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{Action, CondState, Direction};
+    use crate::sample::Metric;
+
+    #[test]
+    fn recommend_view_matches_the_contract() {
+        let rec = Recommendation {
+            action: Action::ScaleUp,
+            replica_delta: 2,
+            reason: "r".into(),
+            samples: 57,
+            conditions: vec![Condition {
+                metric: Metric::CpuPercent,
+                direction: Direction::Up,
+                value: Some(85.0),
+                threshold: 70.0,
+                state: CondState::Met,
+            }],
+        };
+        let v: serde_json::Value =
+            serde_json::from_str(&pretty(&RecommendView::new(&rec, None))).unwrap();
+        assert_eq!(v["schema_version"], 1);
+        assert_eq!(v["action"], "scale_up");
+        assert_eq!(v["conditions"][0]["metric"], "cpu_percent");
+        assert_eq!(v["conditions"][0]["direction"], "up");
+        assert_eq!(v["conditions"][0]["state"], "met");
+        assert!(v.get("target_replicas").is_none());
+        let t = crate::policy::target_replicas(5, 2, crate::policy::ReplicaBounds::default());
+        let v: serde_json::Value =
+            serde_json::from_str(&pretty(&RecommendView::new(&rec, Some(t)))).unwrap();
+        assert_eq!(
+            (
+                v["current_replicas"].as_u64(),
+                v["target_replicas"].as_u64()
+            ),
+            (Some(5), Some(7))
+        );
+        assert_eq!(v["clamped"], false);
+    }
+}
