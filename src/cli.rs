@@ -32,6 +32,9 @@ pub struct GlobalArgs {
     /// Print no warnings
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]
+    #[arg(long, global = true, env = "RIZK_SCALE_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
 }
 
 /// `--color`.
@@ -50,6 +53,34 @@ pub enum Command {
     Collect(CollectCmd),
     /// Decide from the history: action, replica delta, reason and every condition
     Recommend(RecommendCmd),
+    /// Show, create or check the configuration file
+    #[command(subcommand)]
+    Config(ConfigCmd),
+}
+
+/// `rizk-scale config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Show every effective setting and where it came from
+    Show {
+        /// Print as JSON (schema_version 1)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a commented default configuration file
+    Init {
+        /// Where to write it
+        #[arg(default_value = "rizk-scale.toml")]
+        path: PathBuf,
+        /// Overwrite an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check a configuration file (default: the one in effect) and exit 2 if it is invalid
+    Check {
+        /// The file to check
+        path: Option<PathBuf>,
+    },
 }
 
 /// `rizk-scale collect`.
@@ -91,13 +122,23 @@ pub struct RecommendCmd {
     #[arg(long, value_name = "N")]
     pub current_replicas: Option<u32>,
     /// Never recommend fewer replicas than this
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 3,
+        env = "RIZK_SCALE_MIN_REPLICAS"
+    )]
     pub min_replicas: u32,
     /// Never recommend more replicas than this
-    #[arg(long, value_name = "N", default_value_t = 50)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 50,
+        env = "RIZK_SCALE_MAX_REPLICAS"
+    )]
     pub max_replicas: u32,
     /// Wait when the newest sample is older than this (0 = never stale)
-    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration, env = "RIZK_SCALE_MAX_AGE")]
     pub max_age: Duration,
     /// Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)
     #[arg(long)]

@@ -1,6 +1,9 @@
 //! End-to-end tests of the `rizk-scale` binary against temp directories.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
 mod collect;
+mod config;
 mod history_safety;
 mod recommend;
 mod util;
