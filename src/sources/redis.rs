@@ -235,7 +235,7 @@ pub struct SentinelFacts {
     pub replicas_ok: u32,
     /// Sentinels known for this master, including the one that answered.
     pub sentinels_known: u32,
-    /// Of those, the ones not flagged down (including the one that answered).
+    /// Of those, the ones not flagged `s_down`/`o_down` (including the one that answered).
     pub sentinels_ok: u32,
 }
 
@@ -412,7 +412,13 @@ fn redact_all(text: &str, secrets: &[String]) -> String {
 }
 
 fn classify(err: &redis::RedisError, describe: impl Fn(&str) -> String) -> RedisFailure {
-    let text = err.to_string();
+    // Server errors read best as the server wrote them: "NOQUORUM 1 usable Sentinels…".
+    let text = match err.code() {
+        Some(code) => format!("{code} {}", err.detail().unwrap_or_default())
+            .trim()
+            .to_string(),
+        None => err.to_string(),
+    };
     let code = err.code().unwrap_or_default();
     let kind = if err.is_timeout() {
         FailureKind::Timeout
@@ -827,9 +833,23 @@ async fn gather_sentinel(
 }
 
 async fn sentinel_view(node: &mut Node, master: &str) -> Result<SentinelFacts, RedisFailure> {
-    let fields: HashMap<String, String> = node
+    let fields: HashMap<String, String> = match node
         .query(redis::cmd("SENTINEL").arg("MASTER").arg(master))
-        .await?;
+        .await
+    {
+        Ok(fields) => fields,
+        Err(e) if e.kind == FailureKind::Other => {
+            return Err(RedisFailure::new(
+                FailureKind::Config,
+                format!(
+                    "Sentinel {} does not know master '{master}' ({})",
+                    node.endpoint.addr,
+                    strip_addr(&e.message, &node.endpoint.addr)
+                ),
+            ));
+        }
+        Err(e) => return Err(e),
+    };
     let replicas: Vec<HashMap<String, String>> = node
         .query(redis::cmd("SENTINEL").arg("REPLICAS").arg(master))
         .await?;
@@ -861,7 +881,17 @@ async fn sentinel_view(node: &mut Node, master: &str) -> Result<SentinelFacts, R
             !down(&flags(r)) && r.get("master-link-status").map(String::as_str) == Some("ok")
         })
         .count();
-    let sentinels_ok = sentinels.iter().filter(|s| !down(&flags(s))).count() + 1;
+    // As CKQUORUM counts them: a peer Sentinel is usable unless flagged down (a link being
+    // re-established is not a lost Sentinel).
+    let sentinels_ok = sentinels
+        .iter()
+        .filter(|s| {
+            !flags(s)
+                .iter()
+                .any(|f| matches!(f.as_str(), "s_down" | "o_down"))
+        })
+        .count()
+        + 1;
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     Ok(SentinelFacts {
         seen_from: node.endpoint.addr.clone(),

@@ -178,12 +178,16 @@ fn cluster_ha(c: &ClusterFacts) -> Check {
             "",
         );
     }
-    let hint = if problems.iter().any(|p| p.contains("fail state")) && c.state == "ok" {
+    let slots_lost =
+        c.state != "ok" || c.slots_assigned < CLUSTER_SLOTS || c.slots_ok < CLUSTER_SLOTS;
+    let hint = if slots_lost {
+        "restore the failed nodes or reassign their slots (redis-cli --cluster fix), then re-check"
+    } else if problems.iter().any(|p| p.contains("fail state")) {
         "restart the failed node so it rejoins as a replica, or remove it (CLUSTER FORGET) and add a new replica"
     } else if problems.iter().any(|p| p.contains("0 replicas")) {
         "add a replica to every master (redis-cli --cluster add-node --cluster-slave)"
     } else {
-        "restore the failed nodes or reassign their slots (redis-cli --cluster fix), then re-check"
+        "bring the nodes that do not answer back, then re-check"
     };
     Check::new(
         REDIS_HA,
