@@ -141,7 +141,7 @@ pub fn read(path: &Path) -> Result<NginxConf, NginxError> {
         files: reader.files,
         ..NginxConf::default()
     };
-    collect(&directives, &Inherited::default(), &mut conf);
+    collect(&directives, &Inherited::default(), &mut conf)?;
     Ok(conf)
 }
 
@@ -154,12 +154,12 @@ pub fn parse_str(file: &Path, text: &str) -> Result<NginxConf, NginxError> {
     };
     let tokens = tokenize(file, text)?;
     let mut pos = 0;
-    let directives = reader.parse_block(file, &tokens, &mut pos, false)?;
+    let directives = reader.parse_block(file, &tokens, &mut pos, None)?;
     let mut conf = NginxConf {
         files: vec![file.to_path_buf()],
         ..NginxConf::default()
     };
-    collect(&directives, &Inherited::default(), &mut conf);
+    collect(&directives, &Inherited::default(), &mut conf)?;
     Ok(conf)
 }
 
@@ -345,7 +345,7 @@ impl Reader {
         self.stack.push(canonical);
         let tokens = tokenize(path, &text)?;
         let mut pos = 0;
-        let result = self.parse_block(path, &tokens, &mut pos, false);
+        let result = self.parse_block(path, &tokens, &mut pos, None);
         self.stack.pop();
         result
     }
@@ -355,7 +355,7 @@ impl Reader {
         file: &Path,
         tokens: &[Token],
         pos: &mut usize,
-        nested: bool,
+        opened: Option<(&str, usize)>,
     ) -> Result<Vec<Directive>, NginxError> {
         let mut out = Vec::new();
         let mut words: Vec<String> = Vec::new();
@@ -393,7 +393,8 @@ impl Reader {
                             });
                         }
                     } else {
-                        let block = self.parse_block(file, tokens, pos, true)?;
+                        let block =
+                            self.parse_block(file, tokens, pos, Some((name, start_line)))?;
                         out.push(Directive {
                             name: name.clone(),
                             args: args.to_vec(),
@@ -411,7 +412,7 @@ impl Reader {
                             format!("directive '{}' is not terminated by ';'", words[0]),
                         ));
                     }
-                    if !nested {
+                    if opened.is_none() {
                         return Err(err(file, token.line, "unexpected '}'"));
                     }
                     return Ok(out);
@@ -425,9 +426,15 @@ impl Reader {
                 format!("directive '{}' is not terminated by ';'", words[0]),
             ));
         }
-        if nested {
+        if let Some((name, line_opened)) = opened {
             let line = tokens.last().map_or(1, |t| t.line);
-            return Err(err(file, line, "unexpected end of file, expecting '}'"));
+            return Err(err(
+                file,
+                line,
+                format!(
+                    "unexpected end of file, expecting '}}' (for '{name}' opened at line {line_opened})"
+                ),
+            ));
         }
         Ok(out)
     }
@@ -542,7 +549,11 @@ struct Inherited {
     tries: Option<Setting<String>>,
 }
 
-fn collect(directives: &[Directive], outer: &Inherited, conf: &mut NginxConf) {
+fn collect(
+    directives: &[Directive],
+    outer: &Inherited,
+    conf: &mut NginxConf,
+) -> Result<(), NginxError> {
     // nginx applies a block's own settings wherever they appear in it, so read them first.
     let mut here = outer.clone();
     for d in directives {
@@ -565,7 +576,7 @@ fn collect(directives: &[Directive], outer: &Inherited, conf: &mut NginxConf) {
     for d in directives {
         let Some(block) = &d.block else { continue };
         match d.name.as_str() {
-            "upstream" => conf.upstreams.push(upstream(d, block)),
+            "upstream" => conf.upstreams.push(upstream(d, block)?),
             "location" => {
                 let (modifier, path) = match d.args.as_slice() {
                     [m, p] => (Some(m.clone()), p.clone()),
@@ -606,14 +617,18 @@ fn collect(directives: &[Directive], outer: &Inherited, conf: &mut NginxConf) {
                 location.proxy_next_upstream = inner.next_upstream.clone();
                 location.proxy_next_upstream_tries = inner.tries.clone();
                 conf.locations.push(location);
-                collect(block, &inner, conf);
+                collect(block, &inner, conf)?;
             }
-            _ => collect(block, &here, conf),
+            _ => collect(block, &here, conf)?,
         }
     }
+    Ok(())
 }
 
-fn upstream(d: &Directive, block: &[Directive]) -> Upstream {
+/// Parameters of an upstream `server` line that take no value.
+const SERVER_FLAGS: [&str; 4] = ["backup", "down", "resolve", "drain"];
+
+fn upstream(d: &Directive, block: &[Directive]) -> Result<Upstream, NginxError> {
     let mut up = Upstream {
         name: d.args.first().cloned().unwrap_or_default(),
         origin: d.origin.clone(),
@@ -630,7 +645,17 @@ fn upstream(d: &Directive, block: &[Directive]) -> Upstream {
                         Some((k, v)) => {
                             params.insert(k, v);
                         }
-                        None => flags.push(a.as_str()),
+                        None if SERVER_FLAGS.contains(&a.as_str()) => flags.push(a.as_str()),
+                        // nginx refuses it too; usually a missing ';' joined two lines.
+                        None => {
+                            return Err(err(
+                                &x.origin.file,
+                                x.origin.line,
+                                format!(
+                                    "upstream server: invalid parameter '{a}' (a missing ';'?)"
+                                ),
+                            ));
+                        }
                     }
                 }
                 up.servers.push(UpstreamServer {
@@ -648,7 +673,7 @@ fn upstream(d: &Directive, block: &[Directive]) -> Upstream {
             _ => {}
         }
     }
-    up
+    Ok(up)
 }
 
 #[cfg(test)]
@@ -727,12 +752,17 @@ mod tests {
         let e = parse("upstream a {\n server x;\n").unwrap_err();
         assert_eq!(
             e.0,
-            "lb/nginx.conf:2: unexpected end of file, expecting '}'"
+            "lb/nginx.conf:2: unexpected end of file, expecting '}' (for 'upstream' opened at line 1)"
         );
         let e = parse("a;\n}\n").unwrap_err();
         assert_eq!(e.0, "lb/nginx.conf:2: unexpected '}'");
         let e = parse("a \"b;\n").unwrap_err();
         assert_eq!(e.0, "lb/nginx.conf:1: unterminated \"quote\"");
+        let e = parse("upstream a {\n server x:1\n server y:1;\n}").unwrap_err();
+        assert_eq!(
+            e.0,
+            "lb/nginx.conf:2: upstream server: invalid parameter 'server' (a missing ';'?)"
+        );
         let e = parse("include x.conf;").unwrap_err();
         assert!(e.0.contains("not available"), "{e}");
     }

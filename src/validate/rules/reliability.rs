@@ -234,11 +234,12 @@ pub fn circuit_breakers(nginx: Option<&NginxConf>, att: &Attestations) -> Check 
                 } else {
                     let s = live[0];
                     Finding::pass(format!(
-                        "upstream {}: max_fails={} fail_timeout={} on {} servers ({})",
+                        "upstream {}: max_fails={} fail_timeout={} on {} server{} ({})",
                         up.name,
                         s.max_fails.unwrap_or_default(),
                         s.fail_timeout.as_deref().unwrap_or_default(),
                         live.len(),
+                        if live.len() == 1 { "" } else { "s" },
                         s.origin
                     ))
                 }
