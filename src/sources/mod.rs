@@ -1,4 +1,6 @@
 //! Sources: the only modules that talk to the world (host, endpoints, Redis, Prometheus).
 
 pub mod host;
+pub mod manifests;
+pub mod nginx;
 pub mod redis;
