@@ -3,3 +3,4 @@
 pub mod collect;
 pub mod config;
 pub mod recommend;
+pub mod validate;

@@ -3,4 +3,5 @@
 pub mod host;
 pub mod manifests;
 pub mod nginx;
+pub mod probe;
 pub mod redis;

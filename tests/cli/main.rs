@@ -7,3 +7,4 @@ mod config;
 mod history_safety;
 mod recommend;
 mod util;
+mod validate;
