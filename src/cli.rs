@@ -7,6 +7,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::sample::{Metric, parse_assignment};
 
+pub mod policy;
+pub use policy::{CompareSpec, Override, PolicyArg, PolicyArgs, ReplayCmd, StatisticArg};
+
 /// Should this service scale, by how many replicas, and why — and is it ready to scale?
 #[derive(Debug, Parser)]
 #[command(name = "rizk-scale", version, about, long_about = None, max_term_width = 100)]
@@ -50,6 +53,8 @@ pub enum Command {
     Collect(CollectCmd),
     /// Decide from the history: action, replica delta, reason and every condition
     Recommend(RecommendCmd),
+    /// Run a policy over the stored history, sample by sample: timeline, flaps, final replicas
+    Replay(ReplayCmd),
 }
 
 /// `rizk-scale collect`.
@@ -102,6 +107,8 @@ pub struct RecommendCmd {
     /// Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)
     #[arg(long)]
     pub exit_code: bool,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 }
 
 /// Parse a history capacity (1 to 1,000,000 samples).

@@ -9,6 +9,8 @@ use crate::cli::GlobalArgs;
 use crate::history::file::FileStore;
 use crate::output;
 
+pub mod policy;
+
 /// What every command needs, resolved once.
 #[derive(Debug)]
 pub struct App {

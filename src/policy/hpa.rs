@@ -295,9 +295,15 @@ pub fn explain(proposal: &HpaProposal, current: u32, limits: &[Limit]) -> String
         reason.push_str("; ");
         reason.push_str(&l.explain(current));
     }
-    reason.push_str(&format!(
-        "; requests_per_second is the fleet total, divided by {current} replicas"
-    ));
+    if proposal
+        .proposals
+        .iter()
+        .any(|p| p.metric == Metric::RequestsPerSecond)
+    {
+        reason.push_str(&format!(
+            "; requests_per_second is the fleet total, divided by {current} replicas"
+        ));
+    }
     reason
 }
 
