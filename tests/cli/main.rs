@@ -3,4 +3,5 @@
 mod collect;
 mod history_safety;
 mod recommend;
+mod replay;
 mod util;
