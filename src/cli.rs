@@ -7,6 +7,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::sample::{Metric, parse_assignment};
 
+pub mod policy;
+pub use policy::{CompareSpec, Override, PolicyArg, PolicyArgs, ReplayCmd, StatisticArg};
+
 /// Should this service scale, by how many replicas, and why — and is it ready to scale?
 #[derive(Debug, Parser)]
 #[command(name = "rizk-scale", version, about, long_about = None, max_term_width = 100)]
@@ -58,6 +61,8 @@ pub enum Command {
     /// Show, create or check the configuration file
     #[command(subcommand)]
     Config(ConfigCmd),
+    /// Run a policy over the stored history, sample by sample: timeline, flaps, final replicas
+    Replay(ReplayCmd),
 }
 
 /// `rizk-scale config …`.
@@ -145,6 +150,8 @@ pub struct RecommendCmd {
     /// Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)
     #[arg(long)]
     pub exit_code: bool,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 }
 
 /// `rizk-scale validate`.

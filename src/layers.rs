@@ -79,23 +79,31 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches, cfg: &LoadedConfig) {
     let Some((_, sub)) = matches.subcommand() else {
         return;
     };
-    if let Command::Recommend(cmd) = &mut cli.command {
-        let r = f.replicas.as_ref();
-        if explicit(sub, "min_replicas", "RIZK_SCALE_MIN_REPLICAS").is_none()
-            && let Some(v) = r.and_then(|r| r.min.as_ref())
-        {
-            cmd.min_replicas = u32::try_from(*v.get_ref()).unwrap_or(cmd.min_replicas);
-        }
-        if explicit(sub, "max_replicas", "RIZK_SCALE_MAX_REPLICAS").is_none()
-            && let Some(v) = r.and_then(|r| r.max.as_ref())
-        {
-            cmd.max_replicas = u32::try_from(*v.get_ref()).unwrap_or(cmd.max_replicas);
-        }
-        if explicit(sub, "max_age", "RIZK_SCALE_MAX_AGE").is_none()
-            && let Some(age) = config_max_age(cfg)
-        {
-            cmd.max_age = age;
-        }
+    let (min, max, max_age) = match &mut cli.command {
+        Command::Recommend(cmd) => (
+            &mut cmd.min_replicas,
+            &mut cmd.max_replicas,
+            Some(&mut cmd.max_age),
+        ),
+        Command::Replay(cmd) => (&mut cmd.min_replicas, &mut cmd.max_replicas, None),
+        _ => return,
+    };
+    let r = f.replicas.as_ref();
+    if explicit(sub, "min_replicas", "RIZK_SCALE_MIN_REPLICAS").is_none()
+        && let Some(v) = r.and_then(|r| r.min.as_ref())
+    {
+        *min = u32::try_from(*v.get_ref()).unwrap_or(*min);
+    }
+    if explicit(sub, "max_replicas", "RIZK_SCALE_MAX_REPLICAS").is_none()
+        && let Some(v) = r.and_then(|r| r.max.as_ref())
+    {
+        *max = u32::try_from(*v.get_ref()).unwrap_or(*max);
+    }
+    if let Some(age) = max_age
+        && explicit(sub, "max_age", "RIZK_SCALE_MAX_AGE").is_none()
+        && let Some(value) = config_max_age(cfg)
+    {
+        *age = value;
     }
 }
 

@@ -35,6 +35,7 @@ pub fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
         Command::Recommend(cmd) => commands::recommend::run(&app, cmd),
         Command::Validate(cmd) => commands::validate::run(&app, cmd),
         Command::Config(cmd) => commands::config::run(&app, cmd, matches),
+        Command::Replay(cmd) => commands::replay::run(&app, cmd),
     }
 }
 

@@ -11,6 +11,8 @@ use crate::history::file::FileStore;
 use crate::output;
 use crate::policy::threshold::ThresholdPolicy;
 
+pub mod policy;
+
 /// What every command needs, resolved once.
 #[derive(Debug)]
 pub struct App {

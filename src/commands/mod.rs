@@ -3,4 +3,5 @@
 pub mod collect;
 pub mod config;
 pub mod recommend;
+pub mod replay;
 pub mod validate;

@@ -2,21 +2,29 @@
 
 use anyhow::{Result, bail};
 
-use crate::cli::RecommendCmd;
+use crate::cli::{PolicyArg, RecommendCmd};
 use crate::commands::collect;
 use crate::exit::Exit;
-use crate::output::{self, json, table};
-use crate::policy::threshold::{self, ThresholdPolicy};
-use crate::policy::{ReplicaBounds, target_replicas};
+use crate::output::{self, json};
+use crate::policy::ReplicaBounds;
+use crate::policy::engine;
 use crate::settings::App;
+use crate::settings::policy::PolicyChoice;
 
 /// `recommend`.
 pub fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
-    if cmd.min_replicas > cmd.max_replicas {
+    let choice = PolicyChoice {
+        args: cmd.policy.clone(),
+        bounds: ReplicaBounds {
+            min: cmd.min_replicas,
+            max: cmd.max_replicas,
+        },
+        base: app.policy.clone(),
+    };
+    let settings = choice.resolve((!cmd.max_age.is_zero()).then_some(cmd.max_age))?;
+    if cmd.policy.policy == PolicyArg::Hpa && cmd.current_replicas.is_none() {
         bail!(
-            "--min-replicas '{}' is greater than --max-replicas '{}'",
-            cmd.min_replicas,
-            cmd.max_replicas
+            "--policy 'hpa' needs --current-replicas N: the HPA's proposals are proportional to the replicas running"
         );
     }
     if cmd.collect {
@@ -25,26 +33,20 @@ pub fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
     }
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
-    let policy = ThresholdPolicy {
-        max_age: (!cmd.max_age.is_zero()).then_some(cmd.max_age),
-        ..app.policy.clone()
-    };
-    let rec = threshold::recommend(&loaded.samples, &policy, collect::now_ms());
-    let bounds = ReplicaBounds {
-        min: cmd.min_replicas,
-        max: cmd.max_replicas,
-    };
-    let replicas = cmd
-        .current_replicas
-        .map(|n| target_replicas(n, rec.replica_delta, bounds));
+    let decision = engine::decide(
+        &loaded.samples,
+        &settings,
+        cmd.current_replicas,
+        collect::now_ms(),
+    );
     let text = if cmd.json {
-        json::pretty(&json::RecommendView::new(&rec, replicas))
+        json::pretty(&json::RecommendView::of_decision(&decision))
     } else {
-        table::recommendation(&rec, loaded.samples.last(), replicas, app.color, app.width)
+        output::policy::decision_text(&decision, loaded.samples.last(), app.color, app.width)
     };
     output::emit(&text)?;
     Ok(if cmd.exit_code {
-        Exit::for_action(rec.action)
+        Exit::for_action(decision.recommendation.action)
     } else {
         Exit::Success
     })

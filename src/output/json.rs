@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+use crate::policy::engine::{Decision, HpaDetail};
+use crate::policy::smoothing::Smoothing;
+use crate::policy::stabilization::Held;
 use crate::policy::{Condition, Recommendation, ReplicaTarget};
 use crate::sample::Sample;
 
@@ -16,9 +19,30 @@ pub struct RecommendView<'a> {
     pub replica_delta: i64,
     pub reason: &'a str,
     pub samples: usize,
-    pub conditions: &'a [Condition],
+    pub conditions: Vec<ConditionView<'a>>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<ReplicaTarget>,
+    /// `"hpa"` under `--policy hpa` (absent for the seed's rules, the default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<&'static str>,
+    /// `--window N`: `"window": N, "statistic": "median"`.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub smoothing: Option<Smoothing>,
+    /// Set when a stabilization window held the decision back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_by_window: Option<&'a Held>,
+    /// `--policy hpa`: `tolerance`, `proposals`, `winner`, `limits`.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub hpa: Option<&'a HpaDetail>,
+}
+
+/// A condition, with the statistic its value is when `--window` is on.
+#[derive(Debug, Serialize)]
+pub struct ConditionView<'a> {
+    #[serde(flatten)]
+    pub condition: &'a Condition,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statistic: Option<&'static str>,
 }
 
 impl<'a> RecommendView<'a> {
@@ -30,9 +54,34 @@ impl<'a> RecommendView<'a> {
             replica_delta: rec.replica_delta,
             reason: &rec.reason,
             samples: rec.samples,
-            conditions: &rec.conditions,
+            conditions: rec
+                .conditions
+                .iter()
+                .map(|condition| ConditionView {
+                    condition,
+                    statistic: None,
+                })
+                .collect(),
             replicas,
+            policy: None,
+            smoothing: None,
+            held_by_window: None,
+            hpa: None,
         }
+    }
+
+    /// The view of a full decision: the contract's fields plus the optional additions.
+    pub fn of_decision(d: &'a Decision) -> Self {
+        let mut view = RecommendView::new(&d.recommendation, d.replicas);
+        let statistic = d.smoothing.map(|s| s.statistic.as_str());
+        for c in &mut view.conditions {
+            c.statistic = statistic;
+        }
+        view.policy = (d.policy != "threshold").then_some(d.policy);
+        view.smoothing = d.smoothing;
+        view.held_by_window = d.held.as_ref();
+        view.hpa = d.hpa.as_ref();
+        view
     }
 }
 

@@ -2,6 +2,11 @@
 //!
 //! Nothing here does I/O; the clock is passed in, so every branch is tested with hand-built data.
 
+pub mod engine;
+pub mod hpa;
+pub mod replay;
+pub mod smoothing;
+pub mod stabilization;
 pub mod threshold;
 
 use serde::Serialize;

@@ -154,8 +154,20 @@ pub fn recommend(history: &[Sample], policy: &ThresholdPolicy, now: Timestamp) -
             conditions: Vec::new(),
         };
     };
-    let conditions = evaluate(newest, policy);
-    let (action, replica_delta, reason) = decide(history, newest, &conditions, policy, now);
+    recommend_on(history, newest, policy, now)
+}
+
+/// [`recommend`], deciding on `evaluated` instead of the newest sample (the `--window` noise
+/// guard passes the newest sample with smoothed values). `history` must not be empty.
+pub fn recommend_on(
+    history: &[Sample],
+    evaluated: &Sample,
+    policy: &ThresholdPolicy,
+    now: Timestamp,
+) -> Recommendation {
+    let samples = history.len();
+    let conditions = evaluate(evaluated, policy);
+    let (action, replica_delta, reason) = decide(history, evaluated, &conditions, policy, now);
     Recommendation {
         action,
         replica_delta,
@@ -210,7 +222,7 @@ fn decide(
 }
 
 /// A reason when the newest sample is older than `max_age` at `now`.
-fn staleness(newest: &Sample, max_age: Option<Duration>, now: Timestamp) -> Option<String> {
+pub fn staleness(newest: &Sample, max_age: Option<Duration>, now: Timestamp) -> Option<String> {
     let (max_age, ts) = (max_age?, newest.timestamp?);
     let age = now.duration_since(ts);
     let age = Duration::try_from(age).ok()?; // negative: from the future, not stale

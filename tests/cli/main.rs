@@ -6,5 +6,6 @@ mod collect;
 mod config;
 mod history_safety;
 mod recommend;
+mod replay;
 mod util;
 mod validate;

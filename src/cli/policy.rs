@@ -1,0 +1,249 @@
+//! Policy flags shared by `recommend` and `replay`, and the `replay` subcommand (clap types).
+
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use super::parse_duration;
+use crate::sample::{Metric, check_value};
+
+/// `--policy`, `--scale-up-window`, `--scale-down-window`, `--window`, `--statistic`,
+/// `--tolerance`, `--target`.
+#[derive(Debug, Clone, Args)]
+pub struct PolicyArgs {
+    /// Who decides: the seed's rules (threshold), or the Kubernetes HPA algorithm (hpa; needs
+    /// --current-replicas; requests_per_second is read as the fleet total and divided by the
+    /// current replicas)
+    #[arg(long, value_enum, default_value_t = PolicyArg::Threshold, value_name = "POLICY")]
+    pub policy: PolicyArg,
+    /// Scale up only as far as every sample in this window agrees, HPA-style (0 = off; the
+    /// seed's HPA manifest uses 60s)
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_duration)]
+    pub scale_up_window: Duration,
+    /// Scale down only when every sample in this window recommended it, HPA-style (0 = off;
+    /// the seed's HPA manifest uses 5m)
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_duration)]
+    pub scale_down_window: Duration,
+    /// Decide on a statistic of the last N samples per metric instead of the newest (1 = off)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = parse_window)]
+    pub window: usize,
+    /// The statistic --window uses
+    #[arg(long, value_enum, default_value_t = StatisticArg::Median, value_name = "STAT")]
+    pub statistic: StatisticArg,
+    /// hpa: a metric/target ratio within this distance of 1 changes nothing
+    #[arg(long, value_name = "F", default_value_t = 0.1, value_parser = parse_tolerance)]
+    pub tolerance: f64,
+    /// hpa: the target of a metric, e.g. cpu_percent=60, or NAME=off to drop one (repeatable)
+    /// [default: cpu_percent=70 memory_percent=80 requests_per_second=100 (per replica)]
+    #[arg(long = "target", value_name = "NAME=VALUE", value_parser = parse_target)]
+    pub targets: Vec<(Metric, Option<f64>)>,
+}
+
+/// `--policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyArg {
+    /// The seed's threshold rules (the default)
+    Threshold,
+    /// The Kubernetes HPA's proportional algorithm
+    Hpa,
+}
+
+/// `--statistic`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatisticArg {
+    Median,
+    Mean,
+    P90,
+}
+
+/// `rizk-scale replay`.
+#[derive(Debug, Args)]
+pub struct ReplayCmd {
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Start from this many replicas and apply every decision (required by --policy hpa)
+    #[arg(long, value_name = "N")]
+    pub current_replicas: Option<u32>,
+    /// Never go below this many replicas
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub min_replicas: u32,
+    /// Never go above this many replicas
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub max_replicas: u32,
+    /// Also replay with these settings changed and show both, e.g. 'policy=hpa' or
+    /// 'scale-down-window=5m,window=5' (keys: policy, scale-up-window, scale-down-window, window,
+    /// statistic, tolerance, target, min-replicas, max-replicas)
+    #[arg(long, value_name = "KEY=VALUE,…", value_parser = parse_compare)]
+    pub compare: Option<CompareSpec>,
+    /// Print the whole timeline as JSON (schema_version 1)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--compare`: settings to change for the second run, in the order given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareSpec {
+    /// The text as given, for the label.
+    pub text: String,
+    /// The changes.
+    pub overrides: Vec<Override>,
+}
+
+/// One `KEY=VALUE` of `--compare`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Override {
+    Policy(PolicyArg),
+    ScaleUpWindow(Duration),
+    ScaleDownWindow(Duration),
+    Window(usize),
+    Statistic(StatisticArg),
+    Tolerance(f64),
+    Target(Metric, Option<f64>),
+    MinReplicas(u32),
+    MaxReplicas(u32),
+}
+
+const COMPARE_KEYS: &str = "policy, scale-up-window, scale-down-window, window, statistic, \
+                            tolerance, target, min-replicas, max-replicas";
+
+/// Parse `--compare`: comma-separated `KEY=VALUE` pairs with the flags' names and values.
+pub fn parse_compare(s: &str) -> Result<CompareSpec, String> {
+    let mut overrides = Vec::new();
+    for pair in s.split(',').map(str::trim) {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("expected KEY=VALUE, got '{pair}' (keys: {COMPARE_KEYS})"))?;
+        let value = value.trim();
+        overrides.push(match key.trim() {
+            "policy" => Override::Policy(
+                PolicyArg::from_str(value, false)
+                    .map_err(|_| format!("'{value}' is not a policy (threshold, hpa)"))?,
+            ),
+            "scale-up-window" => Override::ScaleUpWindow(parse_duration(value)?),
+            "scale-down-window" => Override::ScaleDownWindow(parse_duration(value)?),
+            "window" => Override::Window(parse_window(value)?),
+            "statistic" => Override::Statistic(
+                StatisticArg::from_str(value, false)
+                    .map_err(|_| format!("'{value}' is not a statistic (median, mean, p90)"))?,
+            ),
+            "tolerance" => Override::Tolerance(parse_tolerance(value)?),
+            "target" => {
+                let (m, v) = parse_target(value)?;
+                Override::Target(m, v)
+            }
+            "min-replicas" => Override::MinReplicas(parse_count(value)?),
+            "max-replicas" => Override::MaxReplicas(parse_count(value)?),
+            other => return Err(format!("unknown setting '{other}' (keys: {COMPARE_KEYS})")),
+        });
+    }
+    Ok(CompareSpec {
+        text: s.trim().to_string(),
+        overrides,
+    })
+}
+
+fn parse_count(s: &str) -> Result<u32, String> {
+    s.parse()
+        .map_err(|_| format!("'{s}' is not a replica count"))
+}
+
+/// Parse `--window` (1 to 100,000 samples).
+pub fn parse_window(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=100_000).contains(&n) => Ok(n),
+        _ => Err(format!("'{s}' is not a window of 1 to 100000 samples")),
+    }
+}
+
+/// Parse `--tolerance` (0 to 1).
+pub fn parse_tolerance(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(t) if (0.0..1.0).contains(&t) => Ok(t),
+        _ => Err(format!("'{s}' is not a tolerance from 0 to 1 (e.g. 0.1)")),
+    }
+}
+
+/// Parse `--target NAME=VALUE` (VALUE > 0, or `off`).
+pub fn parse_target(s: &str) -> Result<(Metric, Option<f64>), String> {
+    let (name, value) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=VALUE, got '{s}'"))?;
+    let metric: Metric = name.trim().parse()?;
+    let value = value.trim();
+    if value == "off" {
+        return Ok((metric, None));
+    }
+    let target: f64 = value
+        .parse()
+        .map_err(|_| format!("'{value}' is not a number for {metric}"))?;
+    check_value(metric, target)?;
+    if target <= 0.0 {
+        return Err(format!(
+            "the target of {metric} must be above 0, got {target}"
+        ));
+    }
+    Ok((metric, Some(target)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compare_specs_parse_into_overrides() {
+        let c = parse_compare("policy=hpa, scale-down-window=5m,target=cpu_percent=60").unwrap();
+        assert_eq!(
+            c.overrides,
+            vec![
+                Override::Policy(PolicyArg::Hpa),
+                Override::ScaleDownWindow(Duration::from_secs(300)),
+                Override::Target(Metric::CpuPercent, Some(60.0)),
+            ]
+        );
+        assert_eq!(
+            c.text,
+            "policy=hpa, scale-down-window=5m,target=cpu_percent=60"
+        );
+        assert!(parse_compare("window=5,statistic=p90,tolerance=0.2,min-replicas=1").is_ok());
+    }
+
+    #[test]
+    fn compare_spec_errors_name_the_bad_part() {
+        let e = parse_compare("polcy=hpa").unwrap_err();
+        assert!(e.starts_with("unknown setting 'polcy'") && e.contains("scale-down-window"));
+        assert!(parse_compare("policy=k8s").unwrap_err().contains("'k8s'"));
+        assert!(parse_compare("window").unwrap_err().contains("KEY=VALUE"));
+        assert!(parse_compare("window=0").unwrap_err().contains("'0'"));
+        assert!(
+            parse_compare("max-replicas=-1")
+                .unwrap_err()
+                .contains("'-1'")
+        );
+    }
+
+    #[test]
+    fn targets_and_tolerances_are_checked() {
+        assert_eq!(
+            parse_target("requests_per_second=250").unwrap(),
+            (Metric::RequestsPerSecond, Some(250.0))
+        );
+        assert_eq!(
+            parse_target("memory_percent=off").unwrap(),
+            (Metric::MemoryPercent, None)
+        );
+        assert!(
+            parse_target("cpu_percent=0")
+                .unwrap_err()
+                .contains("above 0")
+        );
+        assert!(parse_target("cpu_percent=120").is_err());
+        assert!(
+            parse_target("cpu=70")
+                .unwrap_err()
+                .contains("unknown metric")
+        );
+        assert_eq!(parse_tolerance("0.1"), Ok(0.1));
+        assert!(parse_tolerance("1.5").is_err());
+        assert!(parse_tolerance("-0.1").is_err());
+    }
+}
