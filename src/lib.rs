@@ -26,6 +26,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
     match &cli.command {
         Command::Collect(cmd) => commands::collect::run(&app, cmd),
         Command::Recommend(cmd) => commands::recommend::run(&app, cmd),
+        Command::History(cmd) => commands::history::run(&app, cmd),
     }
 }
 
