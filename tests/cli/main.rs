@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod collect;
+mod history;
 mod history_safety;
 mod recommend;
 mod util;
+mod version;
