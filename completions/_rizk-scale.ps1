@@ -1,0 +1,199 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'rizk-scale'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'rizk-scale' {
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('collect', 'collect', [CompletionResultType]::ParameterValue, 'Take one sample (host and given metrics) and append it to the history')
+            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Decide from the history: action, replica delta, reason and every condition')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Show, export, import or clear the history')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rizk-scale;collect' {
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Set a sample field, e.g. requests_per_second=140 (repeatable)')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'Who produces the sample [default: the host name]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--no-host', '--no-host', [CompletionResultType]::ParameterName, 'Do not measure host CPU and memory')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the sample written as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;recommend' {
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Set a sample field, e.g. requests_per_second=140 (repeatable)')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'Who produces the sample [default: the host name]')
+            [CompletionResult]::new('--current-replicas', '--current-replicas', [CompletionResultType]::ParameterName, 'Replicas running now: adds current_replicas/target_replicas/clamped')
+            [CompletionResult]::new('--min-replicas', '--min-replicas', [CompletionResultType]::ParameterName, 'Never recommend fewer replicas than this')
+            [CompletionResult]::new('--max-replicas', '--max-replicas', [CompletionResultType]::ParameterName, 'Never recommend more replicas than this')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Wait when the newest sample is older than this (0 = never stale)')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the recommendation as JSON (schema_version 1)')
+            [CompletionResult]::new('--collect', '--collect', [CompletionResultType]::ParameterName, 'Take a fresh sample first and append it (one-shot advisor)')
+            [CompletionResult]::new('--no-host', '--no-host', [CompletionResultType]::ParameterName, 'Do not measure host CPU and memory')
+            [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;history' {
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The last samples as a table, and a sparkline per metric over the whole history')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the history as CSV, JSON or JSON Lines')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge samples from a JSON Lines or CSV file into the history')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete every sample (asks first on a terminal; --yes otherwise)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rizk-scale;history;show' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show the last N samples in the table (sparklines always cover the whole history)')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'Show the last N samples in the table (sparklines always cover the whole history)')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the last N samples as JSON (schema_version 1)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;history;export' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format. CSV has one column per sample field and drops extra fields; JSON and JSON Lines keep them')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;history;import' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The file''s format; auto: JSON Lines when it starts with ''{'', else CSV')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;history;clear' {
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask (required when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask (required when stdin is not a terminal)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;history;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The last samples as a table, and a sparkline per metric over the whole history')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the history as CSV, JSON or JSON Lines')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge samples from a JSON Lines or CSV file into the history')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete every sample (asks first on a terminal; --yes otherwise)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rizk-scale;history;help;show' {
+            break
+        }
+        'rizk-scale;history;help;export' {
+            break
+        }
+        'rizk-scale;history;help;import' {
+            break
+        }
+        'rizk-scale;history;help;clear' {
+            break
+        }
+        'rizk-scale;history;help;help' {
+            break
+        }
+        'rizk-scale;help' {
+            [CompletionResult]::new('collect', 'collect', [CompletionResultType]::ParameterValue, 'Take one sample (host and given metrics) and append it to the history')
+            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Decide from the history: action, replica delta, reason and every condition')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Show, export, import or clear the history')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rizk-scale;help;collect' {
+            break
+        }
+        'rizk-scale;help;recommend' {
+            break
+        }
+        'rizk-scale;help;history' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The last samples as a table, and a sparkline per metric over the whole history')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the history as CSV, JSON or JSON Lines')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge samples from a JSON Lines or CSV file into the history')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete every sample (asks first on a terminal; --yes otherwise)')
+            break
+        }
+        'rizk-scale;help;history;show' {
+            break
+        }
+        'rizk-scale;help;history;export' {
+            break
+        }
+        'rizk-scale;help;history;import' {
+            break
+        }
+        'rizk-scale;help;history;clear' {
+            break
+        }
+        'rizk-scale;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}
