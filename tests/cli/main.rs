@@ -7,5 +7,6 @@ mod collect;
 mod history;
 mod history_safety;
 mod recommend;
+mod schema;
 mod util;
 mod version;
