@@ -157,7 +157,7 @@ pub enum ExportFormat {
 /// `rizk-scale history import`.
 #[derive(Debug, Args)]
 pub struct HistoryImportCmd {
-    /// The file to import (JSON Lines, or CSV with a header of sample field names)
+    /// The file to import (JSON Lines, or CSV with a header of sample field names); - reads stdin
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// The file's format; auto: JSON Lines when it starts with '{', else CSV

@@ -3,7 +3,7 @@
 //! Every write goes through the [`FileStore`](crate::history::file::FileStore): exclusive lock,
 //! temp file, fsync, rename.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -88,15 +88,28 @@ fn run_export(app: &App, cmd: &HistoryExportCmd) -> Result<Exit> {
 }
 
 fn run_import(app: &App, cmd: &HistoryImportCmd) -> Result<Exit> {
-    let shown = cmd.file.display();
-    let content =
-        std::fs::read(&cmd.file).with_context(|| format!("reading import file '{shown}'"))?;
+    let from_stdin = cmd.file.as_os_str() == "-";
+    let shown = if from_stdin {
+        "<stdin>".to_string()
+    } else {
+        cmd.file.display().to_string()
+    };
+    let content = if from_stdin {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("reading samples to import from stdin")?;
+        bytes
+    } else {
+        std::fs::read(&cmd.file).with_context(|| format!("reading import file '{shown}'"))?
+    };
     let kind = match cmd.format {
         ImportFormat::Auto => detect(&content),
         ImportFormat::Csv => ImportKind::Csv,
         ImportFormat::Jsonl => ImportKind::Jsonl,
     };
-    let incoming = parse_import(&content, kind).map_err(|errors| bad_rows(&cmd.file, &errors))?;
+    let incoming =
+        parse_import(&content, kind).map_err(|errors| bad_rows(Path::new(&shown), &errors))?;
     let read = incoming.len();
     let mut outcome = None;
     let report = app.history.rewrite(|samples| {

@@ -163,6 +163,40 @@ fn import_merges_by_time_skips_duplicates_and_keeps_the_newest_capacity() {
 }
 
 #[test]
+fn import_reads_stdin_when_the_file_is_a_dash() {
+    use std::io::Write;
+    let env = Env::new();
+    let feed = |input: &str| {
+        let mut child = env
+            .cmd()
+            .args(["history", "import", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = feed("cpu_percent,instance\n10,a\n20,b\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("Imported 2 of 2 samples from '<stdin>'"));
+    let out = feed("{\"cpu_percent\":30}\n{\"cpu_percent\":300}\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("rizk-scale: error: importing '<stdin>:2': "),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(assert_history_valid(&env.history()), 2);
+}
+
+#[test]
 fn a_bad_row_names_file_and_line_and_nothing_is_written() {
     let env = Env::new();
     env.write_history(KNOWN);
