@@ -100,8 +100,8 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
         }
         'rizk-scale;history;export' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format. CSV has one column per sample field and drops extra fields; JSON and JSON Lines keep them')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout (a new file is created 0600, like the history)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout (a new file is created 0600, like the history)')
             [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')

@@ -92,8 +92,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
         }
         &'rizk-scale;history;export'= {
             cand --format 'Output format. CSV has one column per sample field and drops extra fields; JSON and JSON Lines keep them'
-            cand -o 'Write to FILE instead of stdout'
-            cand --output 'Write to FILE instead of stdout'
+            cand -o 'Write to FILE instead of stdout (a new file is created 0600, like the history)'
+            cand --output 'Write to FILE instead of stdout (a new file is created 0600, like the history)'
             cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'

@@ -88,7 +88,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fis
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l format -d 'Output format. CSV has one column per sample field and drops extra fields; JSON and JSON Lines keep them' -r -f -a "csv\t'A header of sample field names, then one row per sample'
 json\t'One document: {"schema_version":1,"samples":[…]}'
 jsonl\t'One sample per line, as in the history file'"
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE instead of stdout' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE instead of stdout (a new file is created 0600, like the history)' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l capacity -d 'Samples kept in the rolling history' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'

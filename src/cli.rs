@@ -138,7 +138,7 @@ pub struct HistoryExportCmd {
     /// JSON Lines keep them
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: ExportFormat,
-    /// Write to FILE instead of stdout
+    /// Write to FILE instead of stdout (a new file is created 0600, like the history)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

@@ -81,10 +81,29 @@ fn run_export(app: &App, cmd: &HistoryExportCmd) -> Result<Exit> {
     };
     match &cmd.output {
         None => output::emit(&text)?,
-        Some(path) => std::fs::write(path, &text)
-            .with_context(|| format!("writing export '{}'", path.display()))?,
+        Some(path) => write_export(app, path, &text)?,
     }
     Ok(Exit::Success)
+}
+
+/// Write an export file: created 0600 like the history it copies, and never the history itself
+/// (a CSV written over it would destroy it outside the lock).
+fn write_export(app: &App, path: &Path, text: &str) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let shown = path.display();
+    let history = app.history.path().canonicalize().ok();
+    if history.is_some() && path.canonicalize().ok() == history {
+        bail!("export file '{shown}' is the history itself: choose another file");
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("writing export '{shown}'"))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("writing export '{shown}'"))
 }
 
 fn run_import(app: &App, cmd: &HistoryImportCmd) -> Result<Exit> {

@@ -75,6 +75,46 @@ fn export_then_import_gives_back_the_same_history_in_both_formats() {
 }
 
 #[test]
+fn export_files_are_private_and_never_the_history_itself() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.write_history(KNOWN);
+    let file = env.dir.path().join("out.csv");
+    ok(
+        &env,
+        &[
+            "history",
+            "export",
+            "--format",
+            "csv",
+            "-o",
+            path_arg(&file),
+        ],
+    );
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let history = env.history();
+    let out = run(
+        &env,
+        &[
+            "history",
+            "export",
+            "--format",
+            "csv",
+            "-o",
+            path_arg(&history),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is the history itself"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.read_history(), KNOWN);
+}
+
+#[test]
 fn csv_export_has_one_column_per_field_and_drops_extra_fields_with_a_warning() {
     let env = Env::new();
     env.write_history(concat!(
