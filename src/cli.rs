@@ -32,6 +32,9 @@ pub struct GlobalArgs {
     /// Print no warnings
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]
+    #[arg(long, global = true, env = "RIZK_SCALE_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
 }
 
 /// `--color`.
@@ -53,6 +56,36 @@ pub enum Command {
     /// Show, export, import or clear the history
     #[command(subcommand)]
     History(HistoryCmd),
+    /// Run the scaling-readiness checklist against the real system
+    Validate(ValidateCmd),
+    /// Show, create or check the configuration file
+    #[command(subcommand)]
+    Config(ConfigCmd),
+}
+
+/// `rizk-scale config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Show every effective setting and where it came from
+    Show {
+        /// Print as JSON (schema_version 1)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a commented default configuration file
+    Init {
+        /// Where to write it
+        #[arg(default_value = "rizk-scale.toml")]
+        path: PathBuf,
+        /// Overwrite an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check a configuration file (default: the one in effect) and exit 2 if it is invalid
+    Check {
+        /// The file to check
+        path: Option<PathBuf>,
+    },
 }
 
 /// `rizk-scale collect`.
@@ -94,17 +127,79 @@ pub struct RecommendCmd {
     #[arg(long, value_name = "N")]
     pub current_replicas: Option<u32>,
     /// Never recommend fewer replicas than this
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 3,
+        env = "RIZK_SCALE_MIN_REPLICAS"
+    )]
     pub min_replicas: u32,
     /// Never recommend more replicas than this
-    #[arg(long, value_name = "N", default_value_t = 50)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 50,
+        env = "RIZK_SCALE_MAX_REPLICAS"
+    )]
     pub max_replicas: u32,
     /// Wait when the newest sample is older than this (0 = never stale)
-    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration, env = "RIZK_SCALE_MAX_AGE")]
     pub max_age: Duration,
     /// Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)
     #[arg(long)]
     pub exit_code: bool,
+}
+
+/// `rizk-scale validate`.
+#[derive(Debug, Args)]
+pub struct ValidateCmd {
+    /// Kubernetes YAML: a file or a directory of *.yaml/*.yml (repeatable)
+    #[arg(long, value_name = "PATH")]
+    pub manifests: Vec<PathBuf>,
+    /// The load balancer's nginx.conf (includes are followed)
+    #[arg(long, value_name = "PATH")]
+    pub nginx_conf: Option<PathBuf>,
+    /// A URL that must answer 2xx, e.g. the load balancer's /health (repeatable)
+    #[arg(long, value_name = "URL")]
+    pub health_url: Vec<String>,
+    /// A service endpoint whose /metrics must answer and parse (repeatable)
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Vec<String>,
+    /// The shared Redis (redis:// or rediss://; comma-separated seeds for a cluster)
+    #[arg(long, value_name = "URL", env = "RIZK_SCALE_REDIS")]
+    pub redis: Option<String>,
+    /// A Sentinel to ask instead (needs --sentinel-master)
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "sentinel_master",
+        conflicts_with = "redis"
+    )]
+    pub redis_sentinel: Option<String>,
+    /// The master name Sentinel monitors
+    #[arg(long, value_name = "NAME", requires = "redis_sentinel")]
+    pub sentinel_master: Option<String>,
+    /// Something only a person can vouch for, e.g. backup_recovery_tested=2026-10-01 (repeatable)
+    #[arg(long, value_name = "ID=YYYY-MM-DD")]
+    pub attest: Vec<String>,
+    /// Attestations older than this many days warn
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    pub attest_max_age: i64,
+    /// Run only these checks (ids, categories or short names; comma-separated)
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Skip these checks
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Warnings make the deployment not ready (exit 1)
+    #[arg(long)]
+    pub strict: bool,
+    /// Time allowed to each check
+    #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// Print the report as JSON (schema_version 1)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `rizk-scale history …`.

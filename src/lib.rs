@@ -4,8 +4,10 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod exit;
 pub mod history;
+pub mod layers;
 pub mod output;
 pub mod policy;
 pub mod redact;
@@ -15,18 +17,25 @@ pub mod sources;
 pub mod validate;
 
 use anyhow::Result;
+use clap::ArgMatches;
 
 use cli::{Cli, Command};
 use exit::Exit;
 use settings::App;
 
-/// Run a parsed command line to its exit code.
-pub fn run(cli: Cli) -> Result<Exit> {
-    let app = App::from_args(&cli.global)?;
+/// Run a parsed command line (and clap's matches, which say where each value came from).
+pub fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
+    let config = settings::load_config(&cli.global)?;
+    if let Some(cfg) = &config {
+        layers::apply(&mut cli, matches, cfg);
+    }
+    let app = App::from_args(&cli.global, config)?;
     match &cli.command {
         Command::Collect(cmd) => commands::collect::run(&app, cmd),
         Command::Recommend(cmd) => commands::recommend::run(&app, cmd),
         Command::History(cmd) => commands::history::run(&app, cmd),
+        Command::Validate(cmd) => commands::validate::run(&app, cmd),
+        Command::Config(cmd) => commands::config::run(&app, cmd, matches),
     }
 }
 

@@ -2,13 +2,14 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use rizk_scale::cli::Cli;
 use rizk_scale::exit::Exit;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match rizk_scale::run(cli) {
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    match rizk_scale::run(cli, &matches) {
         Ok(exit) => ExitCode::from(exit.code()),
         Err(e) if rizk_scale::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {

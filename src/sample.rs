@@ -193,6 +193,13 @@ pub fn check_value(metric: Metric, value: f64) -> Result<(), String> {
     Ok(())
 }
 
+/// Parse a calendar date `YYYY-MM-DD` (attestations).
+pub fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.trim()
+        .parse::<jiff::civil::Date>()
+        .map_err(|e| format!("'{s}' is not a date like 2026-10-01: {e}"))
+}
+
 /// Parse `NAME=VALUE` as given to `collect --metric`.
 pub fn parse_assignment(s: &str) -> Result<(Metric, f64), String> {
     let (name, value) = s.split_once('=').ok_or_else(|| {

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 
 use crate::cli::GlobalArgs;
+use crate::config::{self, LoadedConfig};
 use crate::history::file::FileStore;
 use crate::output;
+use crate::policy::threshold::ThresholdPolicy;
 
 /// What every command needs, resolved once.
 #[derive(Debug)]
@@ -20,11 +22,15 @@ pub struct App {
     pub quiet: bool,
     /// Width for tables when stdout is a terminal.
     pub width: Option<u16>,
+    /// The configuration file in effect, if any.
+    pub config: Option<LoadedConfig>,
+    /// The seed policy with the configuration's thresholds.
+    pub policy: ThresholdPolicy,
 }
 
 impl App {
     /// Resolve the global options.
-    pub fn from_args(global: &GlobalArgs) -> Result<App> {
+    pub fn from_args(global: &GlobalArgs, config: Option<LoadedConfig>) -> Result<App> {
         let path = match &global.history {
             Some(p) if p.as_os_str().is_empty() => bail!("history path '' is empty"),
             Some(p) => p.clone(),
@@ -37,6 +43,8 @@ impl App {
             color: output::color_enabled(global.color),
             quiet: global.quiet,
             width: terminal_width(),
+            policy: crate::layers::threshold_policy(config.as_ref()),
+            config,
         })
     }
 
@@ -62,6 +70,18 @@ impl App {
                 )),
             }
         }
+    }
+}
+
+/// The configuration file in effect: `--config`/`RIZK_SCALE_CONFIG` (must exist), else the
+/// first of `./rizk-scale.toml` and `$XDG_CONFIG_HOME/rizk-scale/config.toml` that exists.
+pub fn load_config(global: &GlobalArgs) -> Result<Option<LoadedConfig>> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let xdg = std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from);
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    match config::discover(global.config.as_deref(), &cwd, xdg, home) {
+        Some(path) => config::load(&path).map(Some),
+        None => Ok(None),
     }
 }
 

@@ -1,5 +1,7 @@
 //! One module per subcommand: each turns resolved settings into output and an exit code.
 
 pub mod collect;
+pub mod config;
 pub mod history;
 pub mod recommend;
+pub mod validate;

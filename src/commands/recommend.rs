@@ -27,7 +27,7 @@ pub fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
     app.warn_rejected(&loaded.rejected, None);
     let policy = ThresholdPolicy {
         max_age: (!cmd.max_age.is_zero()).then_some(cmd.max_age),
-        ..ThresholdPolicy::default()
+        ..app.policy.clone()
     };
     let rec = threshold::recommend(&loaded.samples, &policy, collect::now_ms());
     let bounds = ReplicaBounds {

@@ -1,3 +1,7 @@
 //! Sources: the only modules that talk to the world (host, endpoints, Redis, Prometheus).
 
 pub mod host;
+pub mod manifests;
+pub mod nginx;
+pub mod probe;
+pub mod redis;

@@ -13,10 +13,20 @@ fn corrupt_lines_are_reported_and_kept_aside() {
     let out = env.cmd().args(["recommend", "--json"]).output().unwrap();
     assert!(out.status.success());
     let err = stderr(&out);
-    assert!(err.contains(&format!("'{}:2': skipped unparseable history line", env.history().display())), "{err}");
+    assert!(
+        err.contains(&format!(
+            "'{}:2': skipped unparseable history line",
+            env.history().display()
+        )),
+        "{err}"
+    );
     assert_eq!(parse_recommend(&out).samples, 2);
     // A write moves the bad line aside instead of dropping it.
-    let out = env.cmd().args(["collect", "--no-host", "--metric", "cpu_percent=1"]).output().unwrap();
+    let out = env
+        .cmd()
+        .args(["collect", "--no-host", "--metric", "cpu_percent=1"])
+        .output()
+        .unwrap();
     assert!(stderr(&out).contains("moved to"), "{}", stderr(&out));
     let aside = std::fs::read_to_string(env.dir.path().join("history.jsonl.rejected")).unwrap();
     assert_eq!(aside, "{torn\n");
@@ -30,14 +40,29 @@ fn corrupt_lines_are_reported_and_kept_aside() {
 #[test]
 fn unusable_history_paths_fail_with_one_line() {
     let env = Env::new();
-    let out = env.cmd().args(["--history"]).arg(env.dir.path()).arg("recommend").output().unwrap();
+    let out = env
+        .cmd()
+        .args(["--history"])
+        .arg(env.dir.path())
+        .arg("recommend")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.starts_with("rizk-scale: error: history '") && err.contains("is a directory"), "{err}");
+    assert!(
+        err.starts_with("rizk-scale: error: history '") && err.contains("is a directory"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1);
     let link = env.dir.path().join("link.jsonl");
     std::os::unix::fs::symlink("/etc/passwd", &link).unwrap();
-    let out = env.cmd().arg("--history").arg(&link).args(["collect", "--no-host", "--metric", "cpu_percent=1"]).output().unwrap();
+    let out = env
+        .cmd()
+        .arg("--history")
+        .arg(&link)
+        .args(["collect", "--no-host", "--metric", "cpu_percent=1"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("symbolic link"));
 }
@@ -60,7 +85,11 @@ fn eight_concurrent_collectors_lose_nothing() {
                         .arg(format!("requests_per_second={}", w * 100 + i))
                         .output()
                         .unwrap();
-                    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                    assert!(
+                        out.status.success(),
+                        "{}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
                 }
             })
         })
@@ -72,10 +101,16 @@ fn eight_concurrent_collectors_lose_nothing() {
     let mut seen: Vec<u64> = env
         .read_history()
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["requests_per_second"].as_f64().unwrap() as u64)
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["requests_per_second"]
+                .as_f64()
+                .unwrap() as u64
+        })
         .collect();
     seen.sort_unstable();
-    let expected: Vec<u64> = (0..8).flat_map(|w| (0..25).map(move |i| w * 100 + i)).collect();
+    let expected: Vec<u64> = (0..8)
+        .flat_map(|w| (0..25).map(move |i| w * 100 + i))
+        .collect();
     assert_eq!(seen, expected);
 }
 
@@ -83,7 +118,10 @@ fn eight_concurrent_collectors_lose_nothing() {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, bound: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % bound.max(1)
     }
 }
@@ -96,7 +134,14 @@ fn writers_killed_at_random_moments_never_tear_the_history() {
     env.write_history(&format!("{line}\n").repeat(5000));
     let collect = |env: &Env| {
         let mut cmd = env.cmd();
-        cmd.args(["collect", "--no-host", "--capacity", "100000", "--metric", "cpu_percent=1"]);
+        cmd.args([
+            "collect",
+            "--no-host",
+            "--capacity",
+            "100000",
+            "--metric",
+            "cpu_percent=1",
+        ]);
         cmd.stdout(Stdio::null()).stderr(Stdio::null());
         cmd
     };
@@ -117,8 +162,14 @@ fn writers_killed_at_random_moments_never_tear_the_history() {
         let status = child.wait().unwrap();
         let count = assert_history_valid(&env.history());
         // Either the sample landed or it did not: never half of it.
-        assert!(count == expected || count == expected + 1, "count {count}, expected {expected} ({status:?})");
+        assert!(
+            count == expected || count == expected + 1,
+            "count {count}, expected {expected} ({status:?})"
+        );
         expected = count;
     }
-    assert!(killed >= 10, "only {killed} of 60 writers were killed mid-run");
+    assert!(
+        killed >= 10,
+        "only {killed} of 60 writers were killed mid-run"
+    );
 }

@@ -1,12 +1,13 @@
 //! End-to-end tests of the `rizk-scale` binary against temp directories.
 
-// Helpers outside #[test] functions are test code too (clippy.toml only covers #[test]).
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod collect;
+mod config;
 mod history;
 mod history_safety;
 mod recommend;
 mod schema;
 mod util;
+mod validate;
 mod version;

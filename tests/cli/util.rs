@@ -13,7 +13,9 @@ pub struct Env {
 
 impl Env {
     pub fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub fn history(&self) -> PathBuf {
@@ -24,6 +26,7 @@ impl Env {
     pub fn cmd(&self) -> Command {
         let mut cmd = bin();
         cmd.env_clear()
+            .current_dir(self.dir.path())
             .env("HOME", self.dir.path())
             .env("NO_COLOR", "1")
             .env("RIZK_SCALE_HISTORY", self.history())
@@ -39,7 +42,11 @@ impl Env {
             cmd.args(["--metric", m]);
         }
         let out = cmd.output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     pub fn write_history(&self, text: &str) {

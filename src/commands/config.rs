@@ -1,0 +1,103 @@
+//! `rizk-scale config show|init|check`.
+
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+
+use anyhow::{Context, Result};
+use clap::ArgMatches;
+use serde::Serialize;
+
+use crate::cli::ConfigCmd;
+use crate::config;
+use crate::exit::Exit;
+use crate::layers::{self, Effective, Source};
+use crate::output::{self, json, table};
+use crate::settings::App;
+
+#[derive(Serialize)]
+struct ShowView<'a> {
+    schema_version: u32,
+    config_file: Option<String>,
+    settings: &'a [Effective],
+}
+
+/// `config …`.
+pub fn run(app: &App, cmd: &ConfigCmd, matches: &ArgMatches) -> Result<Exit> {
+    match cmd {
+        ConfigCmd::Show { json } => show(app, *json, matches),
+        ConfigCmd::Init { path, force } => {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .mode(0o600)
+                .create_new(!force)
+                .create(*force)
+                .truncate(*force)
+                .open(path)
+                .with_context(|| match path.exists() {
+                    true => format!(
+                        "config '{}' exists (use --force to overwrite)",
+                        path.display()
+                    ),
+                    false => format!("writing config '{}'", path.display()),
+                })?;
+            file.write_all(config::DEFAULT_FILE.as_bytes())
+                .with_context(|| format!("writing config '{}'", path.display()))?;
+            output::emit(&format!("wrote {}\n", path.display()))?;
+            Ok(Exit::Success)
+        }
+        ConfigCmd::Check { path } => {
+            let checked = match path {
+                Some(p) => config::load(p)?.path,
+                None => match &app.config {
+                    Some(c) => c.path.clone(),
+                    None => {
+                        output::emit("no configuration file found: defaults apply\n")?;
+                        return Ok(Exit::Success);
+                    }
+                },
+            };
+            output::emit(&format!("{}: ok\n", checked.display()))?;
+            Ok(Exit::Success)
+        }
+    }
+}
+
+fn show(app: &App, as_json: bool, matches: &ArgMatches) -> Result<Exit> {
+    let history_source = match matches.value_source("history") {
+        Some(clap::parser::ValueSource::CommandLine) => Source::Flag,
+        Some(clap::parser::ValueSource::EnvVariable) => Source::Env("RIZK_SCALE_HISTORY".into()),
+        _ => match app.config.as_ref().and_then(|c| {
+            let span = c.file.history.as_ref()?.path.as_ref()?.span();
+            Some(c.at(&span))
+        }) {
+            Some(at) => Source::Config(at),
+            None => Source::Default,
+        },
+    };
+    let rows = layers::effective(
+        app.config.as_ref(),
+        app.history.path().to_path_buf(),
+        history_source,
+    );
+    let file = app.config.as_ref().map(|c| c.path.display().to_string());
+    if as_json {
+        let view = ShowView {
+            schema_version: json::SCHEMA_VERSION,
+            config_file: file,
+            settings: &rows,
+        };
+        output::emit(&json::pretty(&view))?;
+        return Ok(Exit::Success);
+    }
+    let mut t = table::new_table(app.color, app.width);
+    t.set_header(vec!["Key", "Value", "Source"]);
+    for r in &rows {
+        t.add_row(vec![r.key.clone(), r.value.clone(), r.source.to_string()]);
+    }
+    let head = match file {
+        Some(f) => format!("Configuration file: {f}\n"),
+        None => "Configuration file: none (defaults apply)\n".to_string(),
+    };
+    output::emit(&format!("{head}{t}\n"))?;
+    Ok(Exit::Success)
+}

@@ -1,0 +1,371 @@
+//! Layered settings: flags > environment (`RIZK_SCALE_*`) > config file > defaults, with the
+//! provenance of every effective value (for `config show`).
+//!
+//! clap resolves flags and environment variables and tells where each value came from
+//! (`ArgMatches::value_source`); a value that came from clap's default is replaced by the config
+//! file's, when the file sets it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::ArgMatches;
+use clap::parser::ValueSource;
+use serde::Serialize;
+
+use crate::cli::{Cli, Command};
+use crate::config::LoadedConfig;
+use crate::policy::threshold::{ThresholdPolicy, Tier};
+
+/// Where an effective value came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "from")]
+pub enum Source {
+    /// A command-line flag.
+    Flag,
+    /// An environment variable (named).
+    Env(String),
+    /// The config file, at `path:line`.
+    Config(String),
+    /// The built-in default (the seed's value).
+    Default,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Flag => f.write_str("flag"),
+            Source::Env(name) => write!(f, "env {name}"),
+            Source::Config(at) => write!(f, "config {at}"),
+            Source::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// One effective setting as `config show` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Effective {
+    /// The config-file key, e.g. `replicas.min`.
+    pub key: String,
+    /// The value, as text.
+    pub value: String,
+    /// Where it came from.
+    pub source: Source,
+}
+
+/// The source clap reports for `id`, when it is a flag or an environment variable.
+fn explicit(m: &ArgMatches, id: &str, env: &str) -> Option<Source> {
+    match m.value_source(id)? {
+        ValueSource::CommandLine => Some(Source::Flag),
+        ValueSource::EnvVariable => Some(Source::Env(env.to_string())),
+        _ => None,
+    }
+}
+
+/// Replace clap defaults in `cli` by config-file values.
+pub fn apply(cli: &mut Cli, matches: &ArgMatches, cfg: &LoadedConfig) {
+    let f = &cfg.file;
+    if let Some(h) = &f.history {
+        if explicit(matches, "history", "RIZK_SCALE_HISTORY").is_none()
+            && let Some(p) = &h.path
+        {
+            cli.global.history = Some(p.get_ref().clone());
+        }
+        if explicit(matches, "capacity", "RIZK_SCALE_CAPACITY").is_none()
+            && let Some(c) = &h.capacity
+        {
+            cli.global.capacity = usize::try_from(*c.get_ref()).unwrap_or(cli.global.capacity);
+        }
+    }
+    let Some((_, sub)) = matches.subcommand() else {
+        return;
+    };
+    if let Command::Recommend(cmd) = &mut cli.command {
+        let r = f.replicas.as_ref();
+        if explicit(sub, "min_replicas", "RIZK_SCALE_MIN_REPLICAS").is_none()
+            && let Some(v) = r.and_then(|r| r.min.as_ref())
+        {
+            cmd.min_replicas = u32::try_from(*v.get_ref()).unwrap_or(cmd.min_replicas);
+        }
+        if explicit(sub, "max_replicas", "RIZK_SCALE_MAX_REPLICAS").is_none()
+            && let Some(v) = r.and_then(|r| r.max.as_ref())
+        {
+            cmd.max_replicas = u32::try_from(*v.get_ref()).unwrap_or(cmd.max_replicas);
+        }
+        if explicit(sub, "max_age", "RIZK_SCALE_MAX_AGE").is_none()
+            && let Some(age) = config_max_age(cfg)
+        {
+            cmd.max_age = age;
+        }
+    }
+}
+
+fn config_max_age(cfg: &LoadedConfig) -> Option<Duration> {
+    let age = cfg.file.policy.as_ref()?.max_age.as_ref()?;
+    crate::cli::parse_duration(age.get_ref()).ok()
+}
+
+/// The seed policy with the config file's thresholds, tiers and steps (max age is a flag).
+pub fn threshold_policy(cfg: Option<&LoadedConfig>) -> ThresholdPolicy {
+    let mut policy = ThresholdPolicy::default();
+    let Some(cfg) = cfg else { return policy };
+    if let Some(t) = &cfg.file.thresholds {
+        for (set, target) in [
+            (&t.scale_up, &mut policy.scale_up),
+            (&t.scale_down, &mut policy.scale_down),
+        ] {
+            for (metric, v) in set.iter().flat_map(|s| s.entries()) {
+                if let Some(slot) = target.iter_mut().find(|(m, _)| *m == metric) {
+                    slot.1 = *v.get_ref();
+                }
+            }
+        }
+    }
+    if let Some(p) = &cfg.file.policy {
+        let as_usize = |v: &toml::Spanned<i64>| usize::try_from(*v.get_ref()).ok();
+        if let Some(n) = p.min_up_conditions.as_ref().and_then(as_usize) {
+            policy.min_up_conditions = n;
+        }
+        if let Some(n) = &p.base_up_delta {
+            policy.base_up_delta = *n.get_ref();
+        }
+        if let Some(n) = &p.scale_down_step {
+            policy.down_step = *n.get_ref();
+        }
+        if let Some(tiers) = &p.scale_up_tiers {
+            policy.up_tiers = tiers
+                .get_ref()
+                .iter()
+                .map(|t| Tier {
+                    cpu_above: t.cpu_above,
+                    delta: t.delta,
+                })
+                .collect();
+        }
+    }
+    policy
+}
+
+/// Every effective setting with its source, for `config show`. Flags of other commands do not
+/// apply here, so the layers are environment > config file > default.
+pub fn effective(
+    cfg: Option<&LoadedConfig>,
+    history: PathBuf,
+    history_source: Source,
+) -> Vec<Effective> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let mut rows = vec![Effective {
+        key: "history.path".into(),
+        value: history.display().to_string(),
+        source: history_source,
+    }];
+    let f = cfg.map(|c| &c.file);
+    let at =
+        |span: std::ops::Range<usize>| cfg.map_or(Source::Default, |c| Source::Config(c.at(&span)));
+    let mut layered = |key: &str,
+                       env_name: &str,
+                       from_file: Option<(String, std::ops::Range<usize>)>,
+                       default: String| {
+        let (value, source) = match (env(env_name), from_file) {
+            (Some(v), _) => (v, Source::Env(env_name.to_string())),
+            (None, Some((v, span))) => (v, at(span)),
+            (None, None) => (default, Source::Default),
+        };
+        rows.push(Effective {
+            key: key.into(),
+            value,
+            source,
+        });
+    };
+    let h = f.and_then(|f| f.history.as_ref());
+    let r = f.and_then(|f| f.replicas.as_ref());
+    let p = f.and_then(|f| f.policy.as_ref());
+    let int = |v: &toml::Spanned<i64>| (v.get_ref().to_string(), v.span());
+    layered(
+        "history.capacity",
+        "RIZK_SCALE_CAPACITY",
+        h.and_then(|h| h.capacity.as_ref()).map(int),
+        crate::history::DEFAULT_CAPACITY.to_string(),
+    );
+    layered(
+        "replicas.min",
+        "RIZK_SCALE_MIN_REPLICAS",
+        r.and_then(|r| r.min.as_ref()).map(int),
+        "3".into(),
+    );
+    layered(
+        "replicas.max",
+        "RIZK_SCALE_MAX_REPLICAS",
+        r.and_then(|r| r.max.as_ref()).map(int),
+        "50".into(),
+    );
+    let age = p
+        .and_then(|p| p.max_age.as_ref())
+        .map(|v| (v.get_ref().clone(), v.span()));
+    layered("policy.max_age", "RIZK_SCALE_MAX_AGE", age, "15m".into());
+
+    // Config-only keys: file > default.
+    let defaults = ThresholdPolicy::default();
+    let mut config_only =
+        |key: String, file: Option<(String, std::ops::Range<usize>)>, default: String| {
+            let (value, source) = match file {
+                Some((v, span)) => (v, at(span)),
+                None => (default, Source::Default),
+            };
+            rows.push(Effective { key, value, source });
+        };
+    config_only(
+        "policy.min_up_conditions".into(),
+        p.and_then(|p| p.min_up_conditions.as_ref()).map(int),
+        defaults.min_up_conditions.to_string(),
+    );
+    config_only(
+        "policy.base_up_delta".into(),
+        p.and_then(|p| p.base_up_delta.as_ref()).map(int),
+        defaults.base_up_delta.to_string(),
+    );
+    config_only(
+        "policy.scale_down_step".into(),
+        p.and_then(|p| p.scale_down_step.as_ref()).map(int),
+        defaults.down_step.to_string(),
+    );
+    let tiers = |t: &[Tier]| {
+        t.iter()
+            .map(|t| format!("cpu > {} → +{}", t.cpu_above, t.delta))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let file_tiers = p.and_then(|p| p.scale_up_tiers.as_ref()).map(|t| {
+        let list: Vec<Tier> = t
+            .get_ref()
+            .iter()
+            .map(|x| Tier {
+                cpu_above: x.cpu_above,
+                delta: x.delta,
+            })
+            .collect();
+        (tiers(&list), t.span())
+    });
+    config_only(
+        "policy.scale_up_tiers".into(),
+        file_tiers,
+        tiers(&defaults.up_tiers),
+    );
+    let t = f.and_then(|f| f.thresholds.as_ref());
+    for (dir, set, default) in [
+        (
+            "scale_up",
+            t.and_then(|t| t.scale_up.as_ref()),
+            &defaults.scale_up,
+        ),
+        (
+            "scale_down",
+            t.and_then(|t| t.scale_down.as_ref()),
+            &defaults.scale_down,
+        ),
+    ] {
+        for (metric, d) in default {
+            let file = set
+                .and_then(|s| s.entries().into_iter().find(|(m, _)| m == metric))
+                .map(|(_, v)| (v.get_ref().to_string(), v.span()));
+            config_only(format!("thresholds.{dir}.{metric}"), file, d.to_string());
+        }
+    }
+    if let Some(attest) = f.and_then(|f| f.attest.as_ref()) {
+        for (id, v) in attest {
+            let value = match v.get_ref() {
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            config_only(
+                format!("attest.{id}"),
+                Some((value, v.span())),
+                String::new(),
+            );
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::parse;
+    use crate::sample::Metric;
+    use clap::{CommandFactory, FromArgMatches};
+
+    fn cfg(text: &str) -> LoadedConfig {
+        parse(std::path::Path::new("c.toml"), text.to_string()).unwrap()
+    }
+
+    fn parsed(args: &[&str], c: &LoadedConfig) -> Cli {
+        let m = Cli::command().try_get_matches_from(args).unwrap();
+        let mut cli = Cli::from_arg_matches(&m).unwrap();
+        apply(&mut cli, &m, c);
+        cli
+    }
+
+    fn bounds(cli: &Cli) -> (u32, u32) {
+        match &cli.command {
+            Command::Recommend(r) => (r.min_replicas, r.max_replicas),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn config_overrides_defaults_and_flags_override_config() {
+        let c = cfg("[replicas]\nmin = 4\nmax = 20\n[history]\ncapacity = 7\n");
+        let cli = parsed(&["rizk-scale", "recommend"], &c);
+        assert_eq!(bounds(&cli), (4, 20));
+        assert_eq!(cli.global.capacity, 7);
+        let cli = parsed(
+            &[
+                "rizk-scale",
+                "--capacity",
+                "9",
+                "recommend",
+                "--max-replicas",
+                "30",
+            ],
+            &c,
+        );
+        assert_eq!(bounds(&cli), (4, 30));
+        assert_eq!(cli.global.capacity, 9);
+    }
+
+    #[test]
+    fn thresholds_and_tiers_come_from_the_file() {
+        let c = cfg(
+            "[thresholds.scale_up]\ncpu_percent = 60\n[policy]\nscale_up_tiers = [{ cpu_above = 95, delta = 5 }]\nmin_up_conditions = 1\n",
+        );
+        let p = threshold_policy(Some(&c));
+        assert_eq!(p.scale_up[0], (Metric::CpuPercent, 60.0));
+        assert_eq!(p.scale_up[1], (Metric::MemoryPercent, 80.0));
+        assert_eq!(
+            p.up_tiers,
+            vec![Tier {
+                cpu_above: 95.0,
+                delta: 5
+            }]
+        );
+        assert_eq!(p.min_up_conditions, 1);
+        assert_eq!(threshold_policy(None), ThresholdPolicy::default());
+    }
+
+    #[test]
+    fn effective_rows_say_where_values_came_from() {
+        let c = cfg("[replicas]\n\nmax = 20\n");
+        let rows = effective(Some(&c), "/h".into(), Source::Flag);
+        let max = rows.iter().find(|r| r.key == "replicas.max").unwrap();
+        assert_eq!(
+            (max.value.as_str(), &max.source),
+            ("20", &Source::Config("c.toml:3".into()))
+        );
+        let min = rows.iter().find(|r| r.key == "replicas.min").unwrap();
+        assert_eq!((min.value.as_str(), &min.source), ("3", &Source::Default));
+        let up = rows
+            .iter()
+            .find(|r| r.key == "thresholds.scale_up.cpu_percent")
+            .unwrap();
+        assert_eq!(up.value, "70");
+    }
+}

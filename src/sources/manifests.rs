@@ -1,0 +1,778 @@
+//! Kubernetes manifests (`--manifests PATH`): reads YAML files (multi-document) into the few
+//! plain facts the readiness rules need — workloads, HPAs, PDBs, ConfigMaps and the kinds seen.
+//!
+//! Only the fields the rules read are modelled; everything else is ignored. Each document is
+//! parsed twice from the same text: once as a generic value (to learn its `kind`, and to report
+//! syntax errors as `file:line:column`), then into the typed struct, so a wrong type in a field we
+//! read is reported with its YAML path (`spec.minReplicas: invalid type …`) and position.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Deserializer};
+
+/// An error reading manifests; the message names the file (and line when known).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ManifestError(pub String);
+
+/// A parsed object and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    /// The file it was read from.
+    pub file: PathBuf,
+    /// Its 1-based position among the file's documents.
+    pub doc: usize,
+    /// The object.
+    pub object: T,
+}
+
+/// Everything the rules need from `--manifests`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Manifests {
+    /// The files read, in order.
+    pub files: Vec<PathBuf>,
+    /// Number of non-empty documents read.
+    pub documents: usize,
+    /// Deployments and StatefulSets.
+    pub workloads: Vec<Located<Workload>>,
+    /// HorizontalPodAutoscalers (autoscaling/v1 and v2).
+    pub hpas: Vec<Located<Hpa>>,
+    /// PodDisruptionBudgets.
+    pub pdbs: Vec<Located<Pdb>>,
+    /// ConfigMaps (to resolve `envFrom`).
+    pub config_maps: Vec<Located<ConfigMap>>,
+    /// How many objects of each kind were seen (e.g. `ServiceMonitor`).
+    pub kinds: BTreeMap<String, usize>,
+}
+
+/// `metadata`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ObjectMeta {
+    /// `metadata.name`.
+    pub name: String,
+    /// `metadata.namespace` (`None` = the default namespace).
+    pub namespace: Option<String>,
+    /// Labels (scalar values are kept as text).
+    #[serde(deserialize_with = "string_map")]
+    pub labels: BTreeMap<String, String>,
+    /// Annotations (scalar values are kept as text).
+    #[serde(deserialize_with = "string_map")]
+    pub annotations: BTreeMap<String, String>,
+}
+
+impl ObjectMeta {
+    /// The namespace, `default` when unset.
+    pub fn ns(&self) -> &str {
+        self.namespace.as_deref().unwrap_or("default")
+    }
+}
+
+/// A Deployment or StatefulSet.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Workload {
+    /// `Deployment` or `StatefulSet` (filled in from the document's kind).
+    #[serde(skip)]
+    pub kind: String,
+    /// Its metadata.
+    pub metadata: ObjectMeta,
+    /// Its spec.
+    pub spec: WorkloadSpec,
+}
+
+impl Workload {
+    /// "Deployment rizk-app", for messages.
+    pub fn display(&self) -> String {
+        format!("{} {}", self.kind, self.metadata.name)
+    }
+}
+
+/// `spec` of a Deployment/StatefulSet.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct WorkloadSpec {
+    /// `spec.replicas` (Kubernetes defaults it to 1).
+    pub replicas: Option<u32>,
+    /// `spec.selector`.
+    pub selector: Option<LabelSelector>,
+    /// `spec.template`.
+    pub template: PodTemplate,
+}
+
+/// `spec.template`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PodTemplate {
+    /// Pod labels and annotations.
+    pub metadata: ObjectMeta,
+    /// The pod spec.
+    pub spec: PodSpec,
+}
+
+/// The parts of a pod spec the rules read.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PodSpec {
+    /// The containers.
+    pub containers: Vec<Container>,
+    /// `terminationGracePeriodSeconds` (Kubernetes defaults it to 30).
+    pub termination_grace_period_seconds: Option<i64>,
+    /// `affinity`.
+    pub affinity: Option<Affinity>,
+    /// `topologySpreadConstraints`.
+    pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
+}
+
+/// A container.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Container {
+    /// Its name.
+    pub name: String,
+    /// Its ports.
+    pub ports: Vec<ContainerPort>,
+    /// `env`.
+    pub env: Vec<EnvVar>,
+    /// `envFrom`.
+    pub env_from: Vec<EnvFromSource>,
+    /// `resources`.
+    pub resources: Resources,
+    /// `lifecycle`.
+    pub lifecycle: Option<Lifecycle>,
+}
+
+/// A container port.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ContainerPort {
+    /// The port number.
+    pub container_port: u32,
+    /// Its name.
+    pub name: Option<String>,
+}
+
+/// An `env` entry.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EnvVar {
+    /// The variable name.
+    pub name: String,
+    /// A literal value (may reference `$(OTHER)`).
+    pub value: Option<String>,
+    /// Where the value comes from instead.
+    pub value_from: Option<EnvVarSource>,
+}
+
+/// `valueFrom`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EnvVarSource {
+    /// `fieldRef`.
+    pub field_ref: Option<FieldRef>,
+    /// `secretKeyRef`.
+    pub secret_key_ref: Option<KeyRef>,
+    /// `configMapKeyRef`.
+    pub config_map_key_ref: Option<KeyRef>,
+}
+
+/// `fieldRef`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct FieldRef {
+    /// e.g. `metadata.name`.
+    pub field_path: String,
+}
+
+/// `secretKeyRef` / `configMapKeyRef`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct KeyRef {
+    /// The Secret/ConfigMap name.
+    pub name: String,
+    /// The key.
+    pub key: String,
+}
+
+/// An `envFrom` entry.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EnvFromSource {
+    /// `configMapRef`.
+    pub config_map_ref: Option<NameRef>,
+    /// `secretRef`.
+    pub secret_ref: Option<NameRef>,
+    /// `prefix`.
+    pub prefix: Option<String>,
+}
+
+/// A reference by name.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NameRef {
+    /// The referenced object's name.
+    pub name: String,
+}
+
+/// `resources`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Resources {
+    /// `requests` (quantities as text, e.g. `200m`, `256Mi`).
+    #[serde(deserialize_with = "string_map")]
+    pub requests: BTreeMap<String, String>,
+    /// `limits`.
+    #[serde(deserialize_with = "string_map")]
+    pub limits: BTreeMap<String, String>,
+}
+
+/// `lifecycle`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Lifecycle {
+    /// `preStop`, kept as a generic value (exec, httpGet or sleep).
+    pub pre_stop: Option<serde_json::Value>,
+}
+
+/// `affinity`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Affinity {
+    /// `podAntiAffinity`.
+    pub pod_anti_affinity: Option<PodAntiAffinity>,
+}
+
+/// `podAntiAffinity`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PodAntiAffinity {
+    /// Hard terms.
+    pub required_during_scheduling_ignored_during_execution: Vec<PodAffinityTerm>,
+    /// Soft terms.
+    pub preferred_during_scheduling_ignored_during_execution: Vec<WeightedPodAffinityTerm>,
+}
+
+/// A weighted (soft) term.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct WeightedPodAffinityTerm {
+    /// The weight.
+    pub weight: i64,
+    /// The term.
+    pub pod_affinity_term: PodAffinityTerm,
+}
+
+/// An affinity term.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PodAffinityTerm {
+    /// Which pods it counts.
+    pub label_selector: Option<LabelSelector>,
+    /// The domain key, e.g. `topology.kubernetes.io/zone`.
+    pub topology_key: String,
+}
+
+/// A topology spread constraint.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TopologySpreadConstraint {
+    /// `maxSkew`.
+    pub max_skew: i64,
+    /// The domain key.
+    pub topology_key: String,
+    /// `DoNotSchedule` or `ScheduleAnyway`.
+    pub when_unsatisfiable: String,
+    /// Which pods it counts.
+    pub label_selector: Option<LabelSelector>,
+}
+
+/// A label selector.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LabelSelector {
+    /// `matchLabels`.
+    #[serde(deserialize_with = "string_map")]
+    pub match_labels: BTreeMap<String, String>,
+    /// `matchExpressions`.
+    pub match_expressions: Vec<LabelSelectorRequirement>,
+}
+
+/// One `matchExpressions` entry.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LabelSelectorRequirement {
+    /// The label key.
+    pub key: String,
+    /// `In`, `NotIn`, `Exists`, `DoesNotExist`.
+    pub operator: String,
+    /// The values.
+    pub values: Vec<String>,
+}
+
+impl LabelSelector {
+    /// Whether pods with `labels` are selected (Kubernetes semantics; an empty selector selects
+    /// everything, an unknown operator selects nothing).
+    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+        let by_labels = self
+            .match_labels
+            .iter()
+            .all(|(k, v)| labels.get(k) == Some(v));
+        by_labels
+            && self.match_expressions.iter().all(|r| {
+                let value = labels.get(&r.key);
+                match r.operator.as_str() {
+                    "In" => value.is_some_and(|v| r.values.contains(v)),
+                    "NotIn" => value.is_none_or(|v| !r.values.contains(v)),
+                    "Exists" => value.is_some(),
+                    "DoesNotExist" => value.is_none(),
+                    _ => false,
+                }
+            })
+    }
+}
+
+impl fmt::Display for LabelSelector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts: Vec<String> = self
+            .match_labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        for r in &self.match_expressions {
+            parts.push(match r.operator.as_str() {
+                "Exists" => r.key.clone(),
+                "DoesNotExist" => format!("!{}", r.key),
+                op => format!("{} {} ({})", r.key, op.to_lowercase(), r.values.join(",")),
+            });
+        }
+        if parts.is_empty() {
+            f.write_str("<everything>")
+        } else {
+            f.write_str(&parts.join(","))
+        }
+    }
+}
+
+/// Render labels as `k=v,k2=v2`.
+pub fn labels_display(labels: &BTreeMap<String, String>) -> String {
+    let parts: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    if parts.is_empty() {
+        "<no labels>".to_string()
+    } else {
+        parts.join(",")
+    }
+}
+
+/// A HorizontalPodAutoscaler (v1 or v2).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Hpa {
+    /// Its metadata.
+    pub metadata: ObjectMeta,
+    /// Its spec.
+    pub spec: HpaSpec,
+}
+
+/// `spec` of an HPA.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct HpaSpec {
+    /// What it scales.
+    pub scale_target_ref: ScaleTargetRef,
+    /// `minReplicas` (Kubernetes defaults it to 1).
+    pub min_replicas: Option<u32>,
+    /// `maxReplicas`.
+    pub max_replicas: Option<u32>,
+    /// autoscaling/v2 `metrics`.
+    pub metrics: Vec<serde_json::Value>,
+    /// autoscaling/v1 `targetCPUUtilizationPercentage`.
+    #[serde(rename = "targetCPUUtilizationPercentage")]
+    pub target_cpu_utilization_percentage: Option<u32>,
+    /// `behavior` (scale-up/down policies).
+    pub behavior: Option<serde_json::Value>,
+}
+
+/// `scaleTargetRef`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ScaleTargetRef {
+    /// The target's kind.
+    pub kind: String,
+    /// The target's name.
+    pub name: String,
+}
+
+/// A PodDisruptionBudget.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Pdb {
+    /// Its metadata.
+    pub metadata: ObjectMeta,
+    /// Its spec.
+    pub spec: PdbSpec,
+}
+
+/// `spec` of a PDB.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PdbSpec {
+    /// `minAvailable` (a count or a percentage).
+    pub min_available: Option<IntOrPercent>,
+    /// `maxUnavailable` (a count or a percentage).
+    pub max_unavailable: Option<IntOrPercent>,
+    /// `selector` (`None` selects no pods).
+    pub selector: Option<LabelSelector>,
+}
+
+/// A count or a percentage, as in `minAvailable: 2` / `minAvailable: "50%"`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum IntOrPercent {
+    /// A pod count.
+    Int(u32),
+    /// A percentage of the pods.
+    Percent(u32),
+}
+
+impl IntOrPercent {
+    /// The pod count for `total` pods (Kubernetes rounds percentages up for PDBs).
+    pub fn resolve(self, total: u32) -> u32 {
+        match self {
+            IntOrPercent::Int(n) => n,
+            IntOrPercent::Percent(p) => (u64::from(p) * u64::from(total)).div_ceil(100) as u32,
+        }
+    }
+}
+
+impl fmt::Display for IntOrPercent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IntOrPercent::Int(n) => write!(f, "{n}"),
+            IntOrPercent::Percent(p) => write!(f, "{p}%"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IntOrPercent {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Number(n) => n
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .map(IntOrPercent::Int)
+                .ok_or_else(|| D::Error::custom(format!("expected a pod count, got {n}"))),
+            serde_json::Value::String(s) => {
+                let t = s.trim();
+                let parsed = match t.strip_suffix('%') {
+                    Some(p) => p.trim().parse().map(IntOrPercent::Percent),
+                    None => t.parse().map(IntOrPercent::Int),
+                };
+                parsed.map_err(|_| {
+                    D::Error::custom(format!("expected a count or a percentage, got '{s}'"))
+                })
+            }
+            other => Err(D::Error::custom(format!(
+                "expected a count or a percentage, got {other}"
+            ))),
+        }
+    }
+}
+
+/// A ConfigMap.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ConfigMap {
+    /// Its metadata.
+    pub metadata: ObjectMeta,
+    /// Its data.
+    #[serde(deserialize_with = "string_map")]
+    pub data: BTreeMap<String, String>,
+}
+
+/// A map whose scalar values (strings, numbers, booleans) are kept as text: `version: 1` and
+/// `prometheus.io/scrape: true` are common in hand-written manifests.
+fn string_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    use serde::de::Error;
+    let raw: Option<BTreeMap<String, serde_json::Value>> = Option::deserialize(d)?;
+    raw.unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => Ok((k, s)),
+            serde_json::Value::Number(n) => Ok((k, n.to_string())),
+            serde_json::Value::Bool(b) => Ok((k, b.to_string())),
+            serde_json::Value::Null => Ok((k, String::new())),
+            other => Err(D::Error::custom(format!(
+                "{k}: expected a string, got {other}"
+            ))),
+        })
+        .collect()
+}
+
+/// A CPU or memory quantity in base units (cores or bytes), e.g. `200m` → 0.2, `1Gi` → 2^30.
+pub fn parse_quantity(q: &str) -> Option<f64> {
+    let q = q.trim();
+    let split = q
+        .find(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
+        .unwrap_or(q.len());
+    let (number, suffix) = q.split_at(split);
+    let value: f64 = number.parse().ok()?;
+    let factor = match suffix {
+        "" => 1.0,
+        "n" => 1e-9,
+        "u" => 1e-6,
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        "Ki" => 1024.0,
+        "Mi" => 1024.0 * 1024.0,
+        "Gi" => 1024.0 * 1024.0 * 1024.0,
+        "Ti" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        "Pi" => 1024.0 * 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        _ => return None,
+    };
+    Some(value * factor).filter(|v| v.is_finite() && *v >= 0.0)
+}
+
+/// Read `paths` (files, or directories whose `*.yaml`/`*.yml` files are read, not recursively,
+/// as `kubectl apply -f DIR` does).
+pub fn read(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|e| {
+                ManifestError(format!("reading directory '{}': {e}", path.display()))
+            })?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(ManifestError(format!(
+                    "no *.yaml or *.yml files in '{}'",
+                    path.display()
+                )));
+            }
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut manifests = Manifests::default();
+    for file in files {
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| ManifestError(format!("reading '{}': {e}", file.display())))?;
+        parse_into(&mut manifests, &file, &text)?;
+        manifests.files.push(file);
+    }
+    Ok(manifests)
+}
+
+/// Parse one file's text (several documents) into `out`.
+pub fn parse_into(out: &mut Manifests, file: &Path, text: &str) -> Result<(), ManifestError> {
+    let generic = serde_norway::Deserializer::from_str(text);
+    let typed = serde_norway::Deserializer::from_str(text);
+    for (index, (doc, typed_doc)) in generic.zip(typed).enumerate() {
+        let doc_no = index + 1;
+        let value = serde_json::Value::deserialize(doc).map_err(|e| yaml_error(file, &e))?;
+        if value.is_null() {
+            continue;
+        }
+        let Some(kind) = value
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .map(str::to_string)
+        else {
+            return Err(ManifestError(format!(
+                "{}: document {doc_no} has no 'kind': not a Kubernetes object",
+                file.display()
+            )));
+        };
+        out.documents += 1;
+        *out.kinds.entry(kind.clone()).or_default() += 1;
+        let at = |e: serde_norway::Error| {
+            let name = value
+                .pointer("/metadata/name")
+                .and_then(|n| n.as_str())
+                .unwrap_or("?");
+            let err = yaml_error(file, &e);
+            ManifestError(format!("{} ({kind} {name})", err.0))
+        };
+        match kind.as_str() {
+            "Deployment" | "StatefulSet" => {
+                let mut object = Workload::deserialize(typed_doc).map_err(at)?;
+                object.kind = kind.clone();
+                out.workloads.push(Located {
+                    file: file.to_path_buf(),
+                    doc: doc_no,
+                    object,
+                });
+            }
+            "HorizontalPodAutoscaler" => {
+                let object = Hpa::deserialize(typed_doc).map_err(at)?;
+                out.hpas.push(Located {
+                    file: file.to_path_buf(),
+                    doc: doc_no,
+                    object,
+                });
+            }
+            "PodDisruptionBudget" => {
+                let object = Pdb::deserialize(typed_doc).map_err(at)?;
+                out.pdbs.push(Located {
+                    file: file.to_path_buf(),
+                    doc: doc_no,
+                    object,
+                });
+            }
+            "ConfigMap" => {
+                let object = ConfigMap::deserialize(typed_doc).map_err(at)?;
+                out.config_maps.push(Located {
+                    file: file.to_path_buf(),
+                    doc: doc_no,
+                    object,
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// `file:line:column: message` (the message without libyaml's own " at line L column C").
+fn yaml_error(file: &Path, e: &serde_norway::Error) -> ManifestError {
+    let message = e.to_string();
+    match e.location() {
+        Some(loc) => {
+            let mark = format!(" at line {} column {}", loc.line(), loc.column());
+            let message = message.replacen(&mark, "", 1);
+            ManifestError(format!(
+                "{}:{}:{}: {message}",
+                file.display(),
+                loc.line(),
+                loc.column()
+            ))
+        }
+        None => ManifestError(format!("{}: {message}", file.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Manifests, ManifestError> {
+        let mut m = Manifests::default();
+        parse_into(&mut m, Path::new("m/x.yaml"), text)?;
+        Ok(m)
+    }
+
+    #[test]
+    fn reads_several_documents_and_kinds() {
+        let m = parse(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels: {version: 1}\n\
+             spec:\n  template:\n    spec:\n      containers:\n      - name: web\n        \
+             resources:\n          limits: {cpu: 1, memory: 1Gi}\n---\n---\n\
+             kind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  minReplicas: 2\n  \
+             maxReplicas: 5\n---\nkind: Service\nmetadata: {name: s}\n",
+        )
+        .unwrap();
+        assert_eq!(m.documents, 3);
+        assert_eq!(m.workloads.len(), 1);
+        let w = &m.workloads[0].object;
+        assert_eq!(w.kind, "Deployment");
+        assert_eq!(w.metadata.labels["version"], "1");
+        assert_eq!(
+            w.spec.template.spec.containers[0].resources.limits["cpu"],
+            "1"
+        );
+        assert_eq!(m.hpas[0].doc, 3);
+        assert_eq!(m.hpas[0].object.spec.min_replicas, Some(2));
+        assert_eq!(m.kinds["Service"], 1);
+    }
+
+    #[test]
+    fn syntax_errors_name_file_line_and_column() {
+        let err = parse("kind: Deployment\nmetadata:\n  name: a\n bad: [\n").unwrap_err();
+        assert!(err.0.starts_with("m/x.yaml:4:"), "{err}");
+        assert!(!err.0.contains(" at line 4 column"), "{err}");
+    }
+
+    #[test]
+    fn type_errors_name_the_field_and_object() {
+        let err = parse(
+            "kind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  minReplicas: three\n",
+        )
+        .unwrap_err();
+        assert!(err.0.contains("m/x.yaml:4:"), "{err}");
+        assert!(err.0.contains("spec.minReplicas"), "{err}");
+        assert!(err.0.contains("(HorizontalPodAutoscaler h)"), "{err}");
+    }
+
+    #[test]
+    fn documents_without_kind_are_refused() {
+        let err = parse("a: 1\n").unwrap_err();
+        assert_eq!(
+            err.0,
+            "m/x.yaml: document 1 has no 'kind': not a Kubernetes object"
+        );
+    }
+
+    #[test]
+    fn selectors_follow_kubernetes_semantics() {
+        let labels: BTreeMap<String, String> = [
+            ("app".to_string(), "web".to_string()),
+            ("tier".to_string(), "fe".to_string()),
+        ]
+        .into();
+        let sel = |ml: &[(&str, &str)], ex: &[(&str, &str, &[&str])]| LabelSelector {
+            match_labels: ml
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            match_expressions: ex
+                .iter()
+                .map(|(k, op, vs)| LabelSelectorRequirement {
+                    key: k.to_string(),
+                    operator: op.to_string(),
+                    values: vs.iter().map(|v| v.to_string()).collect(),
+                })
+                .collect(),
+        };
+        assert!(sel(&[], &[]).matches(&labels));
+        assert!(sel(&[("app", "web")], &[]).matches(&labels));
+        assert!(!sel(&[("app", "api")], &[]).matches(&labels));
+        assert!(sel(&[], &[("app", "In", &["web", "x"])]).matches(&labels));
+        assert!(!sel(&[], &[("app", "NotIn", &["web"])]).matches(&labels));
+        assert!(sel(&[], &[("zone", "DoesNotExist", &[])]).matches(&labels));
+        assert!(!sel(&[], &[("zone", "Exists", &[])]).matches(&labels));
+        assert!(!sel(&[], &[("app", "Bogus", &[])]).matches(&labels));
+        assert_eq!(
+            sel(&[("app", "web")], &[("z", "Exists", &[])]).to_string(),
+            "app=web,z"
+        );
+    }
+
+    #[test]
+    fn quantities_and_percentages() {
+        assert_eq!(parse_quantity("200m"), Some(0.2));
+        assert_eq!(parse_quantity("1"), Some(1.0));
+        assert_eq!(parse_quantity("256Mi"), Some(268435456.0));
+        assert_eq!(parse_quantity("1G"), Some(1e9));
+        assert_eq!(parse_quantity("1e3"), Some(1000.0));
+        assert_eq!(parse_quantity("lots"), None);
+        assert_eq!(parse_quantity("1Qi"), None);
+        assert_eq!(IntOrPercent::Percent(50).resolve(3), 2);
+        assert_eq!(IntOrPercent::Int(2).resolve(3), 2);
+        let p: PdbSpec =
+            serde_norway::from_str("minAvailable: \"50%\"\nmaxUnavailable: 1").unwrap();
+        assert_eq!(p.min_available, Some(IntOrPercent::Percent(50)));
+        assert_eq!(p.max_unavailable, Some(IntOrPercent::Int(1)));
+        assert!(serde_norway::from_str::<PdbSpec>("minAvailable: half").is_err());
+    }
+}

@@ -1,0 +1,541 @@
+//! Reliability rules: zone spreading, graceful shutdown, circuit breakers and retries (from
+//! nginx, or attested), backup and recovery (attested; Redis persistence added by the runner).
+
+use super::infrastructure::{no_upstream, relevant_upstreams};
+use super::{Finding, attested, for_workloads, merge, skip};
+use crate::sources::manifests::{LabelSelector, Manifests, Workload};
+use crate::sources::nginx::NginxConf;
+use crate::validate::attest::Attestations;
+use crate::validate::check::{Check, Status};
+use crate::validate::ids;
+
+fn is_zone_key(key: &str) -> bool {
+    key.contains("zone")
+}
+
+/// `reliability.multi_az`: topologySpreadConstraints or pod anti-affinity on a zone key that
+/// select the workload's own pods; spreading on hostname only warns.
+pub fn multi_az(m: Option<&Manifests>) -> Check {
+    for_workloads(ids::MULTI_AZ, m, |_, w| multi_az_findings(w))
+}
+
+fn multi_az_findings(w: &Workload) -> Vec<Finding> {
+    let labels = &w.spec.template.metadata.labels;
+    let pod = &w.spec.template.spec;
+    let selects = |s: &Option<LabelSelector>| s.as_ref().is_some_and(|s| s.matches(labels));
+    // (description, topology key) of every effective spreading rule.
+    let mut effective: Vec<(String, String)> = Vec::new();
+    let mut ignored: Vec<String> = Vec::new();
+    for t in &pod.topology_spread_constraints {
+        let what = format!(
+            "topologySpreadConstraint on {} (maxSkew {}, {})",
+            t.topology_key, t.max_skew, t.when_unsatisfiable
+        );
+        if selects(&t.label_selector) {
+            effective.push((what, t.topology_key.clone()));
+        } else {
+            ignored.push(what);
+        }
+    }
+    if let Some(anti) = pod
+        .affinity
+        .as_ref()
+        .and_then(|a| a.pod_anti_affinity.as_ref())
+    {
+        let terms = anti
+            .required_during_scheduling_ignored_during_execution
+            .iter()
+            .map(|t| ("required", t))
+            .chain(
+                anti.preferred_during_scheduling_ignored_during_execution
+                    .iter()
+                    .map(|w| ("preferred", &w.pod_affinity_term)),
+            );
+        for (kind, t) in terms {
+            let what = format!("pod anti-affinity ({kind}) on {}", t.topology_key);
+            if selects(&t.label_selector) {
+                effective.push((what, t.topology_key.clone()));
+            } else {
+                ignored.push(what);
+            }
+        }
+    }
+    let hint = "add a topologySpreadConstraint on topology.kubernetes.io/zone selecting the pods";
+    let zoned: Vec<&String> = effective
+        .iter()
+        .filter(|(_, k)| is_zone_key(k))
+        .map(|(d, _)| d)
+        .collect();
+    if !zoned.is_empty() {
+        let list: Vec<&str> = zoned.iter().map(|s| s.as_str()).collect();
+        return vec![Finding::pass(format!(
+            "{}: {}",
+            w.display(),
+            list.join(", ")
+        ))];
+    }
+    if !effective.is_empty() {
+        let list: Vec<&str> = effective.iter().map(|(d, _)| d.as_str()).collect();
+        return vec![Finding::warn(
+            format!(
+                "{}: {} only: spreads across nodes, not zones",
+                w.display(),
+                list.join(", ")
+            ),
+            hint,
+        )];
+    }
+    let mut message = format!(
+        "{}: no topologySpreadConstraints or pod anti-affinity: all replicas may land in one zone",
+        w.display()
+    );
+    if !ignored.is_empty() {
+        message = format!(
+            "{}: {} do not select its pods ({}): all replicas may land in one zone",
+            w.display(),
+            ignored.join(", "),
+            crate::sources::manifests::labels_display(labels)
+        );
+    }
+    vec![Finding::fail(message, hint)]
+}
+
+/// Seconds a preStop hook sleeps (`sleep: {seconds: N}` or an exec running `sleep N`).
+fn pre_stop_sleep(pre_stop: &serde_json::Value) -> Option<i64> {
+    if let Some(s) = pre_stop.pointer("/sleep/seconds").and_then(|v| v.as_i64()) {
+        return Some(s);
+    }
+    let command = pre_stop.pointer("/exec/command")?.as_array()?;
+    let words: Vec<&str> = command
+        .iter()
+        .filter_map(|v| v.as_str())
+        .flat_map(|s| s.split_whitespace())
+        .collect();
+    let at = words.iter().position(|w| w.ends_with("sleep"))?;
+    words.get(at + 1)?.trim_end_matches(';').parse().ok()
+}
+
+/// `reliability.graceful_shutdown`: a preStop hook and/or terminationGracePeriodSeconds ≥ 30;
+/// a preStop sleep that outlasts the grace period fails.
+pub fn graceful_shutdown(m: Option<&Manifests>) -> Check {
+    for_workloads(ids::GRACEFUL_SHUTDOWN, m, |_, w| shutdown_findings(w))
+}
+
+fn shutdown_findings(w: &Workload) -> Vec<Finding> {
+    let pod = &w.spec.template.spec;
+    let grace = pod.termination_grace_period_seconds.unwrap_or(30);
+    let grace_text = match pod.termination_grace_period_seconds {
+        Some(g) => format!("terminationGracePeriodSeconds {g}"),
+        None => "terminationGracePeriodSeconds 30 (default)".to_string(),
+    };
+    let hint = "add a preStop sleep of 5–10s so endpoints drain, and keep terminationGracePeriodSeconds ≥ 30";
+    let hooks: Vec<(&str, Option<i64>)> = pod
+        .containers
+        .iter()
+        .filter_map(|c| {
+            c.lifecycle
+                .as_ref()?
+                .pre_stop
+                .as_ref()
+                .map(|p| (c.name.as_str(), pre_stop_sleep(p)))
+        })
+        .collect();
+    if grace <= 0 {
+        return vec![Finding::fail(
+            format!("{}: {grace_text}: pods are killed at once", w.display()),
+            hint,
+        )];
+    }
+    if let Some((name, Some(sleep))) = hooks.iter().find(|(_, s)| s.is_some_and(|s| s >= grace)) {
+        return vec![Finding::fail(
+            format!(
+                "{}: container {name} preStop sleeps {sleep}s but {grace_text}: the pod is killed before the app gets SIGTERM",
+                w.display()
+            ),
+            "make terminationGracePeriodSeconds exceed the preStop sleep plus the app's drain time",
+        )];
+    }
+    match (hooks.first(), grace >= 30) {
+        (Some((name, sleep)), _) => {
+            let sleep = sleep.map_or(String::new(), |s| format!(", sleep {s}s"));
+            vec![Finding::pass(format!(
+                "{}: container {name} preStop hook{sleep}; {grace_text}",
+                w.display()
+            ))]
+        }
+        (None, true) => vec![Finding::pass(format!(
+            "{}: {grace_text}; no preStop hook",
+            w.display()
+        ))],
+        (None, false) => {
+            vec![Finding::fail(
+                format!("{}: no preStop hook and {grace_text} (< 30)", w.display()),
+                hint,
+            )]
+        }
+    }
+}
+
+/// Attestation and nginx evidence together: a fresh attestation stands in for nginx warnings
+/// (the breaker or retry may live in the application), but not for nginx failures.
+fn with_attestation(id: &str, key: &str, nginx: Option<Vec<Finding>>, att: &Attestations) -> Check {
+    let a = attested(att, key);
+    match (nginx, a) {
+        (None, None) => skip(id, &format!("--nginx-conf or --attest {key}=YYYY-MM-DD")),
+        (None, Some(a)) => merge(id, vec![a]),
+        (Some(n), None) => merge(id, n),
+        (Some(n), Some(a)) if a.status == Status::Pass => {
+            let mut findings = vec![a];
+            findings.extend(n.into_iter().filter(|f| f.status == Status::Fail));
+            merge(id, findings)
+        }
+        (Some(mut n), Some(a)) => {
+            n.push(a);
+            merge(id, n)
+        }
+    }
+}
+
+/// `reliability.circuit_breakers`: nginx's passive breaker (`max_fails`/`fail_timeout` on every
+/// upstream server; `max_fails=0` turns it off), or attested.
+pub fn circuit_breakers(nginx: Option<&NginxConf>, att: &Attestations) -> Check {
+    let findings = nginx.map(|conf| {
+        let ups = relevant_upstreams(conf);
+        if ups.is_empty() {
+            return vec![no_upstream(conf)];
+        }
+        let hint = "set max_fails=3 fail_timeout=30s on every upstream server";
+        ups.into_iter()
+            .map(|up| {
+                let live: Vec<_> = up.servers.iter().filter(|s| !s.down).collect();
+                let zero: Vec<&str> =
+                    live.iter().filter(|s| s.max_fails == Some(0)).map(|s| s.address.as_str()).collect();
+                let unset: Vec<&str> = live
+                    .iter()
+                    .filter(|s| s.max_fails.is_none() || s.fail_timeout.is_none())
+                    .map(|s| s.address.as_str())
+                    .collect();
+                if !zero.is_empty() {
+                    Finding::fail(
+                        format!("upstream {}: max_fails=0 on {}: failing servers are never taken out", up.name, zero.join(", ")),
+                        hint,
+                    )
+                } else if live.is_empty() {
+                    Finding::fail(format!("upstream {} ({}) has no servers", up.name, up.origin), hint)
+                } else if !unset.is_empty() {
+                    Finding::warn(
+                        format!(
+                            "upstream {}: {} rely on nginx defaults (max_fails=1, fail_timeout=10s)",
+                            up.name,
+                            unset.join(", ")
+                        ),
+                        hint,
+                    )
+                } else {
+                    let s = live[0];
+                    Finding::pass(format!(
+                        "upstream {}: max_fails={} fail_timeout={} on {} server{} ({})",
+                        up.name,
+                        s.max_fails.unwrap_or_default(),
+                        s.fail_timeout.as_deref().unwrap_or_default(),
+                        live.len(),
+                        if live.len() == 1 { "" } else { "s" },
+                        s.origin
+                    ))
+                }
+            })
+            .collect()
+    });
+    with_attestation(ids::CIRCUIT_BREAKERS, "circuit_breakers", findings, att)
+}
+
+/// `reliability.retry_logic`: every location that proxies traffic to an upstream retries on the
+/// next server (`proxy_next_upstream`, not `off`) a bounded number of times
+/// (`proxy_next_upstream_tries` ≥ 1), or attested. Health and metrics locations are left out:
+/// retrying a probe would hide a failing instance.
+pub fn retry_logic(nginx: Option<&NginxConf>, att: &Attestations) -> Check {
+    let findings = nginx.map(|conf| {
+        let ups = relevant_upstreams(conf);
+        if ups.is_empty() {
+            return vec![no_upstream(conf)];
+        }
+        let names: Vec<&str> = ups.iter().map(|u| u.name.as_str()).collect();
+        let traffic: Vec<_> = conf
+            .locations
+            .iter()
+            .filter(|l| l.upstream_name().is_some_and(|n| names.contains(&n)))
+            .filter(|l| !["health", "metrics", "ready", "live"].iter().any(|p| l.path.contains(p)))
+            .collect();
+        if traffic.is_empty() {
+            return vec![Finding::fail(
+                format!("no location proxies traffic to upstream {}", names.join(", ")),
+                "proxy_pass the application's locations to the upstream",
+            )];
+        }
+        let hint = "set proxy_next_upstream error timeout http_502 http_503 and proxy_next_upstream_tries 3";
+        traffic
+            .into_iter()
+            .map(|l| {
+                let at = format!("location {} ({})", l.path, l.origin);
+                let Some(next) = &l.proxy_next_upstream else {
+                    return Finding::warn(
+                        format!("{at}: no proxy_next_upstream (nginx default: error timeout, unlimited tries)"),
+                        hint,
+                    );
+                };
+                if next.value.iter().any(|v| v == "off") {
+                    return Finding::fail(
+                        format!("{at}: proxy_next_upstream off ({}): failed requests are not retried", next.origin),
+                        hint,
+                    );
+                }
+                let tries = l.proxy_next_upstream_tries.as_ref().and_then(|t| t.value.parse::<u32>().ok());
+                match tries {
+                    Some(n) if n >= 1 => Finding::pass(format!(
+                        "{at}: proxy_next_upstream {}, proxy_next_upstream_tries {n}",
+                        next.value.join(" ")
+                    )),
+                    _ => Finding::warn(
+                        format!(
+                            "{at}: proxy_next_upstream {} without a proxy_next_upstream_tries bound: retries can amplify an outage",
+                            next.value.join(" ")
+                        ),
+                        "set proxy_next_upstream_tries 3",
+                    ),
+                }
+            })
+            .collect()
+    });
+    with_attestation(ids::RETRY_LOGIC, "retry_logic", findings, att)
+}
+
+/// `reliability.backup_recovery` (attestation part): a restore test attested recently;
+/// otherwise manual. The Redis persistence part is combined in by the runner.
+pub fn backup_recovery(att: &Attestations) -> Check {
+    let finding = attested(att, "backup_recovery_tested").unwrap_or_else(|| {
+        Finding::manual(
+            "no backup/restore test attested",
+            "test a restore, then --attest backup_recovery_tested=YYYY-MM-DD",
+        )
+    });
+    merge(ids::BACKUP_RECOVERY, vec![finding])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::manifests::parse_into;
+    use crate::sources::nginx::parse_str;
+    use jiff::civil::date;
+    use std::path::Path;
+
+    fn deploy(pod_spec: &str) -> Manifests {
+        let text = format!(
+            "kind: Deployment\nmetadata: {{name: web}}\nspec:\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec:\n{pod_spec}      containers:\n      - name: web\n"
+        );
+        let mut m = Manifests::default();
+        parse_into(&mut m, Path::new("m.yaml"), &text).unwrap();
+        m
+    }
+
+    #[test]
+    fn multi_az_cases() {
+        let zone = "      topologySpreadConstraints:\n      - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}\n";
+        let c = multi_az(Some(&deploy(zone)));
+        assert_eq!(c.status, Status::Pass, "{c:?}");
+        assert_eq!(
+            c.message,
+            "Deployment web: topologySpreadConstraint on topology.kubernetes.io/zone (maxSkew 1, ScheduleAnyway)"
+        );
+        let host = "      affinity:\n        podAntiAffinity:\n          preferredDuringSchedulingIgnoredDuringExecution:\n          - weight: 100\n            podAffinityTerm: {topologyKey: kubernetes.io/hostname, labelSelector: {matchExpressions: [{key: app, operator: In, values: [web]}]}}\n";
+        let c = multi_az(Some(&deploy(host)));
+        assert_eq!(c.status, Status::Warn);
+        assert_eq!(
+            c.message,
+            "Deployment web: pod anti-affinity (preferred) on kubernetes.io/hostname only: spreads across nodes, not zones"
+        );
+        let c = multi_az(Some(&deploy(&zone.replace("app: web", "app: other"))));
+        assert_eq!(c.status, Status::Fail);
+        assert!(
+            c.message.contains("do not select its pods (app=web)"),
+            "{}",
+            c.message
+        );
+        let c = multi_az(Some(&deploy("")));
+        assert_eq!(c.status, Status::Fail);
+        assert!(
+            c.message
+                .contains("no topologySpreadConstraints or pod anti-affinity")
+        );
+    }
+
+    #[test]
+    fn graceful_shutdown_cases() {
+        let c = graceful_shutdown(Some(&deploy("")));
+        assert_eq!(c.status, Status::Pass);
+        assert_eq!(
+            c.message,
+            "Deployment web: terminationGracePeriodSeconds 30 (default); no preStop hook"
+        );
+        let c = graceful_shutdown(Some(&deploy("      terminationGracePeriodSeconds: 10\n")));
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(
+            c.message,
+            "Deployment web: no preStop hook and terminationGracePeriodSeconds 10 (< 30)"
+        );
+
+        let with_hook = |grace: &str, hook: &str| {
+            let mut m = deploy(grace);
+            let v: serde_json::Value = serde_norway::from_str(hook).unwrap();
+            m.workloads[0].object.spec.template.spec.containers[0].lifecycle =
+                Some(crate::sources::manifests::Lifecycle { pre_stop: Some(v) });
+            graceful_shutdown(Some(&m))
+        };
+        let c = with_hook(
+            "      terminationGracePeriodSeconds: 20\n",
+            "exec: {command: [sh, -c, 'sleep 5']}",
+        );
+        assert_eq!(c.status, Status::Pass);
+        assert_eq!(
+            c.message,
+            "Deployment web: container web preStop hook, sleep 5s; terminationGracePeriodSeconds 20"
+        );
+        let c = with_hook(
+            "      terminationGracePeriodSeconds: 10\n",
+            "sleep: {seconds: 15}",
+        );
+        assert_eq!(c.status, Status::Fail);
+        assert!(
+            c.message
+                .contains("preStop sleeps 15s but terminationGracePeriodSeconds 10"),
+            "{}",
+            c.message
+        );
+        let c = with_hook(
+            "      terminationGracePeriodSeconds: 0\n",
+            "httpGet: {path: /quit, port: 80}",
+        );
+        assert_eq!(c.status, Status::Fail);
+    }
+
+    const GOOD: &str = "upstream b { server a:1 max_fails=3 fail_timeout=30s; server b:1 max_fails=3 fail_timeout=30s; }\n\
+        server {\n location / {\n proxy_pass http://b;\n proxy_next_upstream error timeout http_502;\n proxy_next_upstream_tries 3;\n }\n location /health { proxy_pass http://b/health; }\n}\n";
+
+    fn conf(text: &str) -> NginxConf {
+        parse_str(Path::new("nginx.conf"), text).unwrap()
+    }
+
+    #[test]
+    fn circuit_breakers_cases() {
+        let none = Attestations::none(date(2026, 11, 23));
+        let c = circuit_breakers(Some(&conf(GOOD)), &none);
+        assert_eq!(c.status, Status::Pass);
+        assert_eq!(
+            c.message,
+            "upstream b: max_fails=3 fail_timeout=30s on 2 servers (nginx.conf:1)"
+        );
+        let defaults = conf(&GOOD.replace(" max_fails=3 fail_timeout=30s", ""));
+        let c = circuit_breakers(Some(&defaults), &none);
+        assert_eq!(c.status, Status::Warn);
+        assert_eq!(
+            c.message,
+            "upstream b: a:1, b:1 rely on nginx defaults (max_fails=1, fail_timeout=10s)"
+        );
+        let zero = conf(&GOOD.replace("max_fails=3", "max_fails=0"));
+        assert_eq!(circuit_breakers(Some(&zero), &none).status, Status::Fail);
+        let c = circuit_breakers(None, &none);
+        assert_eq!(
+            (c.status, c.message.as_str()),
+            (
+                Status::Skip,
+                "needs --nginx-conf or --attest circuit_breakers=YYYY-MM-DD"
+            )
+        );
+
+        let atts = Attestations::new(
+            &["circuit_breakers=2026-11-01".parse().unwrap()],
+            date(2026, 11, 23),
+            90,
+        )
+        .unwrap();
+        assert_eq!(circuit_breakers(None, &atts).status, Status::Pass);
+        // A fresh attestation covers nginx defaults, not a disabled breaker.
+        assert_eq!(
+            circuit_breakers(Some(&defaults), &atts).status,
+            Status::Pass
+        );
+        assert_eq!(circuit_breakers(Some(&zero), &atts).status, Status::Fail);
+    }
+
+    #[test]
+    fn retry_logic_cases() {
+        let none = Attestations::none(date(2026, 11, 23));
+        let c = retry_logic(Some(&conf(GOOD)), &none);
+        assert_eq!(c.status, Status::Pass, "{c:?}");
+        assert_eq!(
+            c.message,
+            "location / (nginx.conf:3): proxy_next_upstream error timeout http_502, proxy_next_upstream_tries 3"
+        );
+        let c = retry_logic(
+            Some(&conf(&GOOD.replace(" proxy_next_upstream_tries 3;\n", ""))),
+            &none,
+        );
+        assert_eq!(c.status, Status::Warn);
+        assert!(
+            c.message
+                .contains("without a proxy_next_upstream_tries bound"),
+            "{}",
+            c.message
+        );
+        let c = retry_logic(
+            Some(&conf(&GOOD.replace(
+                " proxy_next_upstream error timeout http_502;\n",
+                "",
+            ))),
+            &none,
+        );
+        assert_eq!(c.status, Status::Warn);
+        assert!(
+            c.message.contains("no proxy_next_upstream"),
+            "{}",
+            c.message
+        );
+        let c = retry_logic(
+            Some(&conf(&GOOD.replace("error timeout http_502", "off"))),
+            &none,
+        );
+        assert_eq!(c.status, Status::Fail);
+        let c = retry_logic(
+            Some(&conf(&GOOD.replace(
+                "location / {\n proxy_pass http://b;",
+                "location / {\n return 200;",
+            ))),
+            &none,
+        );
+        assert_eq!(
+            (c.status, c.message.as_str()),
+            (Status::Fail, "no location proxies traffic to upstream b")
+        );
+    }
+
+    #[test]
+    fn backup_recovery_is_manual_unless_attested() {
+        let today = date(2026, 11, 23);
+        assert_eq!(
+            backup_recovery(&Attestations::none(today)).status,
+            Status::Manual
+        );
+        let old = Attestations::new(
+            &["backup_recovery_tested=2026-01-01".parse().unwrap()],
+            today,
+            90,
+        )
+        .unwrap();
+        let c = backup_recovery(&old);
+        assert_eq!(c.status, Status::Warn);
+        assert_eq!(
+            c.hint,
+            "re-verify, then --attest backup_recovery_tested=YYYY-MM-DD"
+        );
+    }
+}
