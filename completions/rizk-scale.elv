@@ -21,6 +21,7 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
             cand -h 'Print help (see more with ''--help'')'
@@ -30,6 +31,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand collect 'Take one sample (host and given metrics) and append it to the history'
             cand recommend 'Decide from the history: action, replica delta, reason and every condition'
             cand history 'Show, export, import or clear the history'
+            cand validate 'Run the scaling-readiness checklist against the real system'
+            cand config 'Show, create or check the configuration file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rizk-scale;collect'= {
@@ -38,6 +41,7 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand --no-host 'Do not measure host CPU and memory'
             cand --json 'Print the sample written as JSON'
             cand -q 'Print no warnings'
@@ -55,6 +59,7 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand --json 'Print the recommendation as JSON (schema_version 1)'
             cand --collect 'Take a fresh sample first and append it (one-shot advisor)'
             cand --no-host 'Do not measure host CPU and memory'
@@ -68,6 +73,7 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
             cand -h 'Print help (see more with ''--help'')'
@@ -84,6 +90,7 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand --json 'Print the last N samples as JSON (schema_version 1)'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
@@ -97,6 +104,7 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
             cand -h 'Print help (see more with ''--help'')'
@@ -107,6 +115,7 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
             cand -h 'Print help (see more with ''--help'')'
@@ -116,6 +125,7 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -y 'Do not ask (required when stdin is not a terminal)'
             cand --yes 'Do not ask (required when stdin is not a terminal)'
             cand -q 'Print no warnings'
@@ -140,10 +150,96 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
         }
         &'rizk-scale;history;help;help'= {
         }
+        &'rizk-scale;validate'= {
+            cand --manifests 'Kubernetes YAML: a file or a directory of *.yaml/*.yml (repeatable)'
+            cand --nginx-conf 'The load balancer''s nginx.conf (includes are followed)'
+            cand --health-url 'A URL that must answer 2xx, e.g. the load balancer''s /health (repeatable)'
+            cand --endpoint 'A service endpoint whose /metrics must answer and parse (repeatable)'
+            cand --redis 'The shared Redis (redis:// or rediss://; comma-separated seeds for a cluster)'
+            cand --redis-sentinel 'A Sentinel to ask instead (needs --sentinel-master)'
+            cand --sentinel-master 'The master name Sentinel monitors'
+            cand --attest 'Something only a person can vouch for, e.g. backup_recovery_tested=2026-10-01 (repeatable)'
+            cand --attest-max-age 'Attestations older than this many days warn'
+            cand --only 'Run only these checks (ids, categories or short names; comma-separated)'
+            cand --skip 'Skip these checks'
+            cand --timeout 'Time allowed to each check'
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand --strict 'Warnings make the deployment not ready (exit 1)'
+            cand --json 'Print the report as JSON (schema_version 1)'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'rizk-scale;config'= {
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand show 'Show every effective setting and where it came from'
+            cand init 'Write a commented default configuration file'
+            cand check 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rizk-scale;config;show'= {
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand --json 'Print as JSON (schema_version 1)'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'rizk-scale;config;init'= {
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand --force 'Overwrite an existing file'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'rizk-scale;config;check'= {
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'rizk-scale;config;help'= {
+            cand show 'Show every effective setting and where it came from'
+            cand init 'Write a commented default configuration file'
+            cand check 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rizk-scale;config;help;show'= {
+        }
+        &'rizk-scale;config;help;init'= {
+        }
+        &'rizk-scale;config;help;check'= {
+        }
+        &'rizk-scale;config;help;help'= {
+        }
         &'rizk-scale;help'= {
             cand collect 'Take one sample (host and given metrics) and append it to the history'
             cand recommend 'Decide from the history: action, replica delta, reason and every condition'
             cand history 'Show, export, import or clear the history'
+            cand validate 'Run the scaling-readiness checklist against the real system'
+            cand config 'Show, create or check the configuration file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rizk-scale;help;collect'= {
@@ -163,6 +259,19 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
         &'rizk-scale;help;history;import'= {
         }
         &'rizk-scale;help;history;clear'= {
+        }
+        &'rizk-scale;help;validate'= {
+        }
+        &'rizk-scale;help;config'= {
+            cand show 'Show every effective setting and where it came from'
+            cand init 'Write a commented default configuration file'
+            cand check 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid'
+        }
+        &'rizk-scale;help;config;show'= {
+        }
+        &'rizk-scale;help;config;init'= {
+        }
+        &'rizk-scale;help;config;check'= {
         }
         &'rizk-scale;help;help'= {
         }

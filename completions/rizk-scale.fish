@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rizk_scale_global_optspecs
-    string join \n history= capacity= color= q/quiet h/help V/version
+    string join \n history= capacity= color= q/quiet config= h/help V/version
 end
 
 function __fish_rizk_scale_needs_command
@@ -29,12 +29,15 @@ complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -l capacity -d 'Samp
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -s V -l version -d 'Print version'
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "collect" -d 'Take one sample (host and given metrics) and append it to the history'
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "recommend" -d 'Decide from the history: action, replica delta, reason and every condition'
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "history" -d 'Show, export, import or clear the history'
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "validate" -d 'Run the scaling-readiness checklist against the real system'
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "config" -d 'Show, create or check the configuration file'
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l metric -d 'Set a sample field, e.g. requests_per_second=140 (repeatable)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l instance -d 'Who produces the sample [default: the host name]' -r
@@ -43,6 +46,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l capaci
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l no-host -d 'Do not measure host CPU and memory'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l json -d 'Print the sample written as JSON'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -s q -l quiet -d 'Print no warnings'
@@ -58,6 +62,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l capa
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l json -d 'Print the recommendation as JSON (schema_version 1)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l collect -d 'Take a fresh sample first and append it (one-shot advisor)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l no-host -d 'Do not measure host CPU and memory'
@@ -69,6 +74,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not _
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -f -a "show" -d 'The last samples as a table, and a sparkline per metric over the whole history'
@@ -82,6 +88,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fis
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -l json -d 'Print the last N samples as JSON (schema_version 1)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -94,6 +101,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fis
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l format -d 'The file\'s format; auto: JSON Lines when it starts with \'{\', else CSV' -r -f -a "auto\t'JSON Lines when the first non-blank character is \'{\', else CSV'
@@ -104,6 +112,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fis
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
@@ -111,6 +120,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fis
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
 never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -s y -l yes -d 'Do not ask (required when stdin is not a terminal)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -119,11 +129,80 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fis
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "import" -d 'Merge samples from a JSON Lines or CSV file into the history'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Delete every sample (asks first on a terminal; --yes otherwise)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history help" -f -a "collect" -d 'Take one sample (host and given metrics) and append it to the history'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history help" -f -a "recommend" -d 'Decide from the history: action, replica delta, reason and every condition'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history help" -f -a "history" -d 'Show, export, import or clear the history'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l manifests -d 'Kubernetes YAML: a file or a directory of *.yaml/*.yml (repeatable)' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l nginx-conf -d 'The load balancer\'s nginx.conf (includes are followed)' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l health-url -d 'A URL that must answer 2xx, e.g. the load balancer\'s /health (repeatable)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l endpoint -d 'A service endpoint whose /metrics must answer and parse (repeatable)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l redis -d 'The shared Redis (redis:// or rediss://; comma-separated seeds for a cluster)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l redis-sentinel -d 'A Sentinel to ask instead (needs --sentinel-master)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l sentinel-master -d 'The master name Sentinel monitors' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l attest -d 'Something only a person can vouch for, e.g. backup_recovery_tested=2026-10-01 (repeatable)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l attest-max-age -d 'Attestations older than this many days warn' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l only -d 'Run only these checks (ids, categories or short names; comma-separated)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l skip -d 'Skip these checks' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l timeout -d 'Time allowed to each check' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l strict -d 'Warnings make the deployment not ready (exit 1)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l json -d 'Print the report as JSON (schema_version 1)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -f -a "show" -d 'Show every effective setting and where it came from'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -f -a "init" -d 'Write a commented default configuration file'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -f -a "check" -d 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print as JSON (schema_version 1)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Overwrite an existing file'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show every effective setting and where it came from'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented default configuration file'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config help" -f -a "collect" -d 'Take one sample (host and given metrics) and append it to the history'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config help" -f -a "recommend" -d 'Decide from the history: action, replica delta, reason and every condition'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config help" -f -a "history" -d 'Show, export, import or clear the history'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config help" -f -a "validate" -d 'Run the scaling-readiness checklist against the real system'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config help" -f -a "config" -d 'Show, create or check the configuration file'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "show" -d 'The last samples as a table, and a sparkline per metric over the whole history'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "export" -d 'Write the history as CSV, JSON or JSON Lines'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "import" -d 'Merge samples from a JSON Lines or CSV file into the history'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "clear" -d 'Delete every sample (asks first on a terminal; --yes otherwise)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Show every effective setting and where it came from'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented default configuration file'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid'
