@@ -147,8 +147,13 @@ fn check(root: &Value, schema: &Value, value: &Value, path: &str, errors: &mut V
 
 /// Run `args` and check its stdout against `schema/<name>.schema.json`.
 fn assert_output_matches(env: &Env, args: &[&str], name: &str) -> Value {
+    assert_output_matches_exiting(env, args, name, 0)
+}
+
+/// The same, for a command expected to exit with `code` (validate: 1 = not ready).
+fn assert_output_matches_exiting(env: &Env, args: &[&str], name: &str, code: i32) -> Value {
     let out = env.cmd().args(args).output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
     let value: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", stdout(&out)));
     let errors = validate(&schema(name), &value);
@@ -233,6 +238,88 @@ fn history_show_and_export_json_match_their_schema() {
     let v = assert_output_matches(&env, &["history", "export", "--format", "json"], "history");
     assert_eq!(v["samples"][0]["raw_counters"]["requests_total"], 9);
     assert_eq!(v["samples"].as_array().map(Vec::len), Some(4));
+}
+
+#[test]
+fn validate_json_matches_its_schema() {
+    let env = Env::new();
+    let v = assert_output_matches(&env, &["validate", "--json"], "validate");
+    assert_eq!(v["ready"], true);
+    // Real checks on the seed's manifests and nginx.conf, an attestation, and a failing fixture.
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/validate");
+    let seed = fixtures.join("seed");
+    let nginx = seed.join("nginx.conf");
+    let args = [
+        "validate",
+        "--json",
+        "--manifests",
+        seed.to_str().unwrap(),
+        "--nginx-conf",
+        nginx.to_str().unwrap(),
+        "--attest-max-age",
+        "100000",
+        "--attest",
+        "backup_recovery_tested=2026-01-01",
+    ];
+    let v = assert_output_matches(&env, &args, "validate");
+    let statuses: Vec<&str> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["status"].as_str())
+        .collect();
+    assert!(
+        statuses.contains(&"pass") && statuses.contains(&"skip"),
+        "{statuses:?}"
+    );
+    let broken = fixtures.join("no-limits");
+    let v = assert_output_matches_exiting(
+        &env,
+        &[
+            "validate",
+            "--json",
+            "--manifests",
+            broken.to_str().unwrap(),
+        ],
+        "validate",
+        1,
+    );
+    assert_eq!(v["ready"], false);
+}
+
+#[test]
+fn config_show_json_matches_its_schema() {
+    let env = Env::new();
+    let v = assert_output_matches(&env, &["config", "show", "--json"], "config");
+    assert_eq!(v["config_file"], Value::Null);
+    let file = env.dir.path().join("rizk-scale.toml");
+    std::fs::write(&file, "[replicas]\nmin = 4\n").unwrap();
+    let out = env
+        .cmd()
+        .env("RIZK_SCALE_CAPACITY", "9")
+        .args([
+            "--config",
+            file.to_str().unwrap(),
+            "config",
+            "show",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = validate(&schema("config"), &v);
+    assert!(errors.is_empty(), "{errors:?}\n{v:#}");
+    assert_eq!(v["config_file"], file.to_str().unwrap());
+    let kinds: Vec<&str> = v["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["source"]["kind"].as_str())
+        .collect();
+    for kind in ["config", "env", "default"] {
+        assert!(kinds.contains(&kind), "{kinds:?}");
+    }
 }
 
 /// The schemas are strict: real output changed in any of these ways no longer validates.
