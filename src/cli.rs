@@ -12,7 +12,7 @@ pub use policy::{CompareSpec, Override, PolicyArg, PolicyArgs, ReplayCmd, Statis
 
 /// Should this service scale, by how many replicas, and why — and is it ready to scale?
 #[derive(Debug, Parser)]
-#[command(name = "rizk-scale", version, about, long_about = None, max_term_width = 100)]
+#[command(name = "rizk-scale", version = env!("RIZK_SCALE_VERSION"), about, long_about = None, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -56,6 +56,9 @@ pub enum Command {
     Collect(CollectCmd),
     /// Decide from the history: action, replica delta, reason and every condition
     Recommend(RecommendCmd),
+    /// Show, export, import or clear the history
+    #[command(subcommand)]
+    History(HistoryCmd),
     /// Run the scaling-readiness checklist against the real system
     Validate(ValidateCmd),
     /// Show, create or check the configuration file
@@ -204,6 +207,83 @@ pub struct ValidateCmd {
     /// Print the report as JSON (schema_version 1)
     #[arg(long)]
     pub json: bool,
+}
+
+/// `rizk-scale history …`.
+#[derive(Debug, Subcommand)]
+pub enum HistoryCmd {
+    /// The last samples as a table, and a sparkline per metric over the whole history
+    Show(HistoryShowCmd),
+    /// Write the history as CSV, JSON or JSON Lines
+    Export(HistoryExportCmd),
+    /// Merge samples from a JSON Lines or CSV file into the history
+    Import(HistoryImportCmd),
+    /// Delete every sample (asks first on a terminal; --yes otherwise)
+    Clear(HistoryClearCmd),
+}
+
+/// `rizk-scale history show`.
+#[derive(Debug, Args)]
+pub struct HistoryShowCmd {
+    /// Show the last N samples in the table (sparklines always cover the whole history)
+    #[arg(short = 'n', long = "last", value_name = "N", default_value_t = 20)]
+    pub last: usize,
+    /// Print the last N samples as JSON (schema_version 1)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `rizk-scale history export`.
+#[derive(Debug, Args)]
+pub struct HistoryExportCmd {
+    /// Output format. CSV has one column per sample field and drops extra fields; JSON and
+    /// JSON Lines keep them
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: ExportFormat,
+    /// Write to FILE instead of stdout (a new file is created 0600, like the history)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `history export --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// A header of sample field names, then one row per sample
+    Csv,
+    /// One document: {"schema_version":1,"samples":[…]}
+    Json,
+    /// One sample per line, as in the history file
+    Jsonl,
+}
+
+/// `rizk-scale history import`.
+#[derive(Debug, Args)]
+pub struct HistoryImportCmd {
+    /// The file to import (JSON Lines, or CSV with a header of sample field names); - reads stdin
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The file's format; auto: JSON Lines when it starts with '{', else CSV
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ImportFormat::Auto)]
+    pub format: ImportFormat,
+}
+
+/// `history import --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// JSON Lines when the first non-blank character is '{', else CSV
+    Auto,
+    /// A header of sample field names, then one row per sample
+    Csv,
+    /// One sample per line
+    Jsonl,
+}
+
+/// `rizk-scale history clear`.
+#[derive(Debug, Args)]
+pub struct HistoryClearCmd {
+    /// Do not ask (required when stdin is not a terminal)
+    #[arg(short, long)]
+    pub yes: bool,
 }
 
 /// Parse a history capacity (1 to 1,000,000 samples).

@@ -33,6 +33,7 @@ pub fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
     match &cli.command {
         Command::Collect(cmd) => commands::collect::run(&app, cmd),
         Command::Recommend(cmd) => commands::recommend::run(&app, cmd),
+        Command::History(cmd) => commands::history::run(&app, cmd),
         Command::Validate(cmd) => commands::validate::run(&app, cmd),
         Command::Config(cmd) => commands::config::run(&app, cmd, matches),
         Command::Replay(cmd) => commands::replay::run(&app, cmd),

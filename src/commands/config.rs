@@ -74,11 +74,18 @@ fn show(app: &App, as_json: bool, matches: &ArgMatches) -> Result<Exit> {
             None => Source::Default,
         },
     };
-    let rows = layers::effective(
+    let mut rows = layers::effective(
         app.config.as_ref(),
         app.history.path().to_path_buf(),
         history_source,
     );
+    // Global flags given to `config show` itself are the top layer too.
+    if matches.value_source("capacity") == Some(clap::parser::ValueSource::CommandLine)
+        && let Some(row) = rows.iter_mut().find(|r| r.key == "history.capacity")
+    {
+        row.value = app.history.capacity().to_string();
+        row.source = Source::Flag;
+    }
     let file = app.config.as_ref().map(|c| c.path.display().to_string());
     if as_json {
         let view = ShowView {

@@ -2,6 +2,7 @@
 
 pub mod collect;
 pub mod config;
+pub mod history;
 pub mod recommend;
 pub mod replay;
 pub mod validate;

@@ -47,6 +47,11 @@ impl FileStore {
         &self.path
     }
 
+    /// The most samples kept.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
     /// The file rejected lines are moved to.
     pub fn rejected_path(&self) -> PathBuf {
         sibling(&self.path, ".rejected")

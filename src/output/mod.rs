@@ -1,8 +1,10 @@
 //! Output: pure renderers that return text, and the one place that writes to stdout.
 
+pub mod history;
 pub mod json;
 pub mod policy;
 pub mod replay;
+pub mod sparkline;
 pub mod table;
 
 use std::io::{self, IsTerminal, Write};

@@ -200,4 +200,21 @@ fn init_show_and_check() {
     assert_eq!(find("replicas.max")["source"]["kind"], "default");
     let out = env.cmd().args(["config", "show"]).output().unwrap();
     assert!(stdout(&out).contains("env RIZK_SCALE_HISTORY"));
+    let out = env
+        .cmd()
+        .args(["--capacity", "7", "config", "show", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cap = v["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "history.capacity")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (cap["value"].as_str(), cap["source"]["kind"].as_str()),
+        (Some("7"), Some("flag"))
+    );
 }

@@ -4,8 +4,11 @@
 
 mod collect;
 mod config;
+mod history;
 mod history_safety;
 mod recommend;
 mod replay;
+mod schema;
 mod util;
 mod validate;
+mod version;

@@ -1,0 +1,358 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'rizk-scale'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'rizk-scale' {
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('collect', 'collect', [CompletionResultType]::ParameterValue, 'Take one sample (host and given metrics) and append it to the history')
+            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Decide from the history: action, replica delta, reason and every condition')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Show, export, import or clear the history')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Run the scaling-readiness checklist against the real system')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, create or check the configuration file')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Run a policy over the stored history, sample by sample: timeline, flaps, final replicas')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rizk-scale;collect' {
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Set a sample field, e.g. requests_per_second=140 (repeatable)')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'Who produces the sample [default: the host name]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
+            [CompletionResult]::new('--no-host', '--no-host', [CompletionResultType]::ParameterName, 'Do not measure host CPU and memory')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the sample written as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;recommend' {
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Set a sample field, e.g. requests_per_second=140 (repeatable)')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'Who produces the sample [default: the host name]')
+            [CompletionResult]::new('--current-replicas', '--current-replicas', [CompletionResultType]::ParameterName, 'Replicas running now: adds current_replicas/target_replicas/clamped')
+            [CompletionResult]::new('--min-replicas', '--min-replicas', [CompletionResultType]::ParameterName, 'Never recommend fewer replicas than this')
+            [CompletionResult]::new('--max-replicas', '--max-replicas', [CompletionResultType]::ParameterName, 'Never recommend more replicas than this')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Wait when the newest sample is older than this (0 = never stale)')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Who decides: the seed''s rules (threshold), or the Kubernetes HPA algorithm (hpa; needs --current-replicas; requests_per_second is read as the fleet total and divided by the current replicas)')
+            [CompletionResult]::new('--scale-up-window', '--scale-up-window', [CompletionResultType]::ParameterName, 'Scale up only as far as every sample in this window agrees, HPA-style (0 = off; the seed''s HPA manifest uses 60s)')
+            [CompletionResult]::new('--scale-down-window', '--scale-down-window', [CompletionResultType]::ParameterName, 'Scale down only when every sample in this window recommended it, HPA-style (0 = off; the seed''s HPA manifest uses 5m)')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Decide on a statistic of the last N samples per metric instead of the newest (1 = off)')
+            [CompletionResult]::new('--statistic', '--statistic', [CompletionResultType]::ParameterName, 'The statistic --window uses')
+            [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'hpa: a metric/target ratio within this distance of 1 changes nothing')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'hpa: the target of a metric, e.g. cpu_percent=60, or NAME=off to drop one (repeatable) [default: cpu_percent=70 memory_percent=80 requests_per_second=100 (per replica)]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the recommendation as JSON (schema_version 1)')
+            [CompletionResult]::new('--collect', '--collect', [CompletionResultType]::ParameterName, 'Take a fresh sample first and append it (one-shot advisor)')
+            [CompletionResult]::new('--no-host', '--no-host', [CompletionResultType]::ParameterName, 'Do not measure host CPU and memory')
+            [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;history' {
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The last samples as a table, and a sparkline per metric over the whole history')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the history as CSV, JSON or JSON Lines')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge samples from a JSON Lines or CSV file into the history')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete every sample (asks first on a terminal; --yes otherwise)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rizk-scale;history;show' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show the last N samples in the table (sparklines always cover the whole history)')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'Show the last N samples in the table (sparklines always cover the whole history)')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the last N samples as JSON (schema_version 1)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;history;export' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format. CSV has one column per sample field and drops extra fields; JSON and JSON Lines keep them')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout (a new file is created 0600, like the history)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout (a new file is created 0600, like the history)')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;history;import' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The file''s format; auto: JSON Lines when it starts with ''{'', else CSV')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;history;clear' {
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask (required when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask (required when stdin is not a terminal)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;history;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The last samples as a table, and a sparkline per metric over the whole history')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the history as CSV, JSON or JSON Lines')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge samples from a JSON Lines or CSV file into the history')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete every sample (asks first on a terminal; --yes otherwise)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rizk-scale;history;help;show' {
+            break
+        }
+        'rizk-scale;history;help;export' {
+            break
+        }
+        'rizk-scale;history;help;import' {
+            break
+        }
+        'rizk-scale;history;help;clear' {
+            break
+        }
+        'rizk-scale;history;help;help' {
+            break
+        }
+        'rizk-scale;validate' {
+            [CompletionResult]::new('--manifests', '--manifests', [CompletionResultType]::ParameterName, 'Kubernetes YAML: a file or a directory of *.yaml/*.yml (repeatable)')
+            [CompletionResult]::new('--nginx-conf', '--nginx-conf', [CompletionResultType]::ParameterName, 'The load balancer''s nginx.conf (includes are followed)')
+            [CompletionResult]::new('--health-url', '--health-url', [CompletionResultType]::ParameterName, 'A URL that must answer 2xx, e.g. the load balancer''s /health (repeatable)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'A service endpoint whose /metrics must answer and parse (repeatable)')
+            [CompletionResult]::new('--redis', '--redis', [CompletionResultType]::ParameterName, 'The shared Redis (redis:// or rediss://; comma-separated seeds for a cluster)')
+            [CompletionResult]::new('--redis-sentinel', '--redis-sentinel', [CompletionResultType]::ParameterName, 'A Sentinel to ask instead (needs --sentinel-master)')
+            [CompletionResult]::new('--sentinel-master', '--sentinel-master', [CompletionResultType]::ParameterName, 'The master name Sentinel monitors')
+            [CompletionResult]::new('--attest', '--attest', [CompletionResultType]::ParameterName, 'Something only a person can vouch for, e.g. backup_recovery_tested=2026-10-01 (repeatable)')
+            [CompletionResult]::new('--attest-max-age', '--attest-max-age', [CompletionResultType]::ParameterName, 'Attestations older than this many days warn')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these checks (ids, categories or short names; comma-separated)')
+            [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Skip these checks')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time allowed to each check')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Warnings make the deployment not ready (exit 1)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report as JSON (schema_version 1)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;config' {
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show every effective setting and where it came from')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented default configuration file')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rizk-scale;config;show' {
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print as JSON (schema_version 1)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;config;init' {
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;config;check' {
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;config;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show every effective setting and where it came from')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented default configuration file')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rizk-scale;config;help;show' {
+            break
+        }
+        'rizk-scale;config;help;init' {
+            break
+        }
+        'rizk-scale;config;help;check' {
+            break
+        }
+        'rizk-scale;config;help;help' {
+            break
+        }
+        'rizk-scale;replay' {
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Who decides: the seed''s rules (threshold), or the Kubernetes HPA algorithm (hpa; needs --current-replicas; requests_per_second is read as the fleet total and divided by the current replicas)')
+            [CompletionResult]::new('--scale-up-window', '--scale-up-window', [CompletionResultType]::ParameterName, 'Scale up only as far as every sample in this window agrees, HPA-style (0 = off; the seed''s HPA manifest uses 60s)')
+            [CompletionResult]::new('--scale-down-window', '--scale-down-window', [CompletionResultType]::ParameterName, 'Scale down only when every sample in this window recommended it, HPA-style (0 = off; the seed''s HPA manifest uses 5m)')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Decide on a statistic of the last N samples per metric instead of the newest (1 = off)')
+            [CompletionResult]::new('--statistic', '--statistic', [CompletionResultType]::ParameterName, 'The statistic --window uses')
+            [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'hpa: a metric/target ratio within this distance of 1 changes nothing')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'hpa: the target of a metric, e.g. cpu_percent=60, or NAME=off to drop one (repeatable) [default: cpu_percent=70 memory_percent=80 requests_per_second=100 (per replica)]')
+            [CompletionResult]::new('--current-replicas', '--current-replicas', [CompletionResultType]::ParameterName, 'Start from this many replicas and apply every decision (required by --policy hpa)')
+            [CompletionResult]::new('--min-replicas', '--min-replicas', [CompletionResultType]::ParameterName, 'Never go below this many replicas')
+            [CompletionResult]::new('--max-replicas', '--max-replicas', [CompletionResultType]::ParameterName, 'Never go above this many replicas')
+            [CompletionResult]::new('--compare', '--compare', [CompletionResultType]::ParameterName, 'Also replay with these settings changed and show both, e.g. ''policy=hpa'' or ''scale-down-window=5m,window=5'' (keys: policy, scale-up-window, scale-down-window, window, statistic, tolerance, target, min-replicas, max-replicas)')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the whole timeline as JSON (schema_version 1)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;help' {
+            [CompletionResult]::new('collect', 'collect', [CompletionResultType]::ParameterValue, 'Take one sample (host and given metrics) and append it to the history')
+            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Decide from the history: action, replica delta, reason and every condition')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Show, export, import or clear the history')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Run the scaling-readiness checklist against the real system')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, create or check the configuration file')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Run a policy over the stored history, sample by sample: timeline, flaps, final replicas')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'rizk-scale;help;collect' {
+            break
+        }
+        'rizk-scale;help;recommend' {
+            break
+        }
+        'rizk-scale;help;history' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The last samples as a table, and a sparkline per metric over the whole history')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the history as CSV, JSON or JSON Lines')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge samples from a JSON Lines or CSV file into the history')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete every sample (asks first on a terminal; --yes otherwise)')
+            break
+        }
+        'rizk-scale;help;history;show' {
+            break
+        }
+        'rizk-scale;help;history;export' {
+            break
+        }
+        'rizk-scale;help;history;import' {
+            break
+        }
+        'rizk-scale;help;history;clear' {
+            break
+        }
+        'rizk-scale;help;validate' {
+            break
+        }
+        'rizk-scale;help;config' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show every effective setting and where it came from')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented default configuration file')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid')
+            break
+        }
+        'rizk-scale;help;config;show' {
+            break
+        }
+        'rizk-scale;help;config;init' {
+            break
+        }
+        'rizk-scale;help;config;check' {
+            break
+        }
+        'rizk-scale;help;replay' {
+            break
+        }
+        'rizk-scale;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

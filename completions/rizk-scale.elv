@@ -1,0 +1,313 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[rizk-scale] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'rizk-scale'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'rizk-scale'= {
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand collect 'Take one sample (host and given metrics) and append it to the history'
+            cand recommend 'Decide from the history: action, replica delta, reason and every condition'
+            cand history 'Show, export, import or clear the history'
+            cand validate 'Run the scaling-readiness checklist against the real system'
+            cand config 'Show, create or check the configuration file'
+            cand replay 'Run a policy over the stored history, sample by sample: timeline, flaps, final replicas'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rizk-scale;collect'= {
+            cand --metric 'Set a sample field, e.g. requests_per_second=140 (repeatable)'
+            cand --instance 'Who produces the sample [default: the host name]'
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand --no-host 'Do not measure host CPU and memory'
+            cand --json 'Print the sample written as JSON'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'rizk-scale;recommend'= {
+            cand --metric 'Set a sample field, e.g. requests_per_second=140 (repeatable)'
+            cand --instance 'Who produces the sample [default: the host name]'
+            cand --current-replicas 'Replicas running now: adds current_replicas/target_replicas/clamped'
+            cand --min-replicas 'Never recommend fewer replicas than this'
+            cand --max-replicas 'Never recommend more replicas than this'
+            cand --max-age 'Wait when the newest sample is older than this (0 = never stale)'
+            cand --policy 'Who decides: the seed''s rules (threshold), or the Kubernetes HPA algorithm (hpa; needs --current-replicas; requests_per_second is read as the fleet total and divided by the current replicas)'
+            cand --scale-up-window 'Scale up only as far as every sample in this window agrees, HPA-style (0 = off; the seed''s HPA manifest uses 60s)'
+            cand --scale-down-window 'Scale down only when every sample in this window recommended it, HPA-style (0 = off; the seed''s HPA manifest uses 5m)'
+            cand --window 'Decide on a statistic of the last N samples per metric instead of the newest (1 = off)'
+            cand --statistic 'The statistic --window uses'
+            cand --tolerance 'hpa: a metric/target ratio within this distance of 1 changes nothing'
+            cand --target 'hpa: the target of a metric, e.g. cpu_percent=60, or NAME=off to drop one (repeatable) [default: cpu_percent=70 memory_percent=80 requests_per_second=100 (per replica)]'
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand --json 'Print the recommendation as JSON (schema_version 1)'
+            cand --collect 'Take a fresh sample first and append it (one-shot advisor)'
+            cand --no-host 'Do not measure host CPU and memory'
+            cand --exit-code 'Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'rizk-scale;history'= {
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand show 'The last samples as a table, and a sparkline per metric over the whole history'
+            cand export 'Write the history as CSV, JSON or JSON Lines'
+            cand import 'Merge samples from a JSON Lines or CSV file into the history'
+            cand clear 'Delete every sample (asks first on a terminal; --yes otherwise)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rizk-scale;history;show'= {
+            cand -n 'Show the last N samples in the table (sparklines always cover the whole history)'
+            cand --last 'Show the last N samples in the table (sparklines always cover the whole history)'
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand --json 'Print the last N samples as JSON (schema_version 1)'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'rizk-scale;history;export'= {
+            cand --format 'Output format. CSV has one column per sample field and drops extra fields; JSON and JSON Lines keep them'
+            cand -o 'Write to FILE instead of stdout (a new file is created 0600, like the history)'
+            cand --output 'Write to FILE instead of stdout (a new file is created 0600, like the history)'
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'rizk-scale;history;import'= {
+            cand --format 'The file''s format; auto: JSON Lines when it starts with ''{'', else CSV'
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'rizk-scale;history;clear'= {
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand -y 'Do not ask (required when stdin is not a terminal)'
+            cand --yes 'Do not ask (required when stdin is not a terminal)'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'rizk-scale;history;help'= {
+            cand show 'The last samples as a table, and a sparkline per metric over the whole history'
+            cand export 'Write the history as CSV, JSON or JSON Lines'
+            cand import 'Merge samples from a JSON Lines or CSV file into the history'
+            cand clear 'Delete every sample (asks first on a terminal; --yes otherwise)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rizk-scale;history;help;show'= {
+        }
+        &'rizk-scale;history;help;export'= {
+        }
+        &'rizk-scale;history;help;import'= {
+        }
+        &'rizk-scale;history;help;clear'= {
+        }
+        &'rizk-scale;history;help;help'= {
+        }
+        &'rizk-scale;validate'= {
+            cand --manifests 'Kubernetes YAML: a file or a directory of *.yaml/*.yml (repeatable)'
+            cand --nginx-conf 'The load balancer''s nginx.conf (includes are followed)'
+            cand --health-url 'A URL that must answer 2xx, e.g. the load balancer''s /health (repeatable)'
+            cand --endpoint 'A service endpoint whose /metrics must answer and parse (repeatable)'
+            cand --redis 'The shared Redis (redis:// or rediss://; comma-separated seeds for a cluster)'
+            cand --redis-sentinel 'A Sentinel to ask instead (needs --sentinel-master)'
+            cand --sentinel-master 'The master name Sentinel monitors'
+            cand --attest 'Something only a person can vouch for, e.g. backup_recovery_tested=2026-10-01 (repeatable)'
+            cand --attest-max-age 'Attestations older than this many days warn'
+            cand --only 'Run only these checks (ids, categories or short names; comma-separated)'
+            cand --skip 'Skip these checks'
+            cand --timeout 'Time allowed to each check'
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand --strict 'Warnings make the deployment not ready (exit 1)'
+            cand --json 'Print the report as JSON (schema_version 1)'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'rizk-scale;config'= {
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand show 'Show every effective setting and where it came from'
+            cand init 'Write a commented default configuration file'
+            cand check 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rizk-scale;config;show'= {
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand --json 'Print as JSON (schema_version 1)'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'rizk-scale;config;init'= {
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand --force 'Overwrite an existing file'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'rizk-scale;config;check'= {
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'rizk-scale;config;help'= {
+            cand show 'Show every effective setting and where it came from'
+            cand init 'Write a commented default configuration file'
+            cand check 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rizk-scale;config;help;show'= {
+        }
+        &'rizk-scale;config;help;init'= {
+        }
+        &'rizk-scale;config;help;check'= {
+        }
+        &'rizk-scale;config;help;help'= {
+        }
+        &'rizk-scale;replay'= {
+            cand --policy 'Who decides: the seed''s rules (threshold), or the Kubernetes HPA algorithm (hpa; needs --current-replicas; requests_per_second is read as the fleet total and divided by the current replicas)'
+            cand --scale-up-window 'Scale up only as far as every sample in this window agrees, HPA-style (0 = off; the seed''s HPA manifest uses 60s)'
+            cand --scale-down-window 'Scale down only when every sample in this window recommended it, HPA-style (0 = off; the seed''s HPA manifest uses 5m)'
+            cand --window 'Decide on a statistic of the last N samples per metric instead of the newest (1 = off)'
+            cand --statistic 'The statistic --window uses'
+            cand --tolerance 'hpa: a metric/target ratio within this distance of 1 changes nothing'
+            cand --target 'hpa: the target of a metric, e.g. cpu_percent=60, or NAME=off to drop one (repeatable) [default: cpu_percent=70 memory_percent=80 requests_per_second=100 (per replica)]'
+            cand --current-replicas 'Start from this many replicas and apply every decision (required by --policy hpa)'
+            cand --min-replicas 'Never go below this many replicas'
+            cand --max-replicas 'Never go above this many replicas'
+            cand --compare 'Also replay with these settings changed and show both, e.g. ''policy=hpa'' or ''scale-down-window=5m,window=5'' (keys: policy, scale-up-window, scale-down-window, window, statistic, tolerance, target, min-replicas, max-replicas)'
+            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand --json 'Print the whole timeline as JSON (schema_version 1)'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'rizk-scale;help'= {
+            cand collect 'Take one sample (host and given metrics) and append it to the history'
+            cand recommend 'Decide from the history: action, replica delta, reason and every condition'
+            cand history 'Show, export, import or clear the history'
+            cand validate 'Run the scaling-readiness checklist against the real system'
+            cand config 'Show, create or check the configuration file'
+            cand replay 'Run a policy over the stored history, sample by sample: timeline, flaps, final replicas'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rizk-scale;help;collect'= {
+        }
+        &'rizk-scale;help;recommend'= {
+        }
+        &'rizk-scale;help;history'= {
+            cand show 'The last samples as a table, and a sparkline per metric over the whole history'
+            cand export 'Write the history as CSV, JSON or JSON Lines'
+            cand import 'Merge samples from a JSON Lines or CSV file into the history'
+            cand clear 'Delete every sample (asks first on a terminal; --yes otherwise)'
+        }
+        &'rizk-scale;help;history;show'= {
+        }
+        &'rizk-scale;help;history;export'= {
+        }
+        &'rizk-scale;help;history;import'= {
+        }
+        &'rizk-scale;help;history;clear'= {
+        }
+        &'rizk-scale;help;validate'= {
+        }
+        &'rizk-scale;help;config'= {
+            cand show 'Show every effective setting and where it came from'
+            cand init 'Write a commented default configuration file'
+            cand check 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid'
+        }
+        &'rizk-scale;help;config;show'= {
+        }
+        &'rizk-scale;help;config;init'= {
+        }
+        &'rizk-scale;help;config;check'= {
+        }
+        &'rizk-scale;help;replay'= {
+        }
+        &'rizk-scale;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,243 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_rizk_scale_global_optspecs
+    string join \n history= capacity= color= q/quiet config= h/help V/version
+end
+
+function __fish_rizk_scale_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_rizk_scale_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_rizk_scale_using_subcommand
+    set -l cmd (__fish_rizk_scale_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -s V -l version -d 'Print version'
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "collect" -d 'Take one sample (host and given metrics) and append it to the history'
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "recommend" -d 'Decide from the history: action, replica delta, reason and every condition'
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "history" -d 'Show, export, import or clear the history'
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "validate" -d 'Run the scaling-readiness checklist against the real system'
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "config" -d 'Show, create or check the configuration file'
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "replay" -d 'Run a policy over the stored history, sample by sample: timeline, flaps, final replicas'
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l metric -d 'Set a sample field, e.g. requests_per_second=140 (repeatable)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l instance -d 'Who produces the sample [default: the host name]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l no-host -d 'Do not measure host CPU and memory'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l json -d 'Print the sample written as JSON'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l metric -d 'Set a sample field, e.g. requests_per_second=140 (repeatable)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l instance -d 'Who produces the sample [default: the host name]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l current-replicas -d 'Replicas running now: adds current_replicas/target_replicas/clamped' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l min-replicas -d 'Never recommend fewer replicas than this' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l max-replicas -d 'Never recommend more replicas than this' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l max-age -d 'Wait when the newest sample is older than this (0 = never stale)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l policy -d 'Who decides: the seed\'s rules (threshold), or the Kubernetes HPA algorithm (hpa; needs --current-replicas; requests_per_second is read as the fleet total and divided by the current replicas)' -r -f -a "threshold\t'The seed\'s threshold rules (the default)'
+hpa\t'The Kubernetes HPA\'s proportional algorithm'"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l scale-up-window -d 'Scale up only as far as every sample in this window agrees, HPA-style (0 = off; the seed\'s HPA manifest uses 60s)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l scale-down-window -d 'Scale down only when every sample in this window recommended it, HPA-style (0 = off; the seed\'s HPA manifest uses 5m)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l window -d 'Decide on a statistic of the last N samples per metric instead of the newest (1 = off)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l statistic -d 'The statistic --window uses' -r -f -a "median\t''
+mean\t''
+p90\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l tolerance -d 'hpa: a metric/target ratio within this distance of 1 changes nothing' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l target -d 'hpa: the target of a metric, e.g. cpu_percent=60, or NAME=off to drop one (repeatable) [default: cpu_percent=70 memory_percent=80 requests_per_second=100 (per replica)]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l json -d 'Print the recommendation as JSON (schema_version 1)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l collect -d 'Take a fresh sample first and append it (one-shot advisor)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l no-host -d 'Do not measure host CPU and memory'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l exit-code -d 'Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -f -a "show" -d 'The last samples as a table, and a sparkline per metric over the whole history'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -f -a "export" -d 'Write the history as CSV, JSON or JSON Lines'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -f -a "import" -d 'Merge samples from a JSON Lines or CSV file into the history'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -f -a "clear" -d 'Delete every sample (asks first on a terminal; --yes otherwise)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -s n -l last -d 'Show the last N samples in the table (sparklines always cover the whole history)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -l json -d 'Print the last N samples as JSON (schema_version 1)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l format -d 'Output format. CSV has one column per sample field and drops extra fields; JSON and JSON Lines keep them' -r -f -a "csv\t'A header of sample field names, then one row per sample'
+json\t'One document: {"schema_version":1,"samples":[…]}'
+jsonl\t'One sample per line, as in the history file'"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE instead of stdout (a new file is created 0600, like the history)' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l format -d 'The file\'s format; auto: JSON Lines when it starts with \'{\', else CSV' -r -f -a "auto\t'JSON Lines when the first non-blank character is \'{\', else CSV'
+csv\t'A header of sample field names, then one row per sample'
+jsonl\t'One sample per line'"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -s y -l yes -d 'Do not ask (required when stdin is not a terminal)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "show" -d 'The last samples as a table, and a sparkline per metric over the whole history'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write the history as CSV, JSON or JSON Lines'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "import" -d 'Merge samples from a JSON Lines or CSV file into the history'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Delete every sample (asks first on a terminal; --yes otherwise)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l manifests -d 'Kubernetes YAML: a file or a directory of *.yaml/*.yml (repeatable)' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l nginx-conf -d 'The load balancer\'s nginx.conf (includes are followed)' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l health-url -d 'A URL that must answer 2xx, e.g. the load balancer\'s /health (repeatable)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l endpoint -d 'A service endpoint whose /metrics must answer and parse (repeatable)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l redis -d 'The shared Redis (redis:// or rediss://; comma-separated seeds for a cluster)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l redis-sentinel -d 'A Sentinel to ask instead (needs --sentinel-master)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l sentinel-master -d 'The master name Sentinel monitors' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l attest -d 'Something only a person can vouch for, e.g. backup_recovery_tested=2026-10-01 (repeatable)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l attest-max-age -d 'Attestations older than this many days warn' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l only -d 'Run only these checks (ids, categories or short names; comma-separated)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l skip -d 'Skip these checks' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l timeout -d 'Time allowed to each check' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l strict -d 'Warnings make the deployment not ready (exit 1)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l json -d 'Print the report as JSON (schema_version 1)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -f -a "show" -d 'Show every effective setting and where it came from'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -f -a "init" -d 'Write a commented default configuration file'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -f -a "check" -d 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print as JSON (schema_version 1)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Overwrite an existing file'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show every effective setting and where it came from'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented default configuration file'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l policy -d 'Who decides: the seed\'s rules (threshold), or the Kubernetes HPA algorithm (hpa; needs --current-replicas; requests_per_second is read as the fleet total and divided by the current replicas)' -r -f -a "threshold\t'The seed\'s threshold rules (the default)'
+hpa\t'The Kubernetes HPA\'s proportional algorithm'"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l scale-up-window -d 'Scale up only as far as every sample in this window agrees, HPA-style (0 = off; the seed\'s HPA manifest uses 60s)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l scale-down-window -d 'Scale down only when every sample in this window recommended it, HPA-style (0 = off; the seed\'s HPA manifest uses 5m)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l window -d 'Decide on a statistic of the last N samples per metric instead of the newest (1 = off)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l statistic -d 'The statistic --window uses' -r -f -a "median\t''
+mean\t''
+p90\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l tolerance -d 'hpa: a metric/target ratio within this distance of 1 changes nothing' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l target -d 'hpa: the target of a metric, e.g. cpu_percent=60, or NAME=off to drop one (repeatable) [default: cpu_percent=70 memory_percent=80 requests_per_second=100 (per replica)]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l current-replicas -d 'Start from this many replicas and apply every decision (required by --policy hpa)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l min-replicas -d 'Never go below this many replicas' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l max-replicas -d 'Never go above this many replicas' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l compare -d 'Also replay with these settings changed and show both, e.g. \'policy=hpa\' or \'scale-down-window=5m,window=5\' (keys: policy, scale-up-window, scale-down-window, window, statistic, tolerance, target, min-replicas, max-replicas)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l json -d 'Print the whole timeline as JSON (schema_version 1)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config replay help" -f -a "collect" -d 'Take one sample (host and given metrics) and append it to the history'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config replay help" -f -a "recommend" -d 'Decide from the history: action, replica delta, reason and every condition'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config replay help" -f -a "history" -d 'Show, export, import or clear the history'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config replay help" -f -a "validate" -d 'Run the scaling-readiness checklist against the real system'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config replay help" -f -a "config" -d 'Show, create or check the configuration file'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config replay help" -f -a "replay" -d 'Run a policy over the stored history, sample by sample: timeline, flaps, final replicas'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config replay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "show" -d 'The last samples as a table, and a sparkline per metric over the whole history'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "export" -d 'Write the history as CSV, JSON or JSON Lines'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "import" -d 'Merge samples from a JSON Lines or CSV file into the history'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "clear" -d 'Delete every sample (asks first on a terminal; --yes otherwise)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Show every effective setting and where it came from'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented default configuration file'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid'

@@ -1,0 +1,434 @@
+//! Every `--json` output is checked against its JSON Schema in `schema/`.
+//!
+//! No validator crate is available, so this holds a small one for the subset the schemas use:
+//! `type` (one or a list, `null` for nullable), `const`, `enum`, `properties`, `required`,
+//! `additionalProperties` (a boolean), `items`, `$ref` to `#/$defs/…` and `format: date-time`.
+//! Any other keyword is an error, so a schema cannot silently rely on something unchecked.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::util::*;
+
+/// Annotations: documentation only.
+const IGNORED: [&str; 5] = ["$schema", "$defs", "title", "description", "$comment"];
+
+/// The schema file `schema/<name>.schema.json`.
+fn schema(name: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("schema/{name}.schema.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every way `value` breaks `schema`, each as `<JSON pointer>: <what>`.
+fn validate(schema: &Value, value: &Value) -> Vec<String> {
+    let mut errors = Vec::new();
+    check(schema, schema, value, "", &mut errors);
+    errors
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn type_matches(wanted: &str, value: &Value) -> bool {
+    let actual = type_name(value);
+    actual == wanted || (wanted == "number" && actual == "integer")
+}
+
+fn check(root: &Value, schema: &Value, value: &Value, path: &str, errors: &mut Vec<String>) {
+    let at = if path.is_empty() { "/" } else { path };
+    let Some(rules) = schema.as_object() else {
+        panic!("{at}: a schema must be an object, got {schema}");
+    };
+    for (keyword, rule) in rules {
+        match keyword.as_str() {
+            k if IGNORED.contains(&k) => {}
+            "$ref" => {
+                let name = rule
+                    .as_str()
+                    .and_then(|r| r.strip_prefix("#/$defs/"))
+                    .unwrap_or_else(|| panic!("{at}: only #/$defs/… references: {rule}"));
+                let target = &root["$defs"][name];
+                assert!(!target.is_null(), "{at}: no $defs/{name}");
+                check(root, target, value, path, errors);
+            }
+            "type" => {
+                let wanted: Vec<&str> = match rule {
+                    Value::String(t) => vec![t.as_str()],
+                    Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+                    _ => panic!("{at}: bad type {rule}"),
+                };
+                if !wanted.iter().any(|t| type_matches(t, value)) {
+                    errors.push(format!(
+                        "{at}: {} is not of type {wanted:?}",
+                        type_name(value)
+                    ));
+                }
+            }
+            "const" => {
+                if value != rule {
+                    errors.push(format!("{at}: {value} is not {rule}"));
+                }
+            }
+            "enum" => {
+                let allowed = rule.as_array().unwrap_or_else(|| panic!("{at}: bad enum"));
+                if !allowed.contains(value) {
+                    errors.push(format!("{at}: {value} is not one of {rule}"));
+                }
+            }
+            "format" => {
+                assert_eq!(rule, "date-time", "{at}: only the date-time format");
+                if let Some(text) = value.as_str()
+                    && text.parse::<jiff::Timestamp>().is_err()
+                {
+                    errors.push(format!("{at}: '{text}' is not an RFC 3339 date-time"));
+                }
+            }
+            "required" => {
+                if let Some(object) = value.as_object() {
+                    for name in rule
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                    {
+                        if !object.contains_key(name) {
+                            errors.push(format!("{at}: missing required field '{name}'"));
+                        }
+                    }
+                }
+            }
+            "properties" => {
+                if let Some(object) = value.as_object() {
+                    let properties = rule
+                        .as_object()
+                        .unwrap_or_else(|| panic!("{at}: bad properties"));
+                    for (name, sub) in properties {
+                        if let Some(v) = object.get(name) {
+                            check(root, sub, v, &format!("{path}/{name}"), errors);
+                        }
+                    }
+                }
+            }
+            "additionalProperties" => {
+                let allowed = rule
+                    .as_bool()
+                    .unwrap_or_else(|| panic!("{at}: additionalProperties must be a boolean"));
+                if let (false, Some(object)) = (allowed, value.as_object()) {
+                    let known = rules.get("properties").and_then(Value::as_object);
+                    for name in object.keys() {
+                        if !known.is_some_and(|k| k.contains_key(name)) {
+                            errors.push(format!("{at}: unexpected field '{name}'"));
+                        }
+                    }
+                }
+            }
+            "items" => {
+                if let Some(items) = value.as_array() {
+                    for (i, item) in items.iter().enumerate() {
+                        check(root, rule, item, &format!("{path}/{i}"), errors);
+                    }
+                }
+            }
+            other => panic!("{at}: unsupported schema keyword '{other}'"),
+        }
+    }
+}
+
+/// Run `args` and check its stdout against `schema/<name>.schema.json`.
+fn assert_output_matches(env: &Env, args: &[&str], name: &str) -> Value {
+    assert_output_matches_exiting(env, args, name, 0)
+}
+
+/// The same, for a command expected to exit with `code` (validate: 1 = not ready).
+fn assert_output_matches_exiting(env: &Env, args: &[&str], name: &str, code: i32) -> Value {
+    let out = env.cmd().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+    let value: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", stdout(&out)));
+    let errors = validate(&schema(name), &value);
+    assert!(
+        errors.is_empty(),
+        "{args:?} does not match schema/{name}.schema.json:\n{}\n{value:#}",
+        errors.join("\n")
+    );
+    value
+}
+
+fn filled_env() -> Env {
+    let env = Env::new();
+    for _ in 0..3 {
+        env.collect(&[
+            "cpu_percent=95",
+            "memory_percent=85",
+            "active_connections=4",
+        ]);
+    }
+    // A hand-written line: no timestamp, no instance, an extra field.
+    let mut history = env.read_history();
+    history.insert_str(
+        0,
+        "{\"cpu_percent\":1,\"raw_counters\":{\"requests_total\":9}}\n",
+    );
+    env.write_history(&history);
+    env
+}
+
+#[test]
+fn recommend_json_matches_its_schema() {
+    let env = Env::new();
+    let v = assert_output_matches(&env, &["recommend", "--json"], "recommend");
+    assert_eq!(v["action"], "wait");
+    let env = filled_env();
+    let v = assert_output_matches(
+        &env,
+        &["recommend", "--json", "--max-age", "0"],
+        "recommend",
+    );
+    assert_eq!(v["action"], "scale_up");
+    let v = assert_output_matches(
+        &env,
+        &["recommend", "--json", "--current-replicas", "49"],
+        "recommend",
+    );
+    assert_eq!(v["clamped"], true);
+}
+
+#[test]
+fn collect_json_matches_its_schema() {
+    let env = Env::new();
+    let v = assert_output_matches(
+        &env,
+        &["collect", "--json", "--instance", "web-1"],
+        "collect",
+    );
+    assert!(v["sample"]["timestamp"].is_string());
+    let v = assert_output_matches(
+        &env,
+        &[
+            "collect",
+            "--json",
+            "--no-host",
+            "--metric",
+            "error_rate=0.5",
+        ],
+        "collect",
+    );
+    assert_eq!(v["sample"]["cpu_percent"], Value::Null);
+}
+
+#[test]
+fn history_show_and_export_json_match_their_schema() {
+    let env = Env::new();
+    let v = assert_output_matches(&env, &["history", "show", "--json"], "history");
+    assert_eq!(v["samples"], json!([]));
+    let env = filled_env();
+    let v = assert_output_matches(&env, &["history", "show", "--json", "-n", "2"], "history");
+    assert_eq!(v["samples"].as_array().map(Vec::len), Some(2));
+    let v = assert_output_matches(&env, &["history", "export", "--format", "json"], "history");
+    assert_eq!(v["samples"][0]["raw_counters"]["requests_total"], 9);
+    assert_eq!(v["samples"].as_array().map(Vec::len), Some(4));
+}
+
+#[test]
+fn validate_json_matches_its_schema() {
+    let env = Env::new();
+    let v = assert_output_matches(&env, &["validate", "--json"], "validate");
+    assert_eq!(v["ready"], true);
+    // Real checks on the seed's manifests and nginx.conf, an attestation, and a failing fixture.
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/validate");
+    let seed = fixtures.join("seed");
+    let nginx = seed.join("nginx.conf");
+    let args = [
+        "validate",
+        "--json",
+        "--manifests",
+        seed.to_str().unwrap(),
+        "--nginx-conf",
+        nginx.to_str().unwrap(),
+        "--attest-max-age",
+        "100000",
+        "--attest",
+        "backup_recovery_tested=2026-01-01",
+    ];
+    let v = assert_output_matches(&env, &args, "validate");
+    let statuses: Vec<&str> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["status"].as_str())
+        .collect();
+    assert!(
+        statuses.contains(&"pass") && statuses.contains(&"skip"),
+        "{statuses:?}"
+    );
+    let broken = fixtures.join("no-limits");
+    let v = assert_output_matches_exiting(
+        &env,
+        &[
+            "validate",
+            "--json",
+            "--manifests",
+            broken.to_str().unwrap(),
+        ],
+        "validate",
+        1,
+    );
+    assert_eq!(v["ready"], false);
+}
+
+#[test]
+fn config_show_json_matches_its_schema() {
+    let env = Env::new();
+    let v = assert_output_matches(&env, &["config", "show", "--json"], "config");
+    assert_eq!(v["config_file"], Value::Null);
+    let file = env.dir.path().join("rizk-scale.toml");
+    std::fs::write(&file, "[replicas]\nmin = 4\n").unwrap();
+    let out = env
+        .cmd()
+        .env("RIZK_SCALE_CAPACITY", "9")
+        .args([
+            "--config",
+            file.to_str().unwrap(),
+            "config",
+            "show",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = validate(&schema("config"), &v);
+    assert!(errors.is_empty(), "{errors:?}\n{v:#}");
+    assert_eq!(v["config_file"], file.to_str().unwrap());
+    let kinds: Vec<&str> = v["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["source"]["kind"].as_str())
+        .collect();
+    for kind in ["config", "env", "default"] {
+        assert!(kinds.contains(&kind), "{kinds:?}");
+    }
+}
+
+/// The schemas are strict: real output changed in any of these ways no longer validates.
+#[test]
+fn schemas_reject_gained_lost_and_mistyped_fields() {
+    let env = filled_env();
+    let rec = assert_output_matches(
+        &env,
+        &["recommend", "--json", "--current-replicas", "5"],
+        "recommend",
+    );
+    let broken = |path: &[&str], change: &dyn Fn(&mut Value)| {
+        let mut v = rec.clone();
+        let mut target = &mut v;
+        for p in path {
+            target = match p.parse::<usize>() {
+                Ok(i) => &mut target[i],
+                Err(_) => &mut target[*p],
+            };
+        }
+        change(target);
+        validate(&schema("recommend"), &v)
+    };
+    let gained = broken(&[], &|v| {
+        v["advice"] = json!("x");
+    });
+    assert_eq!(gained, vec!["/: unexpected field 'advice'"]);
+    let lost = broken(&[], &|v| {
+        v.as_object_mut().unwrap().remove("reason");
+    });
+    assert_eq!(lost, vec!["/: missing required field 'reason'"]);
+    assert_eq!(broken(&["action"], &|v| *v = json!("explode")).len(), 1);
+    assert_eq!(broken(&["replica_delta"], &|v| *v = json!(1.5)).len(), 1);
+    assert_eq!(broken(&["schema_version"], &|v| *v = json!(2)).len(), 1);
+    assert_eq!(broken(&["clamped"], &|v| *v = json!("no")).len(), 1);
+    assert_eq!(
+        broken(&["conditions", "0", "state"], &|v| *v = json!("maybe")),
+        vec!["/conditions/0/state: \"maybe\" is not one of [\"met\",\"not_met\",\"unknown\"]"]
+    );
+    assert_eq!(
+        broken(&["conditions", "0"], &|v| v["extra"] = json!(1)).len(),
+        1
+    );
+    assert_eq!(
+        broken(&["conditions", "0", "value"], &|v| *v = Value::Null),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        broken(&["conditions", "0", "threshold"], &|v| *v = Value::Null).len(),
+        1
+    );
+
+    let col = assert_output_matches(&env, &["collect", "--json", "--instance", "w"], "collect");
+    let mut v = col.clone();
+    v["sample"]["cpu_percent"] = json!("high");
+    v["sample"]["timestamp"] = json!("yesterday");
+    v["sample"]["active_connections"] = json!(3.5);
+    v["history"].as_object_mut().unwrap().remove("path");
+    assert_eq!(
+        validate(&schema("collect"), &v).len(),
+        4,
+        "{:?}",
+        validate(&schema("collect"), &v)
+    );
+    let mut v = col;
+    v["sample"]
+        .as_object_mut()
+        .unwrap()
+        .remove("memory_percent");
+    assert_eq!(
+        validate(&schema("collect"), &v),
+        vec!["/sample: missing required field 'memory_percent'"]
+    );
+
+    let mut v = json!({"schema_version": 1, "samples": [{}]});
+    assert_eq!(
+        validate(&schema("history"), &v).len(),
+        7,
+        "all seven metrics are required"
+    );
+    v["samples"] = json!("none");
+    assert_eq!(validate(&schema("history"), &v).len(), 1);
+}
+
+#[test]
+fn the_sample_is_defined_the_same_way_everywhere() {
+    assert_eq!(
+        schema("collect")["$defs"]["sample"],
+        schema("history")["$defs"]["sample"]
+    );
+    // And it names every field of the Rust type.
+    let names: Vec<String> = schema("history")["$defs"]["sample"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let mut expected: Vec<String> = rizk_scale::history::csv::FIELDS
+        .iter()
+        .map(|f| f.to_string())
+        .collect();
+    let mut names = names;
+    names.sort();
+    expected.sort();
+    assert_eq!(names, expected);
+}
+
+#[test]
+fn the_validator_refuses_keywords_it_does_not_check() {
+    let result = std::panic::catch_unwind(|| validate(&json!({"minimum": 0}), &json!(1)));
+    assert!(result.is_err());
+}
