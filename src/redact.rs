@@ -46,7 +46,10 @@ mod tests {
 
     #[test]
     fn redacts_passwords_and_tokens() {
-        assert_eq!(url("redis://:hunter2@127.0.0.1:6379/0"), "redis://***@127.0.0.1:6379/0");
+        assert_eq!(
+            url("redis://:hunter2@127.0.0.1:6379/0"),
+            "redis://***@127.0.0.1:6379/0"
+        );
         assert_eq!(url("https://bob:pw@h/x?y=1"), "https://bob:***@h/x?y=1");
         assert_eq!(url("https://tok@h"), "https://***@h");
         assert_eq!(url("rediss://u:p@a@h:1"), "rediss://u:***@h:1");
@@ -56,6 +59,9 @@ mod tests {
 
     #[test]
     fn replaces_known_secrets() {
-        assert_eq!(secrets("auth failed for hunter2", &["hunter2", ""]), "auth failed for ***");
+        assert_eq!(
+            secrets("auth failed for hunter2", &["hunter2", ""]),
+            "auth failed for ***"
+        );
     }
 }

@@ -195,9 +195,12 @@ pub fn check_value(metric: Metric, value: f64) -> Result<(), String> {
 
 /// Parse `NAME=VALUE` as given to `collect --metric`.
 pub fn parse_assignment(s: &str) -> Result<(Metric, f64), String> {
-    let (name, value) = s
-        .split_once('=')
-        .ok_or_else(|| format!("expected NAME=VALUE, got '{s}' (names: {})", Metric::valid_names()))?;
+    let (name, value) = s.split_once('=').ok_or_else(|| {
+        format!(
+            "expected NAME=VALUE, got '{s}' (names: {})",
+            Metric::valid_names()
+        )
+    })?;
     let metric: Metric = name.trim().parse()?;
     let value: f64 = value
         .trim()
@@ -221,7 +224,10 @@ mod tests {
         assert_eq!(s.extra["raw"]["a"], 1);
         let again = Sample::from_line(&s.to_line()).unwrap();
         assert_eq!(again, s);
-        assert!(s.to_line().contains(r#""timestamp":"2026-11-23T18:00:00Z""#));
+        assert!(
+            s.to_line()
+                .contains(r#""timestamp":"2026-11-23T18:00:00Z""#)
+        );
     }
 
     #[test]
@@ -262,9 +268,17 @@ mod tests {
         );
         let err = parse_assignment("rps=3").unwrap_err();
         assert!(err.contains("unknown metric 'rps'") && err.contains("requests_per_second"));
-        assert!(parse_assignment("cpu_percent=abc").unwrap_err().contains("not a number"));
+        assert!(
+            parse_assignment("cpu_percent=abc")
+                .unwrap_err()
+                .contains("not a number")
+        );
         assert!(parse_assignment("cpu_percent=150").is_err());
-        assert!(parse_assignment("cpu_percent").unwrap_err().contains("NAME=VALUE"));
+        assert!(
+            parse_assignment("cpu_percent")
+                .unwrap_err()
+                .contains("NAME=VALUE")
+        );
     }
 
     #[test]

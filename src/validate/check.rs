@@ -48,8 +48,19 @@ pub struct Check {
 
 impl Check {
     /// A result for `id` (`category.name`); the category is the part before the first dot.
-    pub fn new(id: &str, status: Status, message: impl Into<String>, hint: impl Into<String>) -> Check {
+    pub fn new(
+        id: &str,
+        status: Status,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Check {
         let category = id.split('.').next().unwrap_or(id).to_string();
-        Check { id: id.to_string(), category, status, message: message.into(), hint: hint.into() }
+        Check {
+            id: id.to_string(),
+            category,
+            status,
+            message: message.into(),
+            hint: hint.into(),
+        }
     }
 }
