@@ -247,6 +247,50 @@ impl<'a> Exposition<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Label-value escaping as exporters write it.
+    fn escape(v: &str) -> String {
+        v.replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n")
+    }
+
+    proptest! {
+        #[test]
+        fn any_label_value_round_trips_in_both_formats(
+            value in "(\\PC|\n){0,40}",
+            other in "[a-z{},=# \\\\\"]{0,12}",
+        ) {
+            for (format, end) in [(Format::PrometheusText, ""), (Format::OpenMetrics, "# EOF\n")] {
+                let input = format!(
+                    "m{{a=\"{}\",b=\"{}\"}} 1\n{end}",
+                    escape(&value),
+                    escape(&other)
+                );
+                let e = parse(&input, format).map_err(|e| TestCaseError::fail(format!("{e}: {input:?}")))?;
+                let s = &e.families[0].samples[0];
+                prop_assert_eq!(s.label("a"), Some(value.as_str()));
+                prop_assert_eq!(s.label("b"), Some(other.as_str()));
+                prop_assert_eq!(
+                    matches!(s.labels[0].1, Cow::Borrowed(_)),
+                    !value.contains(['\\', '"', '\n'])
+                );
+            }
+        }
+
+        #[test]
+        fn garbage_never_panics_and_errors_point_inside_the_input(
+            input in "[a-z_{}=,\" #\\\\\n0-9.+eEIinfNa\t-]{0,80}",
+        ) {
+            for format in [Format::PrometheusText, Format::OpenMetrics] {
+                if let Err(e) = parse(&input, format) {
+                    prop_assert!(e.line >= 1 && e.line <= input.split('\n').count());
+                    prop_assert!(e.column >= 1);
+                }
+            }
+        }
+    }
 
     #[test]
     fn content_types_and_file_sniffing() {

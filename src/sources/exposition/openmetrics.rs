@@ -946,6 +946,39 @@ mod tests {
     }
 
     #[test]
+    fn info_timestamps_may_go_backwards_but_not_mix() {
+        let e = p("# TYPE a info\na_info{x=\"1\"} 1 5\na_info{x=\"2\"} 1 1\n# EOF\n");
+        assert_eq!(e.families[0].samples.len(), 2);
+        let e = err("# TYPE a info\na_info{x=\"1\"} 1 5\na_info{x=\"2\"} 1\n# EOF\n");
+        assert!(e.message.contains("mix of samples"), "{e}");
+    }
+
+    #[test]
+    fn exemplar_label_length_counts_characters() {
+        let long = |n: usize, c: char| -> String {
+            format!(
+                "# TYPE a counter\na_total 1 # {{a=\"{}\"}} 1\n# EOF\n",
+                c.to_string().repeat(n)
+            )
+        };
+        // 'a' + 127 characters = 128: the limit, even when the characters take 3 bytes.
+        assert!(parse_any(&long(127, '☃'), Format::OpenMetrics).is_ok());
+        let e = err(&long(128, 'x'));
+        assert!(e.message.contains("129 characters"), "{e}");
+        assert_eq!((e.line, e.column), (2, 13));
+    }
+
+    #[test]
+    fn empty_unit_and_help_are_allowed_and_owned_only_when_escaped() {
+        let e = p("# HELP a \n# UNIT a \n# HELP b x\\ny\n# EOF\n");
+        assert_eq!(e.families[0].help.as_deref(), Some(""));
+        assert_eq!(e.families[0].unit, None);
+        assert!(matches!(e.families[0].help, Some(Cow::Borrowed(_))));
+        assert_eq!(e.families[1].help.as_deref(), Some("x\ny"));
+        assert!(matches!(e.families[1].help, Some(Cow::Owned(_))));
+    }
+
+    #[test]
     fn groups_may_list_labels_in_any_order() {
         let e = p("# TYPE a histogram\n\
                    a_bucket{x=\"1\",le=\"+Inf\",y=\"2\"} 1\n\

@@ -582,6 +582,24 @@ mod tests {
     }
 
     #[test]
+    fn help_after_samples_is_accepted_like_prometheus() {
+        let e = p("a 1\n# HELP a late help\na 2\n");
+        assert_eq!(e.families.len(), 1);
+        assert_eq!(e.families[0].help.as_deref(), Some("late help"));
+        assert_eq!(e.families[0].samples.len(), 2);
+    }
+
+    #[test]
+    fn untyped_family_next_to_a_histogram_of_the_same_name() {
+        // The untyped `h` must not hide histogram `h` from its `_bucket` samples.
+        let e = p("# TYPE h histogram\nh_sum 1\nh 5\nh_bucket{le=\"+Inf\"} 1\n");
+        assert_eq!(e.families.len(), 2);
+        assert_eq!(e.families[0].samples.len(), 2);
+        assert_eq!(e.families[0].samples[1].name, "h_bucket");
+        assert_eq!(e.families[1].kind, MetricType::Unknown);
+    }
+
+    #[test]
     fn empty_and_comment_only_inputs() {
         assert_eq!(p("").families.len(), 0);
         assert_eq!(p("\n\n  \n# just a comment\n").families.len(), 0);
