@@ -95,6 +95,7 @@ pub fn take_sample(app: &App, args: &SamplingArgs) -> Result<Collected> {
     if let Some(results) = scraped? {
         let previous = mapping::previous_raw(&app.history.load()?.samples);
         let mut readings = Vec::new();
+        let mut failures = Vec::new();
         for r in results {
             let status = TargetStatus {
                 url: r.target.clone(),
@@ -107,12 +108,16 @@ pub fn take_sample(app: &App, args: &SamplingArgs) -> Result<Collected> {
                     readings.push(mapping::reading(previous.get(&r.target), &snapshot));
                     collected.raw.insert(r.target, snapshot.counters);
                 }
-                Err(e) => app.warn(&format!("endpoint '{}': {e}", r.target)),
+                Err(e) => failures.push(format!("endpoint '{}': {e}", r.target)),
             }
             collected.targets.push(status);
         }
         let total = collected.targets.len();
         let ok = readings.len();
+        // One failed target that fails the command is said once, by the error.
+        if !(ok == 0 && args.no_host && total == 1) {
+            failures.iter().for_each(|f| app.warn(f));
+        }
         if ok == 0 && args.no_host {
             let first = &collected.targets[0];
             let cause = first.error.as_deref().unwrap_or("failed");

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod collect;
+mod endpoints;
 mod history_safety;
 mod recommend;
 mod util;
