@@ -176,7 +176,8 @@ impl Scraper {
             .timeout(options.timeout)
             .redirect(redirect_policy())
             .no_proxy()
-            .pool_max_idle_per_host(1)
+            // One scrape per target per run: keeping 1000 idle sockets open would only cost fds.
+            .pool_max_idle_per_host(0)
             .build()
             .context("building the HTTP client")?;
         Ok(Scraper {
