@@ -553,3 +553,46 @@ async fn a_fleet_of_120_with_some_down_sums_exactly() {
     assert!((cpu - 50.5 / 20.0).abs() < 1e-9, "{cpu}");
     assert!((a.cpu_percent_max.unwrap() - 5.0).abs() < 1e-9);
 }
+
+#[tokio::test]
+async fn concurrency_is_bounded() {
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let peak = Arc::new(AtomicUsize::new(0));
+    let (now, max) = (in_flight.clone(), peak.clone());
+    let app = Router::new().route(
+        "/metrics",
+        get(move || {
+            let (now, max) = (now.clone(), max.clone());
+            async move {
+                let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                max.fetch_max(n, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                now.fetch_sub(1, Ordering::SeqCst);
+                page(TEXT, "http_connections_active 1\n")
+            }
+        }),
+    );
+    let addr = serve(app).await;
+    let targets: Vec<Target> = (0..24)
+        .map(|i| target(addr, &format!("/metrics?i={i}")))
+        .collect();
+    let scraper = Scraper::new(ScrapeOptions {
+        concurrency: 4,
+        ..options()
+    })
+    .unwrap();
+    let results = scraper.scrape_all(&targets).await;
+    assert!(results.iter().all(|r| r.result.is_ok()));
+    let peak = peak.load(Ordering::SeqCst);
+    assert!((2..=4).contains(&peak), "peak in flight {peak}");
+}
+
+#[tokio::test]
+async fn https_targets_use_tls() {
+    // A plain-HTTP port spoken to over TLS: the handshake fails, cleanly.
+    let addr = serve(Router::new().route("/metrics", get(|| async { "x 1\n" }))).await;
+    let scraper = Scraper::new(options()).unwrap();
+    let t = Target::parse(&format!("https://{addr}/metrics")).unwrap();
+    let err = scraper.scrape(&t).await.unwrap_err();
+    assert!(err.starts_with("error sending request"), "{err}");
+}

@@ -629,10 +629,10 @@ pub fn aggregate(readings: &[Reading]) -> Aggregate {
     let error_rate = collect_known(readings, |r| &r.errors)
         .map(sum_pairs)
         .map(|(e, n)| {
-            if n > 0.0 {
-                clamp_percent(e / n * 100.0)
-            } else {
+            if n == 0.0 {
                 0.0
+            } else {
+                clamp_percent(e / n * 100.0)
             }
         });
     // No observation in the interval: no latency was measured, so unknown.
@@ -705,8 +705,10 @@ pub fn carry_raw(samples: &mut [Sample], fresh: BTreeMap<String, Counters>) -> s
     serde_json::to_value(raw).unwrap_or_default()
 }
 
+/// Into 0–100. NaN (a NaN counter) stays NaN: the caller treats non-finite figures as unknown,
+/// never as 0.
 fn clamp_percent(v: f64) -> f64 {
-    if v.is_nan() { 0.0 } else { v.clamp(0.0, 100.0) }
+    v.clamp(0.0, 100.0)
 }
 
 /// An `f64` ordered totally (for bucket bounds as map keys).
@@ -926,6 +928,25 @@ mod tests {
         let a = aggregate(&[r]);
         assert_eq!(a.response_time_ms, Some(20.0));
         assert_eq!(a.error_rate, Some(10.0));
+    }
+
+    #[test]
+    fn nan_counters_stay_nan_not_zero() {
+        let snap = |t: i64, v: f64| {
+            snapshot(
+                &expo(&[("http_requests_total", &[("code", "500")], v)]),
+                &Mapping::default(),
+                t,
+            )
+        };
+        let r = reading(Some(&snap(0, 1.0).counters), &snap(1_000, f64::NAN));
+        let a = aggregate(&[r]);
+        assert!(a.requests_per_second.unwrap().is_nan());
+        assert!(a.error_rate.unwrap().is_nan());
+        // The sample layer turns these into unknowns.
+        let mut s = Sample::default();
+        crate::commands::collect::apply_aggregate(&mut s, &a, true);
+        assert_eq!((s.requests_per_second, s.error_rate), (None, None));
     }
 
     #[test]

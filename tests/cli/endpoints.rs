@@ -377,3 +377,34 @@ fn endpoint_flags_are_validated() {
     }
     assert!(!env.history().exists());
 }
+
+#[test]
+fn a_hanging_endpoint_is_cut_by_timeout() {
+    let app = Router::new().route(
+        "/metrics",
+        get(|| async {
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            "late"
+        }),
+    );
+    let server = start(app);
+    let env = Env::new();
+    let start = std::time::Instant::now();
+    let out = env
+        .cmd()
+        .args(["collect", "--no-host", "--timeout", "300ms", "--endpoint"])
+        .arg(format!("http://{}/metrics", server.addr))
+        .output()
+        .unwrap();
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("timed out after 300ms"),
+        "{}",
+        stderr(&out)
+    );
+}
