@@ -152,6 +152,8 @@ struct Builder<'a> {
     /// Every sample name claimed by a family so far (family name + each suffix of its type).
     claimed: HashSet<String>,
     open: Option<Open<'a>>,
+    /// Reused label buffer (see `Line::label_set`).
+    scratch: lex::Labels<'a>,
 }
 
 impl<'a> Builder<'a> {
@@ -296,7 +298,7 @@ impl<'a> Builder<'a> {
 
     fn sample(&mut self, line: &mut Line<'a>) -> LResult<()> {
         let at = line.pos;
-        let sample = parse_sample(line)?;
+        let sample = parse_sample(line, &mut self.scratch)?;
         let owned = self.open.as_ref().is_some_and(|o| o.owns(&sample.name));
         let open = if owned {
             match self.open.as_mut() {
@@ -550,7 +552,10 @@ fn unescape_help(s: &str) -> Cow<'_, str> {
 }
 
 /// `name[{labels}] value [timestamp] [# {labels} value [timestamp]]`, one space between parts.
-fn parse_sample<'a>(line: &mut Line<'a>) -> LResult<MetricSample<'a>> {
+fn parse_sample<'a>(
+    line: &mut Line<'a>,
+    scratch: &mut lex::Labels<'a>,
+) -> LResult<MetricSample<'a>> {
     let name_at = line.pos;
     let mut name = if line.peek() == Some(b'{') {
         None
@@ -559,7 +564,7 @@ fn parse_sample<'a>(line: &mut Line<'a>) -> LResult<MetricSample<'a>> {
     };
     let mut labels = Vec::new();
     if line.peek() == Some(b'{') {
-        let set = line.label_set(true, name.is_none())?;
+        let set = line.label_set(true, name.is_none(), scratch)?;
         if set.name.is_some() {
             name = set.name;
         }
@@ -590,7 +595,7 @@ fn parse_sample<'a>(line: &mut Line<'a>) -> LResult<MetricSample<'a>> {
             }
         }
         if line.peek() == Some(b'#') {
-            exemplar = Some(parse_exemplar(line)?);
+            exemplar = Some(parse_exemplar(line, scratch)?);
         }
     }
     if !line.at_end() {
@@ -609,7 +614,7 @@ fn parse_sample<'a>(line: &mut Line<'a>) -> LResult<MetricSample<'a>> {
 }
 
 /// `# {labels} value [timestamp]` (the cursor is on the `#`).
-fn parse_exemplar<'a>(line: &mut Line<'a>) -> LResult<Exemplar<'a>> {
+fn parse_exemplar<'a>(line: &mut Line<'a>, scratch: &mut lex::Labels<'a>) -> LResult<Exemplar<'a>> {
     line.pos += 1;
     line.expect(b' ', "' ' after '#' of an exemplar")?;
     let labels_at = line.pos;
@@ -622,7 +627,7 @@ fn parse_exemplar<'a>(line: &mut Line<'a>) -> LResult<Exemplar<'a>> {
             ),
         );
     }
-    let labels = line.label_set(true, false)?.labels;
+    let labels = line.label_set(true, false, scratch)?.labels;
     let chars: usize = labels
         .iter()
         .map(|(n, v)| n.chars().count() + v.chars().count())
@@ -676,6 +681,7 @@ pub(super) fn parse(src: &str) -> LResult<Exposition<'_>> {
         families: Vec::new(),
         claimed: HashSet::new(),
         open: None,
+        scratch: Vec::new(),
     };
     let bytes = src.as_bytes();
     let mut start = 0;
