@@ -62,6 +62,15 @@ fn class(b: u8, c: u8) -> bool {
     CLASS[b as usize] & c != 0
 }
 
+/// The offset of the `\n` ending the line that starts at `start`, or the input length.
+/// (`str::find` with a char uses the standard library's word-at-a-time `memchr`.)
+#[inline]
+pub(super) fn line_end(src: &str, start: usize) -> usize {
+    src.get(start..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(src.len(), |i| start + i)
+}
+
 /// The result of parsing `{...}`: an optional metric name written inside the braces (the quoted
 /// UTF-8 form `{"my.metric", ...}` or `__name__="..."`) and the labels.
 #[derive(Debug)]

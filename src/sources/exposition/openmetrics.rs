@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::lex::{self, LResult, Line, fail};
 use super::{Exemplar, Exposition, MetricFamily, MetricSample, MetricType};
@@ -41,8 +42,28 @@ struct Open<'a> {
     /// Index of the first sample of the current group, and the last sample's timestamp.
     group_rep: Option<usize>,
     group_ts: Option<f64>,
-    /// Groups seen so far: order-independent hash of the group's labels → representatives.
-    seen_groups: HashMap<u64, Vec<usize>>,
+    /// Groups seen so far: order-independent hash of the group's labels → the index of the
+    /// group's first sample; `collisions` holds the (rare) other groups with an equal hash.
+    seen_groups: HashMap<u64, usize, BuildHasherDefault<PassThrough>>,
+    collisions: Vec<(u64, usize)>,
+}
+
+/// The group hashes are already well mixed (`pair_hash`): hash them to themselves.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl<'a> Open<'a> {
@@ -63,7 +84,8 @@ impl<'a> Open<'a> {
             lines: Vec::new(),
             group_rep: None,
             group_ts: None,
-            seen_groups: HashMap::new(),
+            seen_groups: HashMap::default(),
+            collisions: Vec::new(),
         }
     }
 
@@ -411,12 +433,14 @@ fn group(open: &mut Open<'_>, s: &MetricSample<'_>, at: usize) -> LResult<()> {
         }
     } else {
         let h = open.group_hash(s);
-        if let Some(reps) = open.seen_groups.get(&h)
-            && reps
-                .iter()
-                .filter_map(|&r| open.fam.samples.get(r))
-                .any(|r| open.same_group(r, s))
-        {
+        let seen = |r: usize| {
+            open.fam
+                .samples
+                .get(r)
+                .is_some_and(|r| open.same_group(r, s))
+        };
+        let first = open.seen_groups.get(&h).copied();
+        if first.is_some_and(seen) || open.collisions.iter().any(|&(ch, r)| ch == h && seen(r)) {
             return fail(
                 at,
                 format!(
@@ -426,7 +450,11 @@ fn group(open: &mut Open<'_>, s: &MetricSample<'_>, at: usize) -> LResult<()> {
             );
         }
         let idx = open.fam.samples.len();
-        open.seen_groups.entry(h).or_default().push(idx);
+        if first.is_some() {
+            open.collisions.push((h, idx));
+        } else {
+            open.seen_groups.insert(h, idx);
+        }
         open.group_rep = Some(idx);
     }
     open.group_ts = s.timestamp;
@@ -687,10 +715,7 @@ pub(super) fn parse(src: &str) -> LResult<Exposition<'_>> {
     let mut start = 0;
     let mut eof = false;
     while start < bytes.len() {
-        let end = bytes
-            .get(start..)
-            .and_then(|rest| rest.iter().position(|&c| c == b'\n'))
-            .map_or(bytes.len(), |i| start + i);
+        let end = lex::line_end(src, start);
         if eof {
             return fail(start, "text after '# EOF'");
         }
@@ -1011,6 +1036,36 @@ mod tests {
         assert_eq!(f.help.as_deref(), Some("a \\ b"));
         assert_eq!(f.samples[0].label("label.x"), Some("a\"b"));
         assert_eq!(e.samples_named("my.counter_total").count(), 1);
+    }
+
+    #[test]
+    fn groups_with_colliding_hashes_are_told_apart() {
+        let sample = |v: &'static str| MetricSample {
+            name: Cow::Borrowed("a"),
+            labels: vec![(Cow::Borrowed("x"), Cow::Borrowed(v))],
+            value: 1.0,
+            timestamp: None,
+            exemplar: None,
+        };
+        let mut open = Open::new(Cow::Borrowed("a"), 0);
+        let add = |open: &mut Open<'static>, v: &'static str| -> LResult<()> {
+            let s = sample(v);
+            group(open, &s, 0)?;
+            open.fam.samples.push(s);
+            Ok(())
+        };
+        add(&mut open, "1").unwrap();
+        // Pretend group x="2" hashes like x="1": its slot is taken by group x="1" (index 0).
+        let h2 = open.group_hash(&sample("2"));
+        open.seen_groups.insert(h2, 0);
+        add(&mut open, "2").unwrap();
+        assert_eq!(open.collisions, [(h2, 1)]);
+        add(&mut open, "3").unwrap();
+        // Coming back to x="2" is found through the collision list; x="1" through the map.
+        let e = add(&mut open, "2").unwrap_err();
+        assert!(e.message.contains("contiguous"), "{}", e.message);
+        assert!(add(&mut open, "1").is_err());
+        assert!(add(&mut open, "4").is_ok());
     }
 
     #[test]

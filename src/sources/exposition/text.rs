@@ -149,10 +149,7 @@ pub(super) fn parse(src: &str) -> LResult<Exposition<'_>> {
     let bytes = src.as_bytes();
     let mut start = 0;
     while start < bytes.len() {
-        let end = bytes
-            .get(start..)
-            .and_then(|rest| rest.iter().position(|&c| c == b'\n'))
-            .map_or(bytes.len(), |i| start + i);
+        let end = lex::line_end(src, start);
         let mut line = Line::new(src, start, end);
         line.skip_ws();
         match line.peek() {
