@@ -62,6 +62,15 @@ fn class(b: u8, c: u8) -> bool {
     CLASS[b as usize] & c != 0
 }
 
+/// The offset of the `\n` ending the line that starts at `start`, or the input length.
+/// (`str::find` with a char uses the standard library's word-at-a-time `memchr`.)
+#[inline]
+pub(super) fn line_end(src: &str, start: usize) -> usize {
+    src.get(start..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(src.len(), |i| start + i)
+}
+
 /// The result of parsing `{...}`: an optional metric name written inside the braces (the quoted
 /// UTF-8 form `{"my.metric", ...}` or `__name__="..."`) and the labels.
 #[derive(Debug)]
@@ -232,18 +241,37 @@ impl<'a> Line<'a> {
     /// * `om`: OpenMetrics rules (no whitespace, no trailing comma, no reserved `__` names);
     ///   otherwise the text format's (spaces and tabs between tokens, a trailing comma allowed).
     /// * `name_slot`: a metric name may be written inside the braces (no name before them).
-    pub fn label_set(&mut self, om: bool, name_slot: bool) -> LResult<LabelSet<'a>> {
+    ///
+    /// The labels are collected in `scratch` (reused across lines) and returned in a vector of
+    /// exactly the right size: one allocation per sample, none for `{}`.
+    pub fn label_set(
+        &mut self,
+        om: bool,
+        name_slot: bool,
+        scratch: &mut Labels<'a>,
+    ) -> LResult<LabelSet<'a>> {
+        scratch.clear();
+        let name = self.label_terms(om, name_slot, scratch)?;
+        // `append` moves the pairs and leaves `scratch` empty with its capacity kept.
+        let mut labels = Vec::with_capacity(scratch.len());
+        labels.append(scratch);
+        Ok(LabelSet { name, labels })
+    }
+
+    fn label_terms(
+        &mut self,
+        om: bool,
+        name_slot: bool,
+        labels: &mut Labels<'a>,
+    ) -> LResult<Option<Cow<'a, str>>> {
         self.expect(b'{', "'{'")?;
-        let mut set = LabelSet {
-            name: None,
-            labels: Vec::new(),
-        };
+        let mut name = None;
         if !om {
             self.skip_ws();
         }
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(set);
+            return Ok(name);
         }
         let mut first = true;
         loop {
@@ -280,27 +308,27 @@ impl<'a> Line<'a> {
                     return fail(term, "empty label name");
                 }
                 if lname == "__name__" {
-                    if !name_slot || set.name.is_some() {
+                    if !name_slot || name.is_some() {
                         return fail(term, "metric name given twice");
                     }
                     if value.is_empty() {
                         return fail(term, "empty metric name");
                     }
-                    set.name = Some(value);
+                    name = Some(value);
                 } else {
                     if om && lname.starts_with("__") {
                         return fail(term, format!("reserved label name '{lname}'"));
                     }
-                    if set.labels.iter().any(|(n, _)| *n == lname) {
+                    if labels.iter().any(|(n, _)| *n == lname) {
                         return fail(term, format!("duplicate label name '{lname}'"));
                     }
-                    set.labels.push((lname, value));
+                    labels.push((lname, value));
                 }
             } else if quoted && first && name_slot {
                 if lname.is_empty() {
                     return fail(term, "empty metric name");
                 }
-                set.name = Some(lname);
+                name = Some(lname);
             } else if quoted && first {
                 return fail(term, "metric name given twice");
             } else {
@@ -317,13 +345,13 @@ impl<'a> Line<'a> {
                         self.skip_ws();
                         if self.peek() == Some(b'}') {
                             self.pos += 1;
-                            return Ok(set);
+                            return Ok(name);
                         }
                     }
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(set);
+                    return Ok(name);
                 }
                 _ => {
                     return fail(
@@ -523,27 +551,42 @@ mod tests {
     #[test]
     fn label_sets_in_both_dialects() {
         let mut l = line(r#"{a="1",b="x,y=}{z"} 1"#);
-        let set = l.label_set(true, false).unwrap();
+        let set = l.label_set(true, false, &mut Vec::new()).unwrap();
         assert_eq!(set.labels.len(), 2);
         assert_eq!(set.labels[1].1, "x,y=}{z");
         assert_eq!(l.rest(), " 1");
 
         // Text format: whitespace and a trailing comma are fine; OpenMetrics: not.
         let s = r#"{ a = "1" , b="2", }"#;
-        assert_eq!(line(s).label_set(false, false).unwrap().labels.len(), 2);
-        assert!(line(s).label_set(true, false).is_err());
-        assert!(line(r#"{a="1",}"#).label_set(true, false).is_err());
+        assert_eq!(
+            line(s)
+                .label_set(false, false, &mut Vec::new())
+                .unwrap()
+                .labels
+                .len(),
+            2
+        );
+        assert!(line(s).label_set(true, false, &mut Vec::new()).is_err());
+        assert!(
+            line(r#"{a="1",}"#)
+                .label_set(true, false, &mut Vec::new())
+                .is_err()
+        );
 
         // Quoted metric name and label names.
         let mut l = line(r#"{"my.metric", "label.x"="v"}"#);
-        let set = l.label_set(false, true).unwrap();
+        let set = l.label_set(false, true, &mut Vec::new()).unwrap();
         assert_eq!(set.name.as_deref(), Some("my.metric"));
         assert_eq!(set.labels, vec![(Cow::from("label.x"), Cow::from("v"))]);
         // ... but not when the name was already written before the braces.
-        assert!(line(r#"{"my.metric"}"#).label_set(false, false).is_err());
+        assert!(
+            line(r#"{"my.metric"}"#)
+                .label_set(false, false, &mut Vec::new())
+                .is_err()
+        );
 
         let err = line(r#"{a="1",a="2"}"#)
-            .label_set(false, false)
+            .label_set(false, false, &mut Vec::new())
             .unwrap_err();
         assert!(
             err.message.contains("duplicate label name 'a'"),
@@ -551,10 +594,30 @@ mod tests {
             err.message
         );
         assert_eq!(err.offset, 7);
-        assert!(line(r#"{a=1}"#).label_set(false, false).is_err());
-        assert!(line(r#"{a}"#).label_set(false, false).is_err());
-        assert!(line(r#"{1="a"}"#).label_set(false, false).is_err());
-        assert!(line(r#"{__x="a"}"#).label_set(true, false).is_err());
-        assert!(line(r#"{__x="a"}"#).label_set(false, false).is_ok());
+        assert!(
+            line(r#"{a=1}"#)
+                .label_set(false, false, &mut Vec::new())
+                .is_err()
+        );
+        assert!(
+            line(r#"{a}"#)
+                .label_set(false, false, &mut Vec::new())
+                .is_err()
+        );
+        assert!(
+            line(r#"{1="a"}"#)
+                .label_set(false, false, &mut Vec::new())
+                .is_err()
+        );
+        assert!(
+            line(r#"{__x="a"}"#)
+                .label_set(true, false, &mut Vec::new())
+                .is_err()
+        );
+        assert!(
+            line(r#"{__x="a"}"#)
+                .label_set(false, false, &mut Vec::new())
+                .is_ok()
+        );
     }
 }

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::lex::{self, LResult, Line, fail};
 use super::{Exemplar, Exposition, MetricFamily, MetricSample, MetricType};
@@ -41,8 +42,28 @@ struct Open<'a> {
     /// Index of the first sample of the current group, and the last sample's timestamp.
     group_rep: Option<usize>,
     group_ts: Option<f64>,
-    /// Groups seen so far: order-independent hash of the group's labels → representatives.
-    seen_groups: HashMap<u64, Vec<usize>>,
+    /// Groups seen so far: order-independent hash of the group's labels → the index of the
+    /// group's first sample; `collisions` holds the (rare) other groups with an equal hash.
+    seen_groups: HashMap<u64, usize, BuildHasherDefault<PassThrough>>,
+    collisions: Vec<(u64, usize)>,
+}
+
+/// The group hashes are already well mixed (`pair_hash`): hash them to themselves.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl<'a> Open<'a> {
@@ -63,7 +84,8 @@ impl<'a> Open<'a> {
             lines: Vec::new(),
             group_rep: None,
             group_ts: None,
-            seen_groups: HashMap::new(),
+            seen_groups: HashMap::default(),
+            collisions: Vec::new(),
         }
     }
 
@@ -152,6 +174,8 @@ struct Builder<'a> {
     /// Every sample name claimed by a family so far (family name + each suffix of its type).
     claimed: HashSet<String>,
     open: Option<Open<'a>>,
+    /// Reused label buffer (see `Line::label_set`).
+    scratch: lex::Labels<'a>,
 }
 
 impl<'a> Builder<'a> {
@@ -296,7 +320,7 @@ impl<'a> Builder<'a> {
 
     fn sample(&mut self, line: &mut Line<'a>) -> LResult<()> {
         let at = line.pos;
-        let sample = parse_sample(line)?;
+        let sample = parse_sample(line, &mut self.scratch)?;
         let owned = self.open.as_ref().is_some_and(|o| o.owns(&sample.name));
         let open = if owned {
             match self.open.as_mut() {
@@ -409,12 +433,14 @@ fn group(open: &mut Open<'_>, s: &MetricSample<'_>, at: usize) -> LResult<()> {
         }
     } else {
         let h = open.group_hash(s);
-        if let Some(reps) = open.seen_groups.get(&h)
-            && reps
-                .iter()
-                .filter_map(|&r| open.fam.samples.get(r))
-                .any(|r| open.same_group(r, s))
-        {
+        let seen = |r: usize| {
+            open.fam
+                .samples
+                .get(r)
+                .is_some_and(|r| open.same_group(r, s))
+        };
+        let first = open.seen_groups.get(&h).copied();
+        if first.is_some_and(seen) || open.collisions.iter().any(|&(ch, r)| ch == h && seen(r)) {
             return fail(
                 at,
                 format!(
@@ -424,7 +450,11 @@ fn group(open: &mut Open<'_>, s: &MetricSample<'_>, at: usize) -> LResult<()> {
             );
         }
         let idx = open.fam.samples.len();
-        open.seen_groups.entry(h).or_default().push(idx);
+        if first.is_some() {
+            open.collisions.push((h, idx));
+        } else {
+            open.seen_groups.insert(h, idx);
+        }
         open.group_rep = Some(idx);
     }
     open.group_ts = s.timestamp;
@@ -550,7 +580,10 @@ fn unescape_help(s: &str) -> Cow<'_, str> {
 }
 
 /// `name[{labels}] value [timestamp] [# {labels} value [timestamp]]`, one space between parts.
-fn parse_sample<'a>(line: &mut Line<'a>) -> LResult<MetricSample<'a>> {
+fn parse_sample<'a>(
+    line: &mut Line<'a>,
+    scratch: &mut lex::Labels<'a>,
+) -> LResult<MetricSample<'a>> {
     let name_at = line.pos;
     let mut name = if line.peek() == Some(b'{') {
         None
@@ -559,7 +592,7 @@ fn parse_sample<'a>(line: &mut Line<'a>) -> LResult<MetricSample<'a>> {
     };
     let mut labels = Vec::new();
     if line.peek() == Some(b'{') {
-        let set = line.label_set(true, name.is_none())?;
+        let set = line.label_set(true, name.is_none(), scratch)?;
         if set.name.is_some() {
             name = set.name;
         }
@@ -590,7 +623,7 @@ fn parse_sample<'a>(line: &mut Line<'a>) -> LResult<MetricSample<'a>> {
             }
         }
         if line.peek() == Some(b'#') {
-            exemplar = Some(parse_exemplar(line)?);
+            exemplar = Some(parse_exemplar(line, scratch)?);
         }
     }
     if !line.at_end() {
@@ -609,7 +642,7 @@ fn parse_sample<'a>(line: &mut Line<'a>) -> LResult<MetricSample<'a>> {
 }
 
 /// `# {labels} value [timestamp]` (the cursor is on the `#`).
-fn parse_exemplar<'a>(line: &mut Line<'a>) -> LResult<Exemplar<'a>> {
+fn parse_exemplar<'a>(line: &mut Line<'a>, scratch: &mut lex::Labels<'a>) -> LResult<Exemplar<'a>> {
     line.pos += 1;
     line.expect(b' ', "' ' after '#' of an exemplar")?;
     let labels_at = line.pos;
@@ -622,7 +655,7 @@ fn parse_exemplar<'a>(line: &mut Line<'a>) -> LResult<Exemplar<'a>> {
             ),
         );
     }
-    let labels = line.label_set(true, false)?.labels;
+    let labels = line.label_set(true, false, scratch)?.labels;
     let chars: usize = labels
         .iter()
         .map(|(n, v)| n.chars().count() + v.chars().count())
@@ -676,15 +709,13 @@ pub(super) fn parse(src: &str) -> LResult<Exposition<'_>> {
         families: Vec::new(),
         claimed: HashSet::new(),
         open: None,
+        scratch: Vec::new(),
     };
     let bytes = src.as_bytes();
     let mut start = 0;
     let mut eof = false;
     while start < bytes.len() {
-        let end = bytes
-            .get(start..)
-            .and_then(|rest| rest.iter().position(|&c| c == b'\n'))
-            .map_or(bytes.len(), |i| start + i);
+        let end = lex::line_end(src, start);
         if eof {
             return fail(start, "text after '# EOF'");
         }
@@ -1005,6 +1036,36 @@ mod tests {
         assert_eq!(f.help.as_deref(), Some("a \\ b"));
         assert_eq!(f.samples[0].label("label.x"), Some("a\"b"));
         assert_eq!(e.samples_named("my.counter_total").count(), 1);
+    }
+
+    #[test]
+    fn groups_with_colliding_hashes_are_told_apart() {
+        let sample = |v: &'static str| MetricSample {
+            name: Cow::Borrowed("a"),
+            labels: vec![(Cow::Borrowed("x"), Cow::Borrowed(v))],
+            value: 1.0,
+            timestamp: None,
+            exemplar: None,
+        };
+        let mut open = Open::new(Cow::Borrowed("a"), 0);
+        let add = |open: &mut Open<'static>, v: &'static str| -> LResult<()> {
+            let s = sample(v);
+            group(open, &s, 0)?;
+            open.fam.samples.push(s);
+            Ok(())
+        };
+        add(&mut open, "1").unwrap();
+        // Pretend group x="2" hashes like x="1": its slot is taken by group x="1" (index 0).
+        let h2 = open.group_hash(&sample("2"));
+        open.seen_groups.insert(h2, 0);
+        add(&mut open, "2").unwrap();
+        assert_eq!(open.collisions, [(h2, 1)]);
+        add(&mut open, "3").unwrap();
+        // Coming back to x="2" is found through the collision list; x="1" through the map.
+        let e = add(&mut open, "2").unwrap_err();
+        assert!(e.message.contains("contiguous"), "{}", e.message);
+        assert!(add(&mut open, "1").is_err());
+        assert!(add(&mut open, "4").is_ok());
     }
 
     #[test]

@@ -33,6 +33,8 @@ struct Builder<'a> {
     /// Whether each family had a `TYPE` line (an explicit `untyped` is still a `TYPE` line).
     typed: Vec<bool>,
     current: Option<usize>,
+    /// Reused label buffer (see `Line::label_set`).
+    scratch: lex::Labels<'a>,
 }
 
 impl<'a> Builder<'a> {
@@ -142,21 +144,19 @@ pub(super) fn parse(src: &str) -> LResult<Exposition<'_>> {
         index: HashMap::new(),
         typed: Vec::new(),
         current: None,
+        scratch: Vec::new(),
     };
     let bytes = src.as_bytes();
     let mut start = 0;
     while start < bytes.len() {
-        let end = bytes
-            .get(start..)
-            .and_then(|rest| rest.iter().position(|&c| c == b'\n'))
-            .map_or(bytes.len(), |i| start + i);
+        let end = lex::line_end(src, start);
         let mut line = Line::new(src, start, end);
         line.skip_ws();
         match line.peek() {
             None => {}
             Some(b'#') => comment(&mut line, &mut b)?,
             Some(_) => {
-                let s = sample(&mut line)?;
+                let s = sample(&mut line, &mut b.scratch)?;
                 b.sample(s);
             }
         }
@@ -266,7 +266,7 @@ fn unescape_help(s: &str) -> Cow<'_, str> {
 }
 
 /// `name[{labels}] value [timestamp]` (the cursor is on the first non-blank byte).
-fn sample<'a>(line: &mut Line<'a>) -> LResult<MetricSample<'a>> {
+fn sample<'a>(line: &mut Line<'a>, scratch: &mut lex::Labels<'a>) -> LResult<MetricSample<'a>> {
     let name_at = line.pos;
     let mut name = if line.peek() == Some(b'{') {
         None
@@ -276,7 +276,7 @@ fn sample<'a>(line: &mut Line<'a>) -> LResult<MetricSample<'a>> {
     line.skip_ws();
     let mut labels = Vec::new();
     if line.peek() == Some(b'{') {
-        let set = line.label_set(false, name.is_none())?;
+        let set = line.label_set(false, name.is_none(), scratch)?;
         if set.name.is_some() {
             name = set.name;
         }
