@@ -42,6 +42,12 @@ complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "replay" -d 'R
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l metric -d 'Set a sample field, e.g. requests_per_second=140 (repeatable)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l instance -d 'Who produces the sample [default: the host name]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l endpoint -d 'Scrape a metrics endpoint: http://, https:// or file:// (repeatable)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l header -d 'Send a request header to every endpoint, e.g. \'X-Api-Key: …\' (repeatable)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l bearer-token-file -d 'Send \'Authorization: Bearer <token>\' with the token read from this file' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l timeout -d 'Per-endpoint timeout (connect and whole response)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l concurrency -d 'Endpoints scraped at once' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l max-body -d 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l capacity -d 'Samples kept in the rolling history' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
@@ -54,6 +60,12 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -s q -l q
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l metric -d 'Set a sample field, e.g. requests_per_second=140 (repeatable)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l instance -d 'Who produces the sample [default: the host name]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l endpoint -d 'Scrape a metrics endpoint: http://, https:// or file:// (repeatable)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l header -d 'Send a request header to every endpoint, e.g. \'X-Api-Key: …\' (repeatable)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l bearer-token-file -d 'Send \'Authorization: Bearer <token>\' with the token read from this file' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l timeout -d 'Per-endpoint timeout (connect and whole response)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l concurrency -d 'Endpoints scraped at once' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l max-body -d 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l current-replicas -d 'Replicas running now: adds current_replicas/target_replicas/clamped' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l min-replicas -d 'Never recommend fewer replicas than this' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l max-replicas -d 'Never recommend more replicas than this' -r

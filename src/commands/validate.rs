@@ -76,7 +76,7 @@ pub fn run(app: &App, cmd: &ValidateCmd) -> Result<Exit> {
     let inputs = Inputs {
         history: Some(loaded.samples),
         redis,
-        prober: crate::sources::probe::prober(),
+        prober: crate::sources::probe::prober(cmd.timeout),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -1,7 +1,10 @@
 //! Sources: the only modules that talk to the world (host, endpoints, Redis, Prometheus).
 
+pub mod endpoint;
+pub mod exposition;
 pub mod host;
 pub mod manifests;
+pub mod mapping;
 pub mod nginx;
 pub mod probe;
 pub mod redis;

@@ -1,13 +1,44 @@
-//! The HTTP prober `validate` uses for `--health-url` and `/metrics` checks.
-//!
-//! Until the endpoint module (which owns the HTTP client) provides one, there is none: `validate`
-//! then refuses URLs with a clear error.
+//! The HTTP prober `validate` uses for `--health-url` and `/metrics` checks, over the endpoint
+//! module's client (which applies the body cap, redirect rules and redaction).
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use crate::validate::Prober;
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
 
-/// The prober available in this build.
-pub fn prober() -> Option<Arc<dyn Prober>> {
-    None
+use crate::sources::endpoint::{ScrapeOptions, Scraper};
+use crate::validate::{ProbeKind, ProbeResult, Prober};
+
+struct HttpProber {
+    scraper: Arc<Scraper>,
+}
+
+impl Prober for HttpProber {
+    fn probe(&self, kind: ProbeKind, url: String) -> BoxFuture<'static, ProbeResult> {
+        let scraper = Arc::clone(&self.scraper);
+        async move {
+            let started = Instant::now();
+            let (status, parsed) = scraper.probe(&url, kind == ProbeKind::Metrics).await;
+            ProbeResult {
+                url,
+                status,
+                elapsed: started.elapsed(),
+                parsed,
+            }
+        }
+        .boxed()
+    }
+}
+
+/// A prober with `timeout` per request, or none if the HTTP client cannot be built.
+pub fn prober(timeout: Duration) -> Option<Arc<dyn Prober>> {
+    let options = ScrapeOptions {
+        timeout,
+        ..ScrapeOptions::default()
+    };
+    let scraper = Scraper::new(options).ok()?;
+    Some(Arc::new(HttpProber {
+        scraper: Arc::new(scraper),
+    }))
 }

@@ -4,6 +4,7 @@
 
 mod collect;
 mod config;
+mod endpoints;
 mod history;
 mod history_safety;
 mod recommend;

@@ -152,3 +152,77 @@ fn attestations_come_from_the_config_file() {
     let r: ReportJson = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r.checks[0].status, "pass", "{:?}", r.checks[0]);
 }
+
+/// A real HTTP server on 127.0.0.1 answering every request with `status` and `body`.
+fn serve(status: &'static str, content_type: &'static str, body: &'static str) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(16) {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let reply = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = s.write_all(reply.as_bytes());
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn health_urls_and_metrics_endpoints_are_probed_for_real() {
+    let env = Env::new();
+    let healthy = serve(
+        "200 OK",
+        "text/plain; version=0.0.4",
+        "# TYPE up gauge\nup 1\nhttp_requests_total 5\n",
+    );
+    let broken = serve("503 Service Unavailable", "text/plain", "down");
+    let garbage = serve("200 OK", "text/plain; version=0.0.4", "up{ 1\n");
+    let status = |out: &std::process::Output, id: &str| {
+        let r: ReportJson = serde_json::from_slice(&out.stdout).unwrap();
+        let c = r.checks.into_iter().find(|c| c.id == id).unwrap();
+        (c.status, c.message)
+    };
+    let health = format!("{healthy}/health");
+    let out = run(
+        &env,
+        &[
+            "--health-url",
+            &health,
+            "--endpoint",
+            &healthy,
+            "--only",
+            "load_balancer,monitoring",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(status(&out, "infrastructure.load_balancer").0, "pass");
+    let (s, m) = status(&out, "configuration.monitoring");
+    assert_eq!(s, "pass", "{m}");
+    let bad_health = format!("{broken}/health");
+    let out = run(
+        &env,
+        &[
+            "--health-url",
+            &bad_health,
+            "--endpoint",
+            &garbage,
+            "--only",
+            "load_balancer,monitoring",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let (s, m) = status(&out, "infrastructure.load_balancer");
+    assert_eq!(s, "fail");
+    assert!(m.contains("503"), "{m}");
+    let (s, m) = status(&out, "configuration.monitoring");
+    assert_eq!(s, "fail");
+    assert!(m.contains("line 1"), "{m}");
+}
