@@ -2,3 +2,4 @@
 //! rules are pure functions from facts to [`Check`] results.
 
 pub mod check;
+pub mod redis;
