@@ -16,11 +16,15 @@ use rizk_scale::validate::redis::{
 const TIMEOUT: Duration = Duration::from_secs(3);
 
 fn gather(target: &RedisTarget) -> RedisFacts {
+    gather_within(target, TIMEOUT)
+}
+
+fn gather_within(target: &RedisTarget, timeout: Duration) -> RedisFacts {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    rt.block_on(gather_facts(target, TIMEOUT))
+    rt.block_on(gather_facts(target, timeout))
 }
 
 fn nodes(urls: Vec<String>) -> RedisTarget {
@@ -451,5 +455,62 @@ fn sentinel_quorum_then_lost() {
     assert_eq!(
         facts.reached.as_deref(),
         Some(setup.sentinels[2].addr().as_str())
+    );
+}
+
+/// A TCP server that accepts connections and never answers (a hung or overloaded node).
+fn silent_listener() -> (u16, std::thread::JoinHandle<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let handle = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        listener.set_nonblocking(true).expect("nonblocking");
+        let until = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < until {
+            if let Ok((conn, _)) = listener.accept() {
+                held.push(conn);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    });
+    (port, handle)
+}
+
+#[test]
+fn silent_seed_costs_its_share_not_the_report() {
+    let Some(s) = Standalone::start(None) else {
+        return;
+    };
+    let (silent, _handle) = silent_listener();
+    let timeout = Duration::from_secs(1);
+
+    let started = Instant::now();
+    let facts = gather_within(
+        &nodes(vec![format!("redis://127.0.0.1:{silent}"), s.server.url()]),
+        timeout,
+    );
+    let elapsed = started.elapsed();
+    assert_eq!(facts.error, None);
+    assert_eq!(facts.mode, Some(RedisMode::Standalone));
+    assert_eq!(facts.reached, Some(s.server.addr()));
+    assert_eq!(facts.unreachable.len(), 1, "{:?}", facts.unreachable);
+    assert!(
+        facts.unreachable[0].contains(&format!("127.0.0.1:{silent}")),
+        "{:?}",
+        facts.unreachable
+    );
+    assert!(elapsed < timeout, "took {elapsed:?}");
+    assert_eq!(redis_ha(&facts).status, Status::Warn);
+
+    // Only the silent server: a clear failure, within the timeout.
+    let started = Instant::now();
+    let facts = gather_within(&nodes(vec![format!("redis://127.0.0.1:{silent}")]), timeout);
+    let ha = redis_ha(&facts);
+    assert_eq!(ha.status, Status::Fail);
+    assert!(ha.message.contains("no answer"), "{}", ha.message);
+    assert!(
+        started.elapsed() < timeout + Duration::from_millis(200),
+        "took {:?}",
+        started.elapsed()
     );
 }

@@ -436,6 +436,7 @@ fn classify(err: &redis::RedisError, describe: impl Fn(&str) -> String) -> Redis
     let cause = match kind {
         FailureKind::Auth => format!("authentication failed ({})", text.trim()),
         FailureKind::Unreachable => format!("unreachable ({})", text.trim()),
+        FailureKind::Timeout => format!("no answer in time ({})", text.trim()),
         _ => text.trim().to_string(),
     };
     RedisFailure::new(kind, describe(&cause))
@@ -607,7 +608,8 @@ fn parse_cluster_node_line(line: &str) -> Option<ClusterNode> {
 /// recorded in [`RedisFacts::error`] (whole target) or per node.
 pub async fn gather_facts(target: &RedisTarget, timeout: Duration) -> RedisFacts {
     let display = target.display();
-    let gathered = tokio::time::timeout(timeout, gather(target, timeout)).await;
+    let deadline = tokio::time::Instant::now() + timeout;
+    let gathered = tokio::time::timeout_at(deadline, gather(target, deadline)).await;
     let mut facts = match gathered {
         Ok(facts) => facts,
         Err(_) => RedisFacts {
@@ -622,7 +624,16 @@ pub async fn gather_facts(target: &RedisTarget, timeout: Duration) -> RedisFacts
     facts
 }
 
-async fn gather(target: &RedisTarget, timeout: Duration) -> RedisFacts {
+/// The time left before `deadline`, scaled by `share` (so later steps keep some budget and a
+/// silent node costs its own answer, not the whole report).
+fn budget(deadline: tokio::time::Instant, share: f64) -> Duration {
+    deadline
+        .saturating_duration_since(tokio::time::Instant::now())
+        .mul_f64(share)
+        .max(Duration::from_millis(1))
+}
+
+async fn gather(target: &RedisTarget, deadline: tokio::time::Instant) -> RedisFacts {
     let urls = target.urls();
     if urls.is_empty() {
         return RedisFacts {
@@ -644,8 +655,9 @@ async fn gather(target: &RedisTarget, timeout: Duration) -> RedisFacts {
     }
     // Ask every seed at once, so dead seeds cost one timeout in total, then use the first
     // (in the order given) that answered.
+    let seed_timeout = budget(deadline, 0.4);
     let attempts = join_all(endpoints.iter().map(|e| async move {
-        let mut node = e.open(timeout).await?;
+        let mut node = e.open(seed_timeout).await?;
         let info = node.info(None).await?;
         Ok::<_, RedisFailure>((node, info))
     }))
@@ -685,7 +697,7 @@ async fn gather(target: &RedisTarget, timeout: Duration) -> RedisFacts {
     facts.version = first_info.get("redis_version").cloned();
     match (mode, target) {
         (RedisMode::Sentinel, RedisTarget::Sentinel { master, .. }) => {
-            gather_sentinel(&mut facts, reached, master).await
+            gather_sentinel(&mut facts, reached, master, deadline).await
         }
         (RedisMode::Sentinel, RedisTarget::Nodes(_)) => {
             facts.error = Some(format!(
@@ -701,7 +713,7 @@ async fn gather(target: &RedisTarget, timeout: Duration) -> RedisFacts {
             ));
         }
         (RedisMode::Cluster, RedisTarget::Nodes(_)) => {
-            gather_cluster(&mut facts, reached, timeout).await
+            gather_cluster(&mut facts, reached, deadline).await
         }
         (RedisMode::Standalone, RedisTarget::Nodes(_)) => {
             let (mut node, info) = reached.swap_remove(0);
@@ -730,7 +742,7 @@ fn keyspace(infos: &[&HashMap<String, String>]) -> Option<KeyspaceStats> {
 async fn gather_cluster(
     facts: &mut RedisFacts,
     reached: Vec<(Node, HashMap<String, String>)>,
-    timeout: Duration,
+    deadline: tokio::time::Instant,
 ) {
     // The first seed that gives a full view (CLUSTER INFO + CLUSTER NODES) is the viewpoint.
     let mut view = None;
@@ -762,21 +774,24 @@ async fn gather_cluster(
         );
         return;
     };
-    // Ask every node the cluster has not already written off, in parallel.
+    // Ask every node the cluster has not already written off, in parallel; a silent node
+    // counts as not answering rather than costing the whole report.
+    let node_timeout = budget(deadline, 0.8);
     let answers = join_all(nodes.iter().map(|n| {
         let endpoint = (!n.is_failed() && !n.addr.is_empty())
             .then(|| seed.with_addr(&n.addr))
             .flatten();
-        async move {
-            let mut node = endpoint?.open(timeout).await.ok()?;
+        tokio::time::timeout(node_timeout, async move {
+            let mut node = endpoint?.open(node_timeout).await.ok()?;
             let info = node.info(None).await.ok()?;
             let persistence = node.persistence().await;
             Some((info, persistence))
-        }
+        })
     }))
     .await;
     let mut infos = Vec::new();
     for (n, answer) in nodes.iter_mut().zip(answers) {
+        let answer = answer.ok().flatten();
         if n.is_failed() || n.addr.is_empty() {
             continue;
         }
@@ -808,20 +823,30 @@ async fn gather_sentinel(
     facts: &mut RedisFacts,
     reached: Vec<(Node, HashMap<String, String>)>,
     master: &str,
+    deadline: tokio::time::Instant,
 ) {
     let mut last_error = None;
     for (mut node, _) in reached {
         match sentinel_view(&mut node, master).await {
             Ok(view) => {
                 facts.reached = Some(node.endpoint.addr.clone());
-                // The data facts come from the master itself, with the same credentials.
-                if let Some(endpoint) = node.endpoint.with_addr(&view.master_addr)
-                    && let Ok(mut m) = endpoint.open(node.timeout).await
-                {
-                    if let Ok(info) = m.info(None).await {
-                        facts.keyspace = keyspace(&[&info]);
-                    }
-                    facts.persistence.push(m.persistence().await);
+                // The data facts come from the master itself, with the same credentials; a
+                // silent master leaves them unknown rather than costing the Sentinel view.
+                let master_timeout = budget(deadline, 0.8);
+                let data = tokio::time::timeout(master_timeout, async {
+                    let mut m = node
+                        .endpoint
+                        .with_addr(&view.master_addr)?
+                        .open(master_timeout)
+                        .await
+                        .ok()?;
+                    let info = m.info(None).await.ok();
+                    Some((info, m.persistence().await))
+                })
+                .await;
+                if let Ok(Some((info, persistence))) = data {
+                    facts.keyspace = info.and_then(|i| keyspace(&[&i]));
+                    facts.persistence.push(persistence);
                 }
                 facts.sentinel = Some(view);
                 return;
