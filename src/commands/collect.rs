@@ -5,6 +5,7 @@ use jiff::{Timestamp, Unit};
 
 use crate::cli::{CollectCmd, SamplingArgs};
 use crate::exit::Exit;
+use crate::history::store::Appended;
 use crate::output::{self, json};
 use crate::sample::Sample;
 use crate::settings::App;
@@ -50,19 +51,40 @@ fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-/// Append one sample and report what was written.
-pub fn store(app: &App, sample: &Sample) -> Result<usize> {
+/// Append one sample and report what was written. When a Redis history cannot be written the
+/// sample is spooled locally and a warning says where (the write itself succeeds).
+pub fn store(app: &App, sample: &Sample) -> Result<Appended> {
     let report = app.history.append(std::slice::from_ref(sample))?;
-    app.warn_rejected(&report.rejected, report.rejected_path.as_deref());
-    Ok(report.samples)
+    let source = app.history.rejected_source().display().to_string();
+    app.warn_rejected_in(&source, &report.rejected, report.rejected_path.as_deref());
+    if let Some(s) = &report.spooled {
+        app.warn(&format!(
+            "history '{}' could not be written ({}): sample kept in spool '{}' ({} waiting), pushed on the next successful write",
+            app.history.location(),
+            s.cause,
+            s.path.display(),
+            s.waiting
+        ));
+    }
+    if report.pushed_from_spool > 0 {
+        app.warn(&format!(
+            "pushed {} spooled samples to history '{}'",
+            report.pushed_from_spool,
+            app.history.location()
+        ));
+    }
+    Ok(report)
 }
 
 /// `collect`.
 pub fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
     let sample = take_sample(&cmd.sampling)?;
-    let samples = store(app, &sample)?;
+    let report = store(app, &sample)?;
+    let (path, samples) = match &report.spooled {
+        Some(s) => (s.path.display().to_string(), s.waiting),
+        None => (app.history.location(), report.samples),
+    };
     if cmd.json {
-        let path = app.history.path().display().to_string();
         let view = json::CollectView {
             schema_version: json::SCHEMA_VERSION,
             sample: &sample,
@@ -74,9 +96,8 @@ pub fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
         output::emit(&json::pretty(&view))?;
     } else {
         output::emit(&format!(
-            "Collected {} ({samples} samples in '{}')\n",
+            "Collected {} ({samples} samples in '{path}')\n",
             sample.to_line(),
-            app.history.path().display()
         ))?;
     }
     Ok(Exit::Success)

@@ -76,7 +76,7 @@ fn show(app: &App, as_json: bool, matches: &ArgMatches) -> Result<Exit> {
     };
     let rows = layers::effective(
         app.config.as_ref(),
-        app.history.path().to_path_buf(),
+        std::path::PathBuf::from(app.history.location()),
         history_source,
     );
     let file = app.config.as_ref().map(|c| c.path.display().to_string());

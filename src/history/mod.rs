@@ -1,6 +1,8 @@
 //! The rolling history of samples: where it lives and how it is read and written.
 
 pub mod file;
+pub mod redis;
+pub mod store;
 
 use crate::sample::Sample;
 
