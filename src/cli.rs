@@ -156,6 +156,10 @@ pub struct RecommendCmd {
     /// Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)
     #[arg(long)]
     pub exit_code: bool,
+    /// Decide for the whole fleet: the newest sample of each instance seen within --max-age,
+    /// aggregated (sums for rates and connections, request-weighted latency, mean CPU/memory)
+    #[arg(long)]
+    pub fleet: bool,
 }
 
 /// Parse a history capacity (1 to 1,000,000 samples).

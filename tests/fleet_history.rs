@@ -300,3 +300,84 @@ fn redis_stopped_mid_run_spools_locally_then_pushes_in_order() {
 fn spool_name(p: &Path) -> String {
     p.display().to_string()
 }
+
+#[test]
+fn recommend_fleet_aggregates_live_instances_and_lists_stale_ones() {
+    let Some(s) = Standalone::start(None) else {
+        return;
+    };
+    let env = Env::new(s.server.url());
+    // An instance last seen long ago, written as an old line straight into the list.
+    let old = r#"{"timestamp":"2020-01-01T00:00:00Z","cpu_percent":99,"memory_percent":99,"requests_per_second":900,"instance":"gone"}"#;
+    cmd(s.server.port, &["RPUSH", KEY, old]).unwrap();
+    for round in 0..3 {
+        for (inst, cpu, rps, ms) in [("web-1", 80, 300, 100), ("web-2", 40, 100, 500)] {
+            ok(&env.collect(
+                inst,
+                rps,
+                &[
+                    &format!("cpu_percent={}", cpu + round),
+                    "memory_percent=50",
+                    &format!("response_time_ms={ms}"),
+                    "error_rate=0.5",
+                ],
+            ));
+        }
+    }
+    let out = env
+        .cmd()
+        .args(["recommend", "--fleet", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    let value = |metric: &str| {
+        v["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["metric"] == metric)
+            .unwrap()["value"]
+            .as_f64()
+    };
+    assert_eq!(value("requests_per_second"), Some(400.0), "{v}");
+    assert_eq!(value("response_time_ms"), Some(200.0), "request-weighted");
+    assert_eq!(value("cpu_percent"), Some(62.0), "mean of 82 and 42");
+    assert_eq!(v["fleet"]["cpu_percent_max"], 82.0);
+    let names = |k: &str| -> Vec<String> {
+        v["fleet"][k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["instance"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names("instances"), ["web-1", "web-2"]);
+    assert_eq!(names("stale"), ["gone"]);
+    // The fleet: 400 rps > 100 but CPU 62 and memory 50 under their thresholds → maintain;
+    // the stale instance's 900 rps and 99 % CPU were left out.
+    assert_eq!(v["action"], "maintain", "{v}");
+    // The existing contract is untouched: the same keys as without --fleet, plus "fleet".
+    let plain = env.cmd().args(["recommend", "--json"]).output().unwrap();
+    let p: serde_json::Value = serde_json::from_str(&ok(&plain)).unwrap();
+    let keys = |v: &serde_json::Value| {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert!(p.get("fleet").is_none());
+    let mut with_fleet = keys(&p);
+    with_fleet.push("fleet".into());
+    with_fleet.sort();
+    assert_eq!(keys(&v), with_fleet);
+
+    let out = env.cmd().args(["recommend", "--fleet"]).output().unwrap();
+    let text = ok(&out);
+    assert!(
+        text.contains("Fleet: 2 instances counted (web-1, web-2)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Left out, not seen within 15m: gone (last seen 2020-01-01T00:00:00Z)"),
+        "{text}"
+    );
+}

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::policy::fleet::{FleetView, InstanceSeen};
 use crate::policy::{Condition, Recommendation, ReplicaTarget};
 use crate::sample::Sample;
 
@@ -19,6 +20,34 @@ pub struct RecommendView<'a> {
     pub conditions: &'a [Condition],
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<ReplicaTarget>,
+    /// `--fleet`: the instances counted and left out (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<FleetJson<'a>>,
+}
+
+/// The `"fleet"` object of `recommend --fleet --json`.
+#[derive(Debug, Serialize)]
+pub struct FleetJson<'a> {
+    /// Live instances whose newest samples were aggregated.
+    pub instances: &'a [InstanceSeen],
+    /// Instances not seen within `--max-age`, left out.
+    pub stale: &'a [InstanceSeen],
+    /// The highest CPU of any counted instance (the aggregate is the mean).
+    pub cpu_percent_max: Option<f64>,
+    /// The highest memory of any counted instance.
+    pub memory_percent_max: Option<f64>,
+}
+
+impl<'a> FleetJson<'a> {
+    /// The JSON view of a fleet view.
+    pub fn new(view: &'a FleetView) -> Self {
+        FleetJson {
+            instances: &view.counted,
+            stale: &view.stale,
+            cpu_percent_max: view.cpu_max(),
+            memory_percent_max: view.memory_max(),
+        }
+    }
 }
 
 impl<'a> RecommendView<'a> {
@@ -32,7 +61,14 @@ impl<'a> RecommendView<'a> {
             samples: rec.samples,
             conditions: &rec.conditions,
             replicas,
+            fleet: None,
         }
+    }
+
+    /// Add the `"fleet"` object.
+    pub fn with_fleet(mut self, fleet: Option<FleetJson<'a>>) -> Self {
+        self.fleet = fleet;
+        self
     }
 }
 

@@ -2,6 +2,7 @@
 //!
 //! Nothing here does I/O; the clock is passed in, so every branch is tested with hand-built data.
 
+pub mod fleet;
 pub mod threshold;
 
 use serde::Serialize;
