@@ -21,7 +21,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'rizk-scale' {
-            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Prefix of the Redis keys (the seed''s key_prefix)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
@@ -49,7 +51,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-endpoint timeout (connect and whole response)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Endpoints scraped at once')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB')
-            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Prefix of the Redis keys (the seed''s key_prefix)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
@@ -81,7 +85,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             [CompletionResult]::new('--statistic', '--statistic', [CompletionResultType]::ParameterName, 'The statistic --window uses')
             [CompletionResult]::new('--tolerance', '--tolerance', [CompletionResultType]::ParameterName, 'hpa: a metric/target ratio within this distance of 1 changes nothing')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'hpa: the target of a metric, e.g. cpu_percent=60, or NAME=off to drop one (repeatable) [default: cpu_percent=70 memory_percent=80 requests_per_second=100 (per replica)]')
-            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Prefix of the Redis keys (the seed''s key_prefix)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
@@ -89,6 +95,7 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             [CompletionResult]::new('--collect', '--collect', [CompletionResultType]::ParameterName, 'Take a fresh sample first and append it (one-shot advisor)')
             [CompletionResult]::new('--no-host', '--no-host', [CompletionResultType]::ParameterName, 'Do not measure host CPU and memory')
             [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)')
+            [CompletionResult]::new('--fleet', '--fleet', [CompletionResultType]::ParameterName, 'Decide for the whole fleet: the newest sample of each instance seen within --max-age, aggregated (sums for rates and connections, request-weighted latency, mean CPU/memory)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -96,7 +103,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             break
         }
         'rizk-scale;history' {
-            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Prefix of the Redis keys (the seed''s key_prefix)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
@@ -114,7 +123,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
         'rizk-scale;history;show' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show the last N samples in the table (sparklines always cover the whole history)')
             [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'Show the last N samples in the table (sparklines always cover the whole history)')
-            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Prefix of the Redis keys (the seed''s key_prefix)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
@@ -129,7 +140,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format. CSV has one column per sample field and drops extra fields; JSON and JSON Lines keep them')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout (a new file is created 0600, like the history)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout (a new file is created 0600, like the history)')
-            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Prefix of the Redis keys (the seed''s key_prefix)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
@@ -141,7 +154,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
         }
         'rizk-scale;history;import' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The file''s format; auto: JSON Lines when it starts with ''{'', else CSV')
-            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Prefix of the Redis keys (the seed''s key_prefix)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
@@ -152,7 +167,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             break
         }
         'rizk-scale;history;clear' {
-            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Prefix of the Redis keys (the seed''s key_prefix)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
@@ -200,7 +217,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these checks (ids, categories or short names; comma-separated)')
             [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Skip these checks')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time allowed to each check')
-            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Prefix of the Redis keys (the seed''s key_prefix)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
@@ -213,7 +232,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             break
         }
         'rizk-scale;config' {
-            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Prefix of the Redis keys (the seed''s key_prefix)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
@@ -228,7 +249,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             break
         }
         'rizk-scale;config;show' {
-            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Prefix of the Redis keys (the seed''s key_prefix)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
@@ -240,7 +263,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             break
         }
         'rizk-scale;config;init' {
-            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Prefix of the Redis keys (the seed''s key_prefix)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
@@ -252,7 +277,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             break
         }
         'rizk-scale;config;check' {
-            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Prefix of the Redis keys (the seed''s key_prefix)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
@@ -293,7 +320,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             [CompletionResult]::new('--min-replicas', '--min-replicas', [CompletionResultType]::ParameterName, 'Never go below this many replicas')
             [CompletionResult]::new('--max-replicas', '--max-replicas', [CompletionResultType]::ParameterName, 'Never go above this many replicas')
             [CompletionResult]::new('--compare', '--compare', [CompletionResultType]::ParameterName, 'Also replay with these settings changed and show both, e.g. ''policy=hpa'' or ''scale-down-window=5m,window=5'' (keys: policy, scale-up-window, scale-down-window, window, statistic, tolerance, target, min-replicas, max-replicas)')
-            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Prefix of the Redis keys (the seed''s key_prefix)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')

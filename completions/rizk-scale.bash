@@ -140,13 +140,21 @@ _rizk__scale() {
 
     case "${cmd}" in
         rizk__scale)
-            opts="-q -h -V --history --capacity --color --quiet --config --help --version collect recommend history validate config replay help"
+            opts="-q -h -V --history --service --key-prefix --capacity --color --quiet --config --help --version collect recommend history validate config replay help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -170,7 +178,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__collect)
-            opts="-q -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --json --history --capacity --color --quiet --config --help"
+            opts="-q -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --json --history --service --key-prefix --capacity --color --quiet --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -212,6 +220,14 @@ _rizk__scale() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --capacity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -232,13 +248,21 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__config)
-            opts="-q -h --history --capacity --color --quiet --config --help show init check help"
+            opts="-q -h --history --service --key-prefix --capacity --color --quiet --config --help show init check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -262,13 +286,21 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__config__subcmd__check)
-            opts="-q -h --history --capacity --color --quiet --config --help"
+            opts="-q -h --history --service --key-prefix --capacity --color --quiet --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -362,13 +394,21 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__config__subcmd__init)
-            opts="-q -h --force --history --capacity --color --quiet --config --help"
+            opts="-q -h --force --history --service --key-prefix --capacity --color --quiet --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -392,13 +432,21 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__config__subcmd__show)
-            opts="-q -h --json --history --capacity --color --quiet --config --help"
+            opts="-q -h --json --history --service --key-prefix --capacity --color --quiet --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -632,13 +680,21 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__history)
-            opts="-q -h --history --capacity --color --quiet --config --help show export import clear help"
+            opts="-q -h --history --service --key-prefix --capacity --color --quiet --config --help show export import clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -662,13 +718,21 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__history__subcmd__clear)
-            opts="-y -q -h --yes --history --capacity --color --quiet --config --help"
+            opts="-y -q -h --yes --history --service --key-prefix --capacity --color --quiet --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -692,7 +756,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__history__subcmd__export)
-            opts="-o -q -h --format --output --history --capacity --color --quiet --config --help"
+            opts="-o -q -h --format --output --history --service --key-prefix --capacity --color --quiet --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -711,6 +775,14 @@ _rizk__scale() {
                     return 0
                     ;;
                 --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -818,7 +890,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__history__subcmd__import)
-            opts="-q -h --format --history --capacity --color --quiet --config --help"
+            opts="-q -h --format --history --service --key-prefix --capacity --color --quiet --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -829,6 +901,14 @@ _rizk__scale() {
                     return 0
                     ;;
                 --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -852,7 +932,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__history__subcmd__show)
-            opts="-n -q -h --last --json --history --capacity --color --quiet --config --help"
+            opts="-n -q -h --last --json --history --service --key-prefix --capacity --color --quiet --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -867,6 +947,14 @@ _rizk__scale() {
                     return 0
                     ;;
                 --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -890,7 +978,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__recommend)
-            opts="-q -h --json --collect --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --current-replicas --min-replicas --max-replicas --max-age --exit-code --policy --scale-up-window --scale-down-window --window --statistic --tolerance --target --history --capacity --color --quiet --config --help"
+            opts="-q -h --json --collect --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --current-replicas --min-replicas --max-replicas --max-age --exit-code --policy --scale-up-window --scale-down-window --window --statistic --tolerance --target --fleet --history --service --key-prefix --capacity --color --quiet --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -976,6 +1064,14 @@ _rizk__scale() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --capacity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -996,7 +1092,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__replay)
-            opts="-q -h --policy --scale-up-window --scale-down-window --window --statistic --tolerance --target --current-replicas --min-replicas --max-replicas --compare --json --history --capacity --color --quiet --config --help"
+            opts="-q -h --policy --scale-up-window --scale-down-window --window --statistic --tolerance --target --current-replicas --min-replicas --max-replicas --compare --json --history --service --key-prefix --capacity --color --quiet --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1050,6 +1146,14 @@ _rizk__scale() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --capacity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1070,7 +1174,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__validate)
-            opts="-q -h --manifests --nginx-conf --health-url --endpoint --redis --redis-sentinel --sentinel-master --attest --attest-max-age --only --skip --strict --timeout --json --history --capacity --color --quiet --config --help"
+            opts="-q -h --manifests --nginx-conf --health-url --endpoint --redis --redis-sentinel --sentinel-master --attest --attest-max-age --only --skip --strict --timeout --json --history --service --key-prefix --capacity --color --quiet --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1125,6 +1229,14 @@ _rizk__scale() {
                     return 0
                     ;;
                 --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

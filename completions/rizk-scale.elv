@@ -18,7 +18,9 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
     }
     var completions = [
         &'rizk-scale'= {
-            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
+            cand --key-prefix 'Prefix of the Redis keys (the seed''s key_prefix)'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
@@ -45,7 +47,9 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --timeout 'Per-endpoint timeout (connect and whole response)'
             cand --concurrency 'Endpoints scraped at once'
             cand --max-body 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB'
-            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
+            cand --key-prefix 'Prefix of the Redis keys (the seed''s key_prefix)'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
@@ -76,7 +80,9 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --statistic 'The statistic --window uses'
             cand --tolerance 'hpa: a metric/target ratio within this distance of 1 changes nothing'
             cand --target 'hpa: the target of a metric, e.g. cpu_percent=60, or NAME=off to drop one (repeatable) [default: cpu_percent=70 memory_percent=80 requests_per_second=100 (per replica)]'
-            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
+            cand --key-prefix 'Prefix of the Redis keys (the seed''s key_prefix)'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
@@ -84,13 +90,16 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --collect 'Take a fresh sample first and append it (one-shot advisor)'
             cand --no-host 'Do not measure host CPU and memory'
             cand --exit-code 'Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)'
+            cand --fleet 'Decide for the whole fleet: the newest sample of each instance seen within --max-age, aggregated (sums for rates and connections, request-weighted latency, mean CPU/memory)'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'rizk-scale;history'= {
-            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
+            cand --key-prefix 'Prefix of the Redis keys (the seed''s key_prefix)'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
@@ -107,7 +116,9 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
         &'rizk-scale;history;show'= {
             cand -n 'Show the last N samples in the table (sparklines always cover the whole history)'
             cand --last 'Show the last N samples in the table (sparklines always cover the whole history)'
-            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
+            cand --key-prefix 'Prefix of the Redis keys (the seed''s key_prefix)'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
@@ -121,7 +132,9 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --format 'Output format. CSV has one column per sample field and drops extra fields; JSON and JSON Lines keep them'
             cand -o 'Write to FILE instead of stdout (a new file is created 0600, like the history)'
             cand --output 'Write to FILE instead of stdout (a new file is created 0600, like the history)'
-            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
+            cand --key-prefix 'Prefix of the Redis keys (the seed''s key_prefix)'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
@@ -132,7 +145,9 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
         }
         &'rizk-scale;history;import'= {
             cand --format 'The file''s format; auto: JSON Lines when it starts with ''{'', else CSV'
-            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
+            cand --key-prefix 'Prefix of the Redis keys (the seed''s key_prefix)'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
@@ -142,7 +157,9 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'rizk-scale;history;clear'= {
-            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
+            cand --key-prefix 'Prefix of the Redis keys (the seed''s key_prefix)'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
@@ -183,7 +200,9 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --only 'Run only these checks (ids, categories or short names; comma-separated)'
             cand --skip 'Skip these checks'
             cand --timeout 'Time allowed to each check'
-            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
+            cand --key-prefix 'Prefix of the Redis keys (the seed''s key_prefix)'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
@@ -195,7 +214,9 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'rizk-scale;config'= {
-            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
+            cand --key-prefix 'Prefix of the Redis keys (the seed''s key_prefix)'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
@@ -209,7 +230,9 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rizk-scale;config;show'= {
-            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
+            cand --key-prefix 'Prefix of the Redis keys (the seed''s key_prefix)'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
@@ -220,7 +243,9 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'rizk-scale;config;init'= {
-            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
+            cand --key-prefix 'Prefix of the Redis keys (the seed''s key_prefix)'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
@@ -231,7 +256,9 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'rizk-scale;config;check'= {
-            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
+            cand --key-prefix 'Prefix of the Redis keys (the seed''s key_prefix)'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
@@ -266,7 +293,9 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --min-replicas 'Never go below this many replicas'
             cand --max-replicas 'Never go above this many replicas'
             cand --compare 'Also replay with these settings changed and show both, e.g. ''policy=hpa'' or ''scale-down-window=5m,window=5'' (keys: policy, scale-up-window, scale-down-window, window, statistic, tolerance, target, min-replicas, max-replicas)'
-            cand --history 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
+            cand --key-prefix 'Prefix of the Redis keys (the seed''s key_prefix)'
             cand --capacity 'Samples kept in the rolling history'
             cand --color 'When to colour the output'
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rizk_scale_global_optspecs
-    string join \n history= capacity= color= q/quiet config= h/help V/version
+    string join \n history= service= key-prefix= capacity= color= q/quiet config= h/help V/version
 end
 
 function __fish_rizk_scale_needs_command
@@ -24,7 +24,9 @@ function __fish_rizk_scale_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -l capacity -d 'Samples kept in the rolling history' -r
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
@@ -48,7 +50,9 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l bearer
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l timeout -d 'Per-endpoint timeout (connect and whole response)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l concurrency -d 'Endpoints scraped at once' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l max-body -d 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB' -r
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l capacity -d 'Samples kept in the rolling history' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
@@ -80,7 +84,9 @@ mean\t''
 p90\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l tolerance -d 'hpa: a metric/target ratio within this distance of 1 changes nothing' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l target -d 'hpa: the target of a metric, e.g. cpu_percent=60, or NAME=off to drop one (repeatable) [default: cpu_percent=70 memory_percent=80 requests_per_second=100 (per replica)]' -r
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l capacity -d 'Samples kept in the rolling history' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
@@ -90,9 +96,12 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l json
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l collect -d 'Take a fresh sample first and append it (one-shot advisor)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l no-host -d 'Do not measure host CPU and memory'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l exit-code -d 'Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l fleet -d 'Decide for the whole fleet: the newest sample of each instance seen within --max-age, aggregated (sums for rates and connections, request-weighted latency, mean CPU/memory)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l capacity -d 'Samples kept in the rolling history' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
@@ -106,7 +115,9 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not _
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -f -a "clear" -d 'Delete every sample (asks first on a terminal; --yes otherwise)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -s n -l last -d 'Show the last N samples in the table (sparklines always cover the whole history)' -r
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -l capacity -d 'Samples kept in the rolling history' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
@@ -119,7 +130,9 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fis
 json\t'One document: {"schema_version":1,"samples":[…]}'
 jsonl\t'One sample per line, as in the history file'"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE instead of stdout (a new file is created 0600, like the history)' -r -F
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l capacity -d 'Samples kept in the rolling history' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
@@ -130,7 +143,9 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fis
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l format -d 'The file\'s format; auto: JSON Lines when it starts with \'{\', else CSV' -r -f -a "auto\t'JSON Lines when the first non-blank character is \'{\', else CSV'
 csv\t'A header of sample field names, then one row per sample'
 jsonl\t'One sample per line'"
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l capacity -d 'Samples kept in the rolling history' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
@@ -138,7 +153,9 @@ never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -l capacity -d 'Samples kept in the rolling history' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
@@ -164,7 +181,9 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l attes
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l only -d 'Run only these checks (ids, categories or short names; comma-separated)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l skip -d 'Skip these checks' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l timeout -d 'Time allowed to each check' -r
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l capacity -d 'Samples kept in the rolling history' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
@@ -174,7 +193,9 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l stric
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l json -d 'Print the report as JSON (schema_version 1)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l capacity -d 'Samples kept in the rolling history' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
@@ -186,7 +207,9 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -f -a "init" -d 'Write a commented default configuration file'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -f -a "check" -d 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l capacity -d 'Samples kept in the rolling history' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
@@ -195,7 +218,9 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print as JSON (schema_version 1)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l capacity -d 'Samples kept in the rolling history' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
@@ -204,7 +229,9 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Overwrite an existing file'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l capacity -d 'Samples kept in the rolling history' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''
@@ -230,7 +257,9 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l current
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l min-replicas -d 'Never go below this many replicas' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l max-replicas -d 'Never go above this many replicas' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l compare -d 'Also replay with these settings changed and show both, e.g. \'policy=hpa\' or \'scale-down-window=5m,window=5\' (keys: policy, scale-up-window, scale-down-window, window, statistic, tolerance, target, min-replicas, max-replicas)' -r
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l history -d 'History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l capacity -d 'Samples kept in the rolling history' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
 always\t''

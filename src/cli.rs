@@ -23,9 +23,22 @@ pub struct Cli {
 /// Options every command accepts.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// History file (JSON Lines) [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]
-    #[arg(long, global = true, env = "RIZK_SCALE_HISTORY", value_name = "PATH")]
+    /// History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or
+    /// rediss://…, several comma-separated seed nodes for a cluster
+    /// [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]
+    #[arg(
+        long,
+        global = true,
+        env = "RIZK_SCALE_HISTORY",
+        value_name = "PATH|URL"
+    )]
     pub history: Option<PathBuf>,
+    /// The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)
+    #[arg(long, global = true, env = "RIZK_SCALE_SERVICE", value_name = "NAME", default_value = crate::history::redis::DEFAULT_SERVICE)]
+    pub service: String,
+    /// Prefix of the Redis keys (the seed's key_prefix)
+    #[arg(long, global = true, env = "RIZK_SCALE_KEY_PREFIX", value_name = "PREFIX", default_value = crate::history::redis::DEFAULT_PREFIX)]
+    pub key_prefix: String,
     /// Samples kept in the rolling history
     #[arg(long, global = true, env = "RIZK_SCALE_CAPACITY", default_value_t = crate::history::DEFAULT_CAPACITY, value_parser = parse_capacity)]
     pub capacity: usize,
@@ -181,6 +194,10 @@ pub struct RecommendCmd {
     pub exit_code: bool,
     #[command(flatten)]
     pub policy: PolicyArgs,
+    /// Decide for the whole fleet: the newest sample of each instance seen within --max-age,
+    /// aggregated (sums for rates and connections, request-weighted latency, mean CPU/memory)
+    #[arg(long)]
+    pub fleet: bool,
 }
 
 /// `rizk-scale validate`.

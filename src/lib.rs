@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod exit;
+pub mod fleet;
 pub mod history;
 pub mod layers;
 pub mod output;

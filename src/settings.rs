@@ -8,6 +8,8 @@ use anyhow::{Result, bail};
 use crate::cli::GlobalArgs;
 use crate::config::{self, LoadedConfig};
 use crate::history::file::FileStore;
+use crate::history::redis::{RedisStore, ServiceKeys, is_redis_url};
+use crate::history::store::HistoryStore;
 use crate::output;
 use crate::policy::threshold::ThresholdPolicy;
 
@@ -16,8 +18,12 @@ pub mod policy;
 /// What every command needs, resolved once.
 #[derive(Debug)]
 pub struct App {
-    /// The history store.
-    pub history: FileStore,
+    /// The history store (a file, or a Redis list shared by the service's instances).
+    pub history: HistoryStore,
+    /// The service name (`--service`), which names the Redis keys.
+    pub service: String,
+    /// The service's Redis keys (history list, leader lease).
+    pub keys: ServiceKeys,
     /// Whether stdout gets colour.
     pub color: bool,
     /// Suppress warnings.
@@ -33,15 +39,31 @@ pub struct App {
 impl App {
     /// Resolve the global options.
     pub fn from_args(global: &GlobalArgs, config: Option<LoadedConfig>) -> Result<App> {
-        let path = match &global.history {
+        let keys = ServiceKeys::new(&global.key_prefix, &global.service)?;
+        let xdg_state = || std::env::var_os("XDG_STATE_HOME");
+        let home = || std::env::var_os("HOME");
+        let history = match &global.history {
             Some(p) if p.as_os_str().is_empty() => bail!("history path '' is empty"),
-            Some(p) => p.clone(),
-            None => {
-                default_history_path(std::env::var_os("XDG_STATE_HOME"), std::env::var_os("HOME"))?
+            Some(p) if is_redis_url(&p.to_string_lossy()) => {
+                let spool =
+                    state_dir(xdg_state(), home())?.join(format!("spool-{}.jsonl", global.service));
+                HistoryStore::Redis(RedisStore::new(
+                    &p.to_string_lossy(),
+                    keys.history.clone(),
+                    global.capacity,
+                    spool,
+                )?)
             }
+            Some(p) => HistoryStore::File(FileStore::new(p.clone(), global.capacity)),
+            None => HistoryStore::File(FileStore::new(
+                default_history_path(xdg_state(), home())?,
+                global.capacity,
+            )),
         };
         Ok(App {
-            history: FileStore::new(path, global.capacity),
+            history,
+            service: global.service.clone(),
+            keys,
             color: output::color_enabled(global.color),
             quiet: global.quiet,
             width: terminal_width(),
@@ -57,7 +79,17 @@ impl App {
 
     /// Warn about history lines that did not parse (file:line and why).
     pub fn warn_rejected(&self, rejected: &[crate::history::Rejected], aside: Option<&Path>) {
-        let path = self.history.path().display();
+        let path = self.history.location();
+        self.warn_rejected_in(&path, rejected, aside);
+    }
+
+    /// Warn about lines of `path` (a file, or the Redis list) that did not parse.
+    pub fn warn_rejected_in(
+        &self,
+        path: &str,
+        rejected: &[crate::history::Rejected],
+        aside: Option<&Path>,
+    ) {
         for r in rejected {
             match aside {
                 Some(a) => self.warn(&format!(
@@ -93,12 +125,17 @@ pub fn default_history_path(
     xdg_state: Option<OsString>,
     home: Option<OsString>,
 ) -> Result<PathBuf> {
+    Ok(state_dir(xdg_state, home)?.join("history.jsonl"))
+}
+
+/// `$XDG_STATE_HOME/rizk-scale`, else `~/.local/state/rizk-scale` (history, Redis spools).
+pub fn state_dir(xdg_state: Option<OsString>, home: Option<OsString>) -> Result<PathBuf> {
     let base = match (xdg_state.map(PathBuf::from), home.map(PathBuf::from)) {
         (Some(x), _) if x.is_absolute() => x,
         (_, Some(h)) if h.is_absolute() => h.join(".local/state"),
         _ => bail!("no history location: set --history PATH, RIZK_SCALE_HISTORY or HOME"),
     };
-    Ok(base.join("rizk-scale").join("history.jsonl"))
+    Ok(base.join("rizk-scale"))
 }
 
 /// The terminal's width when stdout is one (tables wrap to it), else none.

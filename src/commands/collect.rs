@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::cli::{CollectCmd, EndpointArgs, SamplingArgs};
 use crate::exit::Exit;
+use crate::history::store::Appended;
 use crate::output::{self, json};
 use crate::sample::{Metric, Sample};
 use crate::settings::App;
@@ -189,24 +190,52 @@ fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-/// Append one sample and report what was written.
-pub fn store(app: &App, sample: &Sample) -> Result<usize> {
+/// Append one sample and report what was written. When a Redis history cannot be written the
+/// sample is spooled locally and a warning says where (the write itself succeeds).
+pub fn store(app: &App, sample: &Sample) -> Result<Appended> {
     let report = app.history.append(std::slice::from_ref(sample))?;
-    app.warn_rejected(&report.rejected, report.rejected_path.as_deref());
-    Ok(report.samples)
+    let source = app.history.rejected_source().display().to_string();
+    app.warn_rejected_in(&source, &report.rejected, report.rejected_path.as_deref());
+    if let Some(s) = &report.spooled {
+        app.warn(&format!(
+            "history '{}' could not be written ({}): sample kept in spool '{}' ({} waiting), pushed on the next successful write",
+            app.history.location(),
+            s.cause,
+            s.path.display(),
+            s.waiting
+        ));
+    }
+    if report.pushed_from_spool > 0 {
+        app.warn(&format!(
+            "pushed {} spooled samples to history '{}'",
+            report.pushed_from_spool,
+            app.history.location()
+        ));
+    }
+    Ok(report)
 }
 
-/// Append a collected sample. Its raw counters are merged, under the history's lock, with the
-/// newest raw object already stored (see `sources::mapping`), which older lines then drop.
+/// Append a collected sample. Its raw counters are merged with the newest raw object already
+/// stored (see `sources::mapping`), which older lines then drop: for the file store under its
+/// lock, for a shared (Redis) history against the newest samples read just before the append.
 /// `collected.sample` becomes the line written.
-pub fn store_collected(app: &App, collected: &mut Collected) -> Result<usize> {
+pub fn store_collected(app: &App, collected: &mut Collected) -> Result<Appended> {
     if collected.targets.is_empty() {
         return store(app, &collected.sample);
     }
-    let mut sample = collected.sample.clone();
     let fresh = std::mem::take(&mut collected.raw);
+    let Some(file) = app.history.as_file() else {
+        let mut recent = app.history.load().map(|l| l.samples).unwrap_or_default();
+        let raw = mapping::carry_raw(&mut recent, fresh);
+        collected
+            .sample
+            .extra
+            .insert(mapping::RAW_FIELD.into(), raw);
+        return store(app, &collected.sample);
+    };
+    let mut sample = collected.sample.clone();
     let mut written = None;
-    let report = app.history.rewrite(|samples| {
+    let report = file.rewrite(|samples| {
         let raw = mapping::carry_raw(samples, fresh);
         sample.extra.insert(mapping::RAW_FIELD.into(), raw);
         written = Some(sample.clone());
@@ -216,16 +245,24 @@ pub fn store_collected(app: &App, collected: &mut Collected) -> Result<usize> {
     if let Some(s) = written {
         collected.sample = s;
     }
-    Ok(report.samples)
+    Ok(Appended {
+        samples: report.samples,
+        rejected: report.rejected,
+        rejected_path: report.rejected_path,
+        ..Appended::default()
+    })
 }
 
 /// `collect`.
 pub fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
     let mut collected = take_sample(app, &cmd.sampling)?;
-    let samples = store_collected(app, &mut collected)?;
+    let report = store_collected(app, &mut collected)?;
+    let (path, samples) = match &report.spooled {
+        Some(s) => (s.path.display().to_string(), s.waiting),
+        None => (app.history.location(), report.samples),
+    };
     let sample = &collected.sample;
     if cmd.json {
-        let path = app.history.path().display().to_string();
         let view = json::CollectView {
             schema_version: json::SCHEMA_VERSION,
             sample,
@@ -241,14 +278,15 @@ pub fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
         let mut shown = sample.clone();
         shown.extra.remove(mapping::RAW_FIELD);
         let mut text = format!(
-            "Collected {} ({samples} samples in '{}')\n",
-            shown.to_line(),
-            app.history.path().display()
+            "Collected {} ({samples} samples in '{path}')
+",
+            shown.to_line()
         );
         let ok = collected.targets.iter().filter(|t| t.ok).count();
         if !collected.targets.is_empty() {
             text.push_str(&format!(
-                "Endpoints: {ok} of {} scraped\n",
+                "Endpoints: {ok} of {} scraped
+",
                 collected.targets.len()
             ));
         }
@@ -295,7 +333,11 @@ mod tests {
             endpoints: EndpointArgs::default(),
         };
         let app = App {
-            history: crate::history::file::FileStore::new("/nonexistent/h.jsonl", 10),
+            history: crate::history::store::HistoryStore::File(
+                crate::history::file::FileStore::new("/nonexistent/h.jsonl", 10),
+            ),
+            service: "default".into(),
+            keys: crate::history::redis::ServiceKeys::new("rizk-scale", "default").unwrap(),
             color: false,
             quiet: true,
             width: None,

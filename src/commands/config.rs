@@ -76,7 +76,7 @@ fn show(app: &App, as_json: bool, matches: &ArgMatches) -> Result<Exit> {
     };
     let mut rows = layers::effective(
         app.config.as_ref(),
-        app.history.path().to_path_buf(),
+        std::path::PathBuf::from(app.history.location()),
         history_source,
     );
     // Global flags given to `config show` itself are the top layer too.

@@ -44,7 +44,7 @@ fn run_show(app: &App, cmd: &HistoryShowCmd) -> Result<Exit> {
         let last = &samples[samples.len() - cmd.last.min(samples.len())..];
         json::pretty(&SamplesView::new(last))
     } else {
-        let path = app.history.path().display().to_string();
+        let path = app.history.location();
         show(
             &samples,
             ShowOptions {
@@ -91,7 +91,10 @@ fn run_export(app: &App, cmd: &HistoryExportCmd) -> Result<Exit> {
 fn write_export(app: &App, path: &Path, text: &str) -> Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let shown = path.display();
-    let history = app.history.path().canonicalize().ok();
+    let history = app
+        .history
+        .as_file()
+        .and_then(|f| f.path().canonicalize().ok());
     if history.is_some() && path.canonicalize().ok() == history {
         bail!("export file '{shown}' is the history itself: choose another file");
     }
@@ -142,7 +145,7 @@ fn run_import(app: &App, cmd: &HistoryImportCmd) -> Result<Exit> {
         "Imported {} of {read} samples from '{shown}' ({} already in the history); '{}' now holds {} samples",
         merged.added,
         merged.duplicates,
-        app.history.path().display(),
+        app.history.location(),
         report.samples
     );
     if dropped > 0 {
@@ -175,7 +178,7 @@ fn bad_rows(file: &Path, errors: &[RowError]) -> anyhow::Error {
 }
 
 fn run_clear(app: &App, cmd: &HistoryClearCmd) -> Result<Exit> {
-    let path = app.history.path().display().to_string();
+    let path = app.history.location();
     if !cmd.yes {
         if !std::io::stdin().is_terminal() {
             bail!(
@@ -190,7 +193,7 @@ fn run_clear(app: &App, cmd: &HistoryClearCmd) -> Result<Exit> {
             return Ok(Exit::Success);
         }
     }
-    if !app.history.path().exists() {
+    if !app.history.exists() {
         output::emit(&format!(
             "History '{path}' does not exist: nothing to delete.\n"
         ))?;

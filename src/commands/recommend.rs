@@ -5,9 +5,9 @@ use anyhow::{Result, bail};
 use crate::cli::{PolicyArg, RecommendCmd};
 use crate::commands::collect;
 use crate::exit::Exit;
-use crate::output::{self, json};
+use crate::output::{self, json, table};
 use crate::policy::ReplicaBounds;
-use crate::policy::engine;
+use crate::policy::{engine, fleet};
 use crate::settings::App;
 use crate::settings::policy::PolicyChoice;
 
@@ -33,16 +33,34 @@ pub fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
     }
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
-    let decision = engine::decide(
-        &loaded.samples,
-        &settings,
-        cmd.current_replicas,
-        collect::now_ms(),
-    );
+    let now = collect::now_ms();
+    let max_age = (!cmd.max_age.is_zero()).then_some(cmd.max_age);
+    let fleet = cmd
+        .fleet
+        .then(|| fleet::fleet_view(&loaded.samples, now, max_age, app.policy.min_samples.max(1)));
+    let series = fleet.as_ref().map_or(&loaded.samples, |f| &f.series);
+    let mut decision = engine::decide(series, &settings, cmd.current_replicas, now);
+    if let Some(f) = fleet
+        .as_ref()
+        .filter(|f| f.counted.is_empty() && !f.stale.is_empty())
+    {
+        decision.recommendation.reason = format!(
+            "No live instance: {} seen, none within the max age",
+            f.stale.len()
+        );
+    }
     let text = if cmd.json {
-        json::pretty(&json::RecommendView::of_decision(&decision))
+        json::pretty(
+            &json::RecommendView::of_decision(&decision)
+                .with_fleet(fleet.as_ref().map(json::FleetJson::new)),
+        )
     } else {
-        output::policy::decision_text(&decision, loaded.samples.last(), app.color, app.width)
+        let mut text =
+            output::policy::decision_text(&decision, series.last(), app.color, app.width);
+        if let Some(f) = &fleet {
+            text.push_str(&table::fleet_summary(f, max_age));
+        }
+        text
     };
     output::emit(&text)?;
     Ok(if cmd.exit_code {

@@ -3,6 +3,8 @@
 pub mod csv;
 pub mod file;
 pub mod import;
+pub mod redis;
+pub mod store;
 
 use crate::sample::Sample;
 

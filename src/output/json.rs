@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::policy::engine::{Decision, HpaDetail};
+use crate::policy::fleet::{FleetView, InstanceSeen};
 use crate::policy::smoothing::Smoothing;
 use crate::policy::stabilization::Held;
 use crate::policy::{Condition, Recommendation, ReplicaTarget};
@@ -34,6 +35,9 @@ pub struct RecommendView<'a> {
     /// `--policy hpa`: `tolerance`, `proposals`, `winner`, `limits`.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub hpa: Option<&'a HpaDetail>,
+    /// `--fleet`: the instances counted and left out (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<FleetJson<'a>>,
 }
 
 /// A condition, with the statistic its value is when `--window` is on.
@@ -43,6 +47,31 @@ pub struct ConditionView<'a> {
     pub condition: &'a Condition,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statistic: Option<&'static str>,
+}
+
+/// The `"fleet"` object of `recommend --fleet --json`.
+#[derive(Debug, Serialize)]
+pub struct FleetJson<'a> {
+    /// Live instances whose newest samples were aggregated.
+    pub instances: &'a [InstanceSeen],
+    /// Instances not seen within `--max-age`, left out.
+    pub stale: &'a [InstanceSeen],
+    /// The highest CPU of any counted instance (the aggregate is the mean).
+    pub cpu_percent_max: Option<f64>,
+    /// The highest memory of any counted instance.
+    pub memory_percent_max: Option<f64>,
+}
+
+impl<'a> FleetJson<'a> {
+    /// The JSON view of a fleet view.
+    pub fn new(view: &'a FleetView) -> Self {
+        FleetJson {
+            instances: &view.counted,
+            stale: &view.stale,
+            cpu_percent_max: view.cpu_max(),
+            memory_percent_max: view.memory_max(),
+        }
+    }
 }
 
 impl<'a> RecommendView<'a> {
@@ -67,6 +96,7 @@ impl<'a> RecommendView<'a> {
             smoothing: None,
             held_by_window: None,
             hpa: None,
+            fleet: None,
         }
     }
 
@@ -82,6 +112,12 @@ impl<'a> RecommendView<'a> {
         view.held_by_window = d.held.as_ref();
         view.hpa = d.hpa.as_ref();
         view
+    }
+
+    /// Add the `"fleet"` object.
+    pub fn with_fleet(mut self, fleet: Option<FleetJson<'a>>) -> Self {
+        self.fleet = fleet;
+        self
     }
 }
 

@@ -4,6 +4,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 
 use super::{Style, paint};
+use crate::policy::fleet::{FleetView, InstanceSeen};
 use crate::policy::{Action, CondState, Direction, Recommendation, ReplicaTarget};
 use crate::sample::{Metric, Sample};
 
@@ -52,6 +53,42 @@ pub fn action_word(action: Action, color: bool) -> String {
         Action::Maintain => Style::Bold,
     };
     paint(action.as_str(), style, color)
+}
+
+/// `recommend --fleet`'s lines under the table: instances counted and left out as stale.
+pub fn fleet_summary(view: &FleetView, max_age: Option<std::time::Duration>) -> String {
+    let names = |v: &[InstanceSeen]| {
+        v.iter()
+            .map(|i| i.instance.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let pct = |v: Option<f64>| v.map_or("unknown".to_string(), |v| format!("{v:.1}%"));
+    let mut out = format!(
+        "Fleet: {} instances counted ({}); max CPU {}, max memory {}\n",
+        view.counted.len(),
+        names(&view.counted),
+        pct(view.cpu_max()),
+        pct(view.memory_max())
+    );
+    if !view.stale.is_empty() {
+        let age = max_age.map_or("-".to_string(), |a| {
+            humantime::format_duration(a).to_string()
+        });
+        let listed: Vec<String> = view
+            .stale
+            .iter()
+            .map(|i| match i.last_seen {
+                Some(t) => format!("{} (last seen {t})", i.instance),
+                None => i.instance.clone(),
+            })
+            .collect();
+        out.push_str(&format!(
+            "Left out, not seen within {age}: {}\n",
+            listed.join(", ")
+        ));
+    }
+    out
 }
 
 /// `recommend`'s human output: the newest sample, one row per condition, the decision.

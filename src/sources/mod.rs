@@ -7,4 +7,5 @@ pub mod manifests;
 pub mod mapping;
 pub mod nginx;
 pub mod probe;
+pub mod prometheus;
 pub mod redis;

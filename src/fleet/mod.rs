@@ -1,0 +1,3 @@
+//! Fleet coordination: one leader per service among the instances sharing a Redis history.
+
+pub mod lease;
