@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod commands;
 pub mod exit;
+pub mod exporter;
 pub mod history;
 pub mod output;
 pub mod policy;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
     match &cli.command {
         Command::Collect(cmd) => commands::collect::run(&app, cmd),
         Command::Recommend(cmd) => commands::recommend::run(&app, cmd),
+        Command::Monitor(cmd) => commands::monitor::run(&app, cmd),
     }
 }
 

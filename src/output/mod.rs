@@ -1,6 +1,9 @@
 //! Output: pure renderers that return text, and the one place that writes to stdout.
 
+pub mod dashboard;
+pub mod exposition;
 pub mod json;
+pub mod sparkline;
 pub mod table;
 
 use std::io::{self, IsTerminal, Write};
