@@ -552,6 +552,41 @@ mod tests {
         assert_eq!(env[3], ("RIZK_REASON", "Low resource usage".to_string()));
     }
 
+    fn change(action: Action, delta: i64) -> Option<Change> {
+        Some(Change {
+            action,
+            delta,
+            target: None,
+            reason: "r".into(),
+        })
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_hook_never_overlaps_itself_and_coalesces_to_the_latest_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display();
+        let script = format!(
+            "mkdir '{d}/running' || echo OVERLAP >> '{d}/log'; sleep 0.3; \
+             echo \"$RIZK_ACTION $RIZK_REPLICA_DELTA\" >> '{d}/log'; rmdir '{d}/running'"
+        );
+        let program = vec!["sh".into(), "-c".into(), script.into()];
+        let (tx, rx) = watch::channel(None);
+        let task = tokio::spawn(hook_loop(program, rx, true));
+        tx.send_replace(change(Action::ScaleUp, 1));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        // While the first run sleeps: three changes, of which only the latest is delivered.
+        tx.send_replace(change(Action::Maintain, 0));
+        tx.send_replace(change(Action::ScaleUp, 2));
+        tx.send_replace(change(Action::ScaleUp, 3));
+        drop(tx);
+        tokio::time::timeout(Duration::from_secs(10), task)
+            .await
+            .unwrap()
+            .unwrap();
+        let log = std::fs::read_to_string(dir.path().join("log")).unwrap();
+        assert_eq!(log, "scale_up 1\nscale_up 3\n");
+    }
+
     #[test]
     fn stop_reasons_read_well() {
         assert_eq!(Stop::Signal("SIGINT").describe(), "on SIGINT");
