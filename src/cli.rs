@@ -78,6 +78,32 @@ pub struct SamplingArgs {
     /// Who produces the sample [default: the host name]
     #[arg(long, env = "INSTANCE_ID", value_name = "NAME")]
     pub instance: Option<String>,
+    #[command(flatten)]
+    pub endpoints: EndpointArgs,
+}
+
+/// Where endpoint metrics come from, and the limits of a scrape.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Endpoints")]
+pub struct EndpointArgs {
+    /// Scrape a metrics endpoint: http://, https:// or file:// (repeatable)
+    #[arg(long = "endpoint", value_name = "URL")]
+    pub endpoints: Vec<String>,
+    /// Send a request header to every endpoint, e.g. 'X-Api-Key: …' (repeatable)
+    #[arg(long = "header", value_name = "'NAME: VALUE'", value_parser = parse_header)]
+    pub headers: Vec<(String, String)>,
+    /// Send 'Authorization: Bearer <token>' with the token read from this file
+    #[arg(long, value_name = "PATH")]
+    pub bearer_token_file: Option<PathBuf>,
+    /// Per-endpoint timeout (connect and whole response)
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_timeout)]
+    pub timeout: Duration,
+    /// Endpoints scraped at once
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub concurrency: u32,
+    /// Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB
+    #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
+    pub max_body: u64,
 }
 
 /// `rizk-scale recommend`.
@@ -171,6 +197,60 @@ pub fn parse_capacity(s: &str) -> Result<usize, String> {
     }
 }
 
+/// Parse `Name: value` for `--header`.
+pub fn parse_header(s: &str) -> Result<(String, String), String> {
+    let (name, value) = s
+        .split_once(':')
+        .ok_or_else(|| "expected 'Name: value'".to_string())?;
+    let name = name.trim();
+    let valid = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if !valid {
+        return Err(format!("'{name}' is not a header name"));
+    }
+    Ok((name.to_string(), value.trim().to_string()))
+}
+
+/// Parse a positive timeout.
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    match parse_duration(s)? {
+        d if d.is_zero() => Err("the timeout must be more than 0".into()),
+        d => Ok(d),
+    }
+}
+
+/// Parse a byte size: a number with an optional suffix B, KiB/K, MiB/M, GiB/G (powers of 1024)
+/// or kB, MB, GB (powers of 1000).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size like 16MiB or 1048576"))?;
+    let factor: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "K" | "KiB" => 1 << 10,
+        "M" | "MiB" => 1 << 20,
+        "G" | "GiB" => 1 << 30,
+        "kB" | "KB" => 1_000,
+        "MB" => 1_000_000,
+        "GB" => 1_000_000_000,
+        other => {
+            return Err(format!(
+                "'{other}' is not a size unit (B, KiB, MiB, GiB, kB, MB, GB)"
+            ));
+        }
+    };
+    match n.checked_mul(factor) {
+        Some(0) => Err("the size must be more than 0".into()),
+        Some(v) => Ok(v),
+        None => Err(format!("'{s}' is too large")),
+    }
+}
+
 /// Parse a humantime duration ("15m", "90s", "1h 30m"; "0" for none).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     if s.trim() == "0" {
@@ -195,6 +275,30 @@ mod tests {
         assert_eq!(parse_duration("15m").unwrap(), Duration::from_secs(900));
         assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
         assert!(parse_duration("soon").unwrap_err().contains("'soon'"));
+        assert!(parse_timeout("0").is_err());
+        assert_eq!(parse_timeout("250ms").unwrap(), Duration::from_millis(250));
+    }
+
+    #[test]
+    fn sizes_and_headers() {
+        assert_eq!(parse_size("16MiB").unwrap(), 16 * 1024 * 1024);
+        assert_eq!(parse_size("512K").unwrap(), 512 * 1024);
+        assert_eq!(parse_size("1000").unwrap(), 1000);
+        assert_eq!(parse_size("2MB").unwrap(), 2_000_000);
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("3 parsecs").unwrap_err().contains("'parsecs'"));
+        assert!(
+            parse_size("99999999999999G")
+                .unwrap_err()
+                .contains("too large")
+        );
+        assert_eq!(
+            parse_header("X-Api-Key:  abc: def ").unwrap(),
+            ("X-Api-Key".to_string(), "abc: def".to_string())
+        );
+        assert!(parse_header("no colon").is_err());
+        assert!(parse_header("bad name: v").is_err());
     }
 
     #[test]

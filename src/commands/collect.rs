@@ -1,14 +1,19 @@
 //! `rizk-scale collect`: take one sample and append it to the history.
 
-use anyhow::{Result, bail};
-use jiff::{Timestamp, Unit};
+use std::collections::BTreeMap;
 
-use crate::cli::{CollectCmd, SamplingArgs};
+use anyhow::{Result, anyhow, bail};
+use jiff::{Timestamp, Unit};
+use serde::Serialize;
+
+use crate::cli::{CollectCmd, EndpointArgs, SamplingArgs};
 use crate::exit::Exit;
 use crate::output::{self, json};
-use crate::sample::Sample;
+use crate::sample::{Metric, Sample};
 use crate::settings::App;
+use crate::sources::endpoint::{self, ScrapeOptions, Target};
 use crate::sources::host::{self, HostReading, HostSampler};
+use crate::sources::mapping::{self, Aggregate, Counters, Mapping};
 
 /// Build a sample from a host reading and `--metric` assignments (assignments win).
 pub fn build_sample(args: &SamplingArgs, host: Option<HostReading>, now: Timestamp) -> Sample {
@@ -27,17 +32,146 @@ pub fn build_sample(args: &SamplingArgs, host: Option<HostReading>, now: Timesta
     sample
 }
 
-/// Take a fresh sample as `args` say (host unless `--no-host`).
-pub fn take_sample(args: &SamplingArgs) -> Result<Sample> {
-    if args.no_host && args.metrics.is_empty() {
-        bail!("nothing to collect: --no-host was given and no --metric NAME=VALUE");
+/// A fresh sample, the status of every endpoint scraped for it, and the raw counters to keep.
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    /// The sample (without the raw counters, which [`store`] merges in under the lock).
+    pub sample: Sample,
+    /// One entry per `--endpoint`, in the order given.
+    pub targets: Vec<TargetStatus>,
+    /// Counters of this scrape per target (redacted URL), for the next sample's rates.
+    pub raw: BTreeMap<String, Counters>,
+}
+
+/// How one endpoint's scrape went (`collect --json` lists these under `targets`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetStatus {
+    /// The endpoint, userinfo redacted.
+    pub url: String,
+    /// Whether it was scraped and parsed.
+    pub ok: bool,
+    /// Why not (redacted), `null` when ok.
+    pub error: Option<String>,
+    /// How long the scrape took.
+    pub duration_ms: u64,
+}
+
+/// Take a fresh sample as `args` say: host (unless `--no-host`), endpoints, then `--metric`
+/// assignments (which win). Failed endpoints are warned about and left out; when all fail and
+/// the host is not sampled, nothing is collected (an error).
+pub fn take_sample(app: &App, args: &SamplingArgs) -> Result<Collected> {
+    let endpoints = &args.endpoints;
+    if args.no_host && args.metrics.is_empty() && endpoints.endpoints.is_empty() {
+        bail!(
+            "nothing to collect: --no-host was given and no --endpoint URL or --metric NAME=VALUE"
+        );
     }
-    let host = if args.no_host {
+    let targets = endpoints
+        .endpoints
+        .iter()
+        .map(|raw| Target::parse(raw))
+        .collect::<Result<Vec<_>>>()?;
+    let options = if targets.is_empty() {
         None
     } else {
-        Some(HostSampler::new()?.read())
+        Some(scrape_options(endpoints)?)
     };
-    Ok(build_sample(args, host, now_ms()))
+    // The host waits ~200 ms between CPU readings: measure it while the endpoints are scraped.
+    let (host, scraped) = std::thread::scope(|scope| {
+        let host =
+            (!args.no_host).then(|| scope.spawn(|| HostSampler::new().map(|mut h| h.read())));
+        let scraped = match options {
+            Some(options) => endpoint::scrape_blocking(&targets, options).map(Some),
+            None => Ok(None),
+        };
+        let host = host.map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(anyhow!("host sampler panicked")))
+        });
+        (host.transpose(), scraped)
+    });
+    let mut sample = build_sample(args, host?, now_ms());
+    let mut collected = Collected::default();
+    if let Some(results) = scraped? {
+        let previous = mapping::previous_raw(&app.history.load()?.samples);
+        let mut readings = Vec::new();
+        for r in results {
+            let status = TargetStatus {
+                url: r.target.clone(),
+                ok: r.result.is_ok(),
+                error: r.result.as_ref().err().cloned(),
+                duration_ms: u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX),
+            };
+            match r.result {
+                Ok(snapshot) => {
+                    readings.push(mapping::reading(previous.get(&r.target), &snapshot));
+                    collected.raw.insert(r.target, snapshot.counters);
+                }
+                Err(e) => app.warn(&format!("endpoint '{}': {e}", r.target)),
+            }
+            collected.targets.push(status);
+        }
+        let total = collected.targets.len();
+        let ok = readings.len();
+        if ok == 0 && args.no_host {
+            let first = &collected.targets[0];
+            let cause = first.error.as_deref().unwrap_or("failed");
+            if total == 1 {
+                bail!("endpoint '{}': {cause}", first.url);
+            }
+            bail!(
+                "all {total} endpoints failed, e.g. endpoint '{}': {cause}",
+                first.url
+            );
+        }
+        apply_aggregate(&mut sample, &mapping::aggregate(&readings), args.no_host);
+        sample.extra.insert("targets_ok".into(), ok.into());
+        sample.extra.insert("targets_total".into(), total.into());
+    }
+    for &(metric, value) in &args.metrics {
+        sample.set(metric, Some(value));
+    }
+    collected.sample = sample;
+    Ok(collected)
+}
+
+/// Resolve the endpoint flags into scrape options (reads the bearer token file).
+fn scrape_options(args: &EndpointArgs) -> Result<ScrapeOptions> {
+    let bearer_token = match &args.bearer_token_file {
+        Some(path) => Some(endpoint::read_token_file(path)?),
+        None => None,
+    };
+    Ok(ScrapeOptions {
+        timeout: args.timeout,
+        concurrency: usize::try_from(args.concurrency).unwrap_or(endpoint::DEFAULT_CONCURRENCY),
+        max_body: args.max_body,
+        headers: args.headers.clone(),
+        bearer_token,
+        mapping: Mapping::default(),
+    })
+}
+
+/// Put a fleet's figures into the sample. Endpoint CPU and memory are used only without host
+/// sampling (the host's own reading wins). Non-finite figures (a NaN counter) are unknown.
+pub fn apply_aggregate(sample: &mut Sample, agg: &Aggregate, no_host: bool) {
+    let finite = |v: Option<f64>| v.filter(|x| x.is_finite() && *x >= 0.0).map(round2);
+    sample.requests_per_second = finite(agg.requests_per_second);
+    sample.error_rate = finite(agg.error_rate);
+    sample.response_time_ms = finite(agg.response_time_ms);
+    sample.cache_hit_rate = finite(agg.cache_hit_rate);
+    sample.set(Metric::ActiveConnections, finite(agg.active_connections));
+    let mut extra = vec![("response_time_p95_ms", finite(agg.response_time_p95_ms))];
+    if no_host {
+        sample.cpu_percent = finite(agg.cpu_percent);
+        sample.memory_percent = finite(agg.memory_percent);
+        extra.push(("cpu_percent_max", finite(agg.cpu_percent_max)));
+        extra.push(("memory_percent_max", finite(agg.memory_percent_max)));
+    }
+    for (name, value) in extra {
+        if let Some(v) = value {
+            sample.extra.insert(name.into(), v.into());
+        }
+    }
 }
 
 /// Now, to the millisecond (history lines stay short and sortable).
@@ -57,15 +191,40 @@ pub fn store(app: &App, sample: &Sample) -> Result<usize> {
     Ok(report.samples)
 }
 
+/// Append a collected sample. Its raw counters are merged, under the history's lock, with the
+/// newest raw object already stored (see `sources::mapping`), which older lines then drop.
+/// `collected.sample` becomes the line written.
+pub fn store_collected(app: &App, collected: &mut Collected) -> Result<usize> {
+    if collected.targets.is_empty() {
+        return store(app, &collected.sample);
+    }
+    let mut sample = collected.sample.clone();
+    let fresh = std::mem::take(&mut collected.raw);
+    let mut written = None;
+    let report = app.history.rewrite(|samples| {
+        let raw = mapping::carry_raw(samples, fresh);
+        sample.extra.insert(mapping::RAW_FIELD.into(), raw);
+        written = Some(sample.clone());
+        samples.push(sample);
+    })?;
+    app.warn_rejected(&report.rejected, report.rejected_path.as_deref());
+    if let Some(s) = written {
+        collected.sample = s;
+    }
+    Ok(report.samples)
+}
+
 /// `collect`.
 pub fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
-    let sample = take_sample(&cmd.sampling)?;
-    let samples = store(app, &sample)?;
+    let mut collected = take_sample(app, &cmd.sampling)?;
+    let samples = store_collected(app, &mut collected)?;
+    let sample = &collected.sample;
     if cmd.json {
         let path = app.history.path().display().to_string();
         let view = json::CollectView {
             schema_version: json::SCHEMA_VERSION,
-            sample: &sample,
+            sample,
+            targets: &collected.targets,
             history: json::HistoryView {
                 path: &path,
                 samples,
@@ -73,11 +232,22 @@ pub fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
         };
         output::emit(&json::pretty(&view))?;
     } else {
-        output::emit(&format!(
+        // The raw counters are bookkeeping for the next rates: not shown to people.
+        let mut shown = sample.clone();
+        shown.extra.remove(mapping::RAW_FIELD);
+        let mut text = format!(
             "Collected {} ({samples} samples in '{}')\n",
-            sample.to_line(),
+            shown.to_line(),
             app.history.path().display()
-        ))?;
+        );
+        let ok = collected.targets.iter().filter(|t| t.ok).count();
+        if !collected.targets.is_empty() {
+            text.push_str(&format!(
+                "Endpoints: {ok} of {} scraped\n",
+                collected.targets.len()
+            ));
+        }
+        output::emit(&text)?;
     }
     Ok(Exit::Success)
 }
@@ -96,6 +266,7 @@ mod tests {
                 (Metric::RequestsPerSecond, 140.0),
             ],
             instance: Some("web-1".into()),
+            endpoints: EndpointArgs::default(),
         };
         let host = HostReading {
             cpu_percent: 55.555,
@@ -116,9 +287,16 @@ mod tests {
             no_host: true,
             metrics: vec![],
             instance: None,
+            endpoints: EndpointArgs::default(),
+        };
+        let app = App {
+            history: crate::history::file::FileStore::new("/nonexistent/h.jsonl", 10),
+            color: false,
+            quiet: true,
+            width: None,
         };
         assert!(
-            take_sample(&args)
+            take_sample(&app, &args)
                 .unwrap_err()
                 .to_string()
                 .contains("nothing to collect")

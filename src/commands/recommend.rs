@@ -20,8 +20,8 @@ pub fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
         );
     }
     if cmd.collect {
-        let sample = collect::take_sample(&cmd.sampling)?;
-        collect::store(app, &sample)?;
+        let mut collected = collect::take_sample(app, &cmd.sampling)?;
+        collect::store_collected(app, &mut collected)?;
     }
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);

@@ -41,6 +41,8 @@ impl<'a> RecommendView<'a> {
 pub struct CollectView<'a> {
     pub schema_version: u32,
     pub sample: &'a Sample,
+    /// Per-endpoint status (empty without `--endpoint`).
+    pub targets: &'a [crate::commands::collect::TargetStatus],
     pub history: HistoryView<'a>,
 }
 

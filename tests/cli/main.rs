@@ -1,6 +1,6 @@
 //! End-to-end tests of the `rizk-scale` binary against temp directories.
 
-// Helpers outside #[test] functions panic on purpose: a panic is a test failure.
+// Helpers outside #[test] functions unwrap too: this whole crate is test code.
 #![allow(clippy::unwrap_used)]
 
 mod collect;
