@@ -24,7 +24,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::cli::MonitorCmd;
-use crate::commands::collect;
+use crate::commands::collect::{self, TargetStatus};
 use crate::exit::Exit;
 use crate::exporter::{self, Shared};
 use crate::output;
@@ -34,7 +34,9 @@ use crate::policy::threshold::{self, ThresholdPolicy};
 use crate::policy::{Action, Recommendation, ReplicaBounds, ReplicaTarget, target_replicas};
 use crate::sample::Sample;
 use crate::settings::App;
-use crate::sources::host::HostSampler;
+use crate::sources::endpoint::{Scraper, Target, TargetResult};
+use crate::sources::host::{HostReading, HostSampler};
+use crate::sources::mapping;
 
 /// How long the dashboard's spinner waits between redraws.
 const SPIN: Duration = Duration::from_millis(100);
@@ -75,9 +77,18 @@ impl Stop {
 #[derive(Debug)]
 struct Ticked {
     sample: Sample,
+    targets: Vec<TargetStatus>,
     history: Vec<Sample>,
     rec: Recommendation,
     replicas: Option<ReplicaTarget>,
+}
+
+/// How a tick ended.
+enum Tick {
+    /// It ran (and succeeded or failed).
+    Done(Result<Ticked>),
+    /// A signal arrived while scraping: nothing was written.
+    Abandoned(&'static str),
 }
 
 /// What `--exec-on-change` is told.
@@ -123,9 +134,7 @@ pub fn run(app: &App, cmd: &MonitorCmd) -> Result<Exit> {
             cmd.max_replicas
         );
     }
-    if cmd.sampling.no_host && cmd.sampling.metrics.is_empty() {
-        bail!("nothing to collect: --no-host was given and no --metric NAME=VALUE");
-    }
+    collect::check_sampling(&cmd.sampling)?;
     if let Some(program) = cmd.exec_on_change.as_ref().and_then(|p| p.first())
         && program.is_empty()
     {
@@ -136,7 +145,7 @@ pub fn run(app: &App, cmd: &MonitorCmd) -> Result<Exit> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let result = runtime.block_on(Monitor::new(app, cmd)?.run());
+    let result = runtime.block_on(async { Monitor::new(app, cmd)?.run().await });
     runtime.shutdown_timeout(Duration::from_secs(1));
     result
 }
@@ -148,6 +157,7 @@ struct Monitor<'a> {
     policy: ThresholdPolicy,
     bounds: ReplicaBounds,
     sampler: Option<HostSampler>,
+    scraper: Option<(Scraper, Vec<Target>)>,
     tally: Tally,
     last_decision: Option<(Action, i64)>,
     last_good: Option<Ticked>,
@@ -168,6 +178,11 @@ impl<'a> Monitor<'a> {
         } else {
             Some(HostSampler::new()?)
         };
+        // One HTTP client for the whole run: connections to the endpoints are kept alive.
+        let scraper = match collect::scrape_plan(&cmd.sampling)? {
+            Some((targets, options)) => Some((Scraper::new(options)?, targets)),
+            None => None,
+        };
         Ok(Monitor {
             app,
             cmd,
@@ -181,6 +196,7 @@ impl<'a> Monitor<'a> {
                 max: cmd.max_replicas,
             },
             sampler,
+            scraper,
             tally: Tally::default(),
             last_decision: None,
             last_good: None,
@@ -268,7 +284,10 @@ impl<'a> Monitor<'a> {
         loop {
             n += 1;
             let started = Instant::now();
-            let outcome = self.tick();
+            let outcome = match self.tick(sigint, sigterm).await {
+                Tick::Done(outcome) => outcome,
+                Tick::Abandoned(signal) => return Ok(Stop::Signal(signal)),
+            };
             if let Err(e) = self.show(n, outcome, hook) {
                 if e.kind() == io::ErrorKind::BrokenPipe {
                     return Ok(Stop::ClosedStdout);
@@ -285,11 +304,33 @@ impl<'a> Monitor<'a> {
         }
     }
 
-    /// One tick: sample, append, reload, decide. Blocking, and never cancelled.
-    fn tick(&mut self) -> Result<Ticked> {
+    /// One tick: sample (host, endpoints), append, reload, decide. A signal during the scrape
+    /// abandons the tick (nothing is written); from the append on it runs to completion.
+    async fn tick(&mut self, sigint: &mut Signal, sigterm: &mut Signal) -> Tick {
         let host = self.sampler.as_mut().map(HostSampler::read);
-        let sample = collect::build_sample(&self.cmd.sampling, host, collect::now_ms());
-        collect::store(self.app, &sample)?;
+        let scraped = match &self.scraper {
+            Some((scraper, targets)) => tokio::select! {
+                biased;
+                _ = sigint.recv() => return Tick::Abandoned("SIGINT"),
+                _ = sigterm.recv() => return Tick::Abandoned("SIGTERM"),
+                results = scraper.scrape_all(targets) => Some(results),
+            },
+            None => None,
+        };
+        Tick::Done(self.finish_tick(host, scraped))
+    }
+
+    /// The blocking rest of a tick: never cancelled, so a history write is never torn.
+    fn finish_tick(
+        &mut self,
+        host: Option<HostReading>,
+        scraped: Option<Vec<TargetResult>>,
+    ) -> Result<Ticked> {
+        let mut collected = collect::assemble(self.app, &self.cmd.sampling, host, scraped)?;
+        collect::store_collected(self.app, &mut collected)?;
+        let mut sample = collected.sample;
+        // Raw counters are bookkeeping for the next rates, not part of what a tick shows.
+        sample.extra.remove(mapping::RAW_FIELD);
         let loaded = self.app.history.load()?;
         let rec = threshold::recommend(&loaded.samples, &self.policy, collect::now_ms());
         let replicas = self
@@ -298,6 +339,7 @@ impl<'a> Monitor<'a> {
             .map(|n| target_replicas(n, rec.replica_delta, self.bounds));
         Ok(Ticked {
             sample,
+            targets: collected.targets,
             history: loaded.samples,
             rec,
             replicas,
@@ -342,6 +384,7 @@ impl<'a> Monitor<'a> {
                 schema_version: json::SCHEMA_VERSION,
                 tick: n,
                 sample: &t.sample,
+                targets: &t.targets,
                 recommendation: RecommendView::new(&t.rec, t.replicas),
             })),
             (Mode::Json, _, Some(e)) => {

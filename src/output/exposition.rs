@@ -297,6 +297,36 @@ mod tests {
     }
 
     #[test]
+    fn our_parser_reads_the_page_back() {
+        use crate::sources::exposition::{Format, MetricType, parse};
+        let mut snap = full();
+        if let Some(s) = snap.sample.as_mut() {
+            s.response_time_ms = Some(f64::INFINITY);
+        }
+        let text = render(&snap, "1.0-\"odd\"\\\n");
+        let page = parse(&text, Format::PrometheusText).unwrap();
+        let rec = page.family("rizk_scale_recommendation").unwrap();
+        assert_eq!(rec.kind, MetricType::Gauge);
+        let hot: Vec<&str> = rec
+            .samples
+            .iter()
+            .filter(|s| s.value == 1.0)
+            .filter_map(|s| s.label("action"))
+            .collect();
+        assert_eq!(hot, vec!["scale_up"]);
+        assert_eq!(rec.samples.len(), 4);
+        let errors = page.family("rizk_scale_collect_errors_total").unwrap();
+        assert_eq!(errors.kind, MetricType::Counter);
+        assert_eq!(errors.samples[0].value, 3.0);
+        let rt = page.samples_named("rizk_response_time_ms").next().unwrap();
+        assert_eq!(rt.value, f64::INFINITY);
+        let info = page.samples_named("rizk_scale_build_info").next().unwrap();
+        // The escaped label value comes back as it was.
+        assert_eq!(info.label("version"), Some("1.0-\"odd\"\\\n"));
+        assert!(page.families.iter().all(|f| f.help.is_some()));
+    }
+
+    #[test]
     fn special_floats() {
         assert_eq!(format_value(f64::INFINITY), "+Inf");
         assert_eq!(format_value(f64::NEG_INFINITY), "-Inf");

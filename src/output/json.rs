@@ -59,6 +59,9 @@ pub struct TickView<'a> {
     pub schema_version: u32,
     pub tick: u64,
     pub sample: &'a Sample,
+    /// How each `--endpoint` scrape went (absent without endpoints).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub targets: &'a [crate::commands::collect::TargetStatus],
     pub recommendation: RecommendView<'a>,
 }
 

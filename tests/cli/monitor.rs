@@ -7,6 +7,8 @@ use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::util::*;
 
@@ -26,7 +28,63 @@ struct TickJson {
     schema_version: u32,
     tick: u64,
     sample: rizk_scale::sample::Sample,
+    #[serde(default)]
+    targets: Vec<TargetJson>,
     recommendation: RecommendJson,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetJson {
+    url: String,
+    ok: bool,
+    error: Option<String>,
+    duration_ms: u64,
+}
+
+/// A service on a loopback port whose request counter grows by 50 per scrape; the `fail`-th
+/// scrape (1-based; 0 = never) answers 500. Runs until the test process ends.
+fn service(fail: u64) -> String {
+    service_with(fail, 0)
+}
+
+/// As [`service`], and the `hang`-th scrape (0 = never) does not answer for a minute.
+fn service_with(fail: u64, hang: u64) -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let scrapes = Arc::new(AtomicU64::new(0));
+            let app = axum::Router::new().route(
+                "/metrics",
+                axum::routing::get(move || {
+                    let scrapes = scrapes.clone();
+                    async move {
+                        let n = scrapes.fetch_add(1, Ordering::SeqCst) + 1;
+                        if n == hang {
+                            tokio::time::sleep(Duration::from_secs(60)).await;
+                        }
+                        if n == fail {
+                            return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, String::new());
+                        }
+                        let body = format!(
+                            "# TYPE http_requests_total counter\nhttp_requests_total{{code=\"200\"}} {}\n\
+                             # TYPE http_connections_active gauge\nhttp_connections_active 7\n",
+                            n * 50
+                        );
+                        (axum::http::StatusCode::OK, body)
+                    }
+                }),
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    format!("http://{}/metrics", rx.recv().unwrap())
 }
 
 fn monitor(env: &Env) -> Command {
@@ -128,6 +186,121 @@ fn json_count_3_writes_3_samples_and_prints_3_ndjson_lines() {
         err,
         "rizk-scale: monitor stopped after --count ticks: 3 ticks (0 failed); actions: scale_up 1, wait 2; flaps: 1\n"
     );
+}
+
+#[test]
+fn json_count_3_against_a_real_local_endpoint() {
+    let env = Env::new();
+    let url = service(0);
+    let out = monitor(&env)
+        .args([
+            "--count",
+            "3",
+            "--interval",
+            "100ms",
+            "--json",
+            "--endpoint",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ticks: Vec<TickJson> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(ticks.len(), 3);
+    for t in &ticks {
+        assert_eq!(t.targets.len(), 1);
+        assert!(
+            t.targets[0].ok && t.targets[0].error.is_none(),
+            "{:?}",
+            t.targets
+        );
+        assert_eq!(t.targets[0].url, url);
+        assert_eq!(t.sample.active_connections, Some(7));
+        assert!(
+            !t.sample.extra.contains_key("raw"),
+            "raw counters are not shown"
+        );
+    }
+    // The first scrape has no previous counters: no rate yet. Then 50 requests per ~100 ms.
+    assert_eq!(ticks[0].sample.requests_per_second, None);
+    let rps = ticks[2].sample.requests_per_second.unwrap();
+    assert!(rps > 50.0 && rps <= 500.0, "{rps}");
+    assert_eq!(assert_history_valid(&env.history()), 3);
+}
+
+#[test]
+fn a_failing_scrape_is_a_failed_tick_and_the_loop_goes_on() {
+    let env = Env::new();
+    let url = service(2);
+    let out = monitor(&env)
+        .args([
+            "--count",
+            "3",
+            "--interval",
+            "50ms",
+            "--json",
+            "--endpoint",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0]["sample"].is_object());
+    assert_eq!(lines[1]["tick"], 2);
+    let error = lines[1]["error"].as_str().unwrap();
+    assert!(error.contains("HTTP 500"), "{error}");
+    assert_eq!(lines[2]["recommendation"]["samples"], 2);
+    assert!(stderr(&out).contains("3 ticks (1 failed)"));
+    assert_eq!(assert_history_valid(&env.history()), 2);
+}
+
+#[test]
+fn a_signal_during_a_hung_scrape_abandons_the_tick() {
+    let env = Env::new();
+    let url = service_with(0, 3);
+    let mut child = monitor(&env)
+        .args([
+            "--interval",
+            "50ms",
+            "--json",
+            "--timeout",
+            "60s",
+            "--endpoint",
+            &url,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    for _ in 0..2 {
+        out.read_line(&mut line).unwrap();
+    }
+    // Tick 3 is now waiting on the hung scrape.
+    std::thread::sleep(Duration::from_millis(300));
+    let start = Instant::now();
+    kill(&child, "-TERM");
+    let status = wait_with_deadline(&mut child, Duration::from_secs(10));
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "the scrape was waited for"
+    );
+    assert_eq!(status.code(), Some(0));
+    let err = read_all(child.stderr.take().unwrap());
+    assert!(
+        err.contains("monitor stopped on SIGTERM: 2 ticks (0 failed)"),
+        "{err}"
+    );
+    assert_eq!(assert_history_valid(&env.history()), 2);
 }
 
 #[test]
@@ -456,6 +629,13 @@ fn exporter_serves_metrics_health_and_ready() {
         )),
         Some(1.0)
     );
+    // Our own parser accepts the page, with every family typed and documented.
+    let format = rizk_scale::sources::exposition::Format::from_content_type(&ctype).unwrap();
+    let parsed = rizk_scale::sources::exposition::parse(&page, format).unwrap();
+    assert!(parsed.families.iter().all(|f| f.help.is_some()));
+    let rps = parsed.family("rizk_requests_per_second").unwrap();
+    assert_eq!(rps.kind, rizk_scale::sources::exposition::MetricType::Gauge);
+    assert_eq!(rps.samples[0].value, 150.0);
     assert_eq!(get(&addr, "/nope").0, 404);
     kill(&child, "-TERM");
     let status = wait_with_deadline(&mut child, Duration::from_secs(10));
