@@ -86,7 +86,7 @@ struct Ticked {
 /// How a tick ended.
 enum Tick {
     /// It ran (and succeeded or failed).
-    Done(Result<Ticked>),
+    Done(Box<Result<Ticked>>),
     /// A signal arrived while scraping: nothing was written.
     Abandoned(&'static str),
 }
@@ -285,7 +285,7 @@ impl<'a> Monitor<'a> {
             n += 1;
             let started = Instant::now();
             let outcome = match self.tick(sigint, sigterm).await {
-                Tick::Done(outcome) => outcome,
+                Tick::Done(outcome) => *outcome,
                 Tick::Abandoned(signal) => return Ok(Stop::Signal(signal)),
             };
             if let Err(e) = self.show(n, outcome, hook) {
@@ -317,7 +317,7 @@ impl<'a> Monitor<'a> {
             },
             None => None,
         };
-        Tick::Done(self.finish_tick(host, scraped))
+        Tick::Done(Box::new(self.finish_tick(host, scraped)))
     }
 
     /// The blocking rest of a tick: never cancelled, so a history write is never torn.

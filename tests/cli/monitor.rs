@@ -218,6 +218,7 @@ fn json_count_3_against_a_real_local_endpoint() {
             t.targets
         );
         assert_eq!(t.targets[0].url, url);
+        assert!(t.targets[0].duration_ms < 5_000);
         assert_eq!(t.sample.active_connections, Some(7));
         assert!(
             !t.sample.extra.contains_key("raw"),
