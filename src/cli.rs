@@ -137,40 +137,41 @@ pub struct RecommendCmd {
 /// `rizk-scale monitor`.
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Stops after --count ticks, or on SIGINT/SIGTERM once the current tick is done (a history write \
-is never interrupted); prints a summary on stderr and exits 0. Exits 2 if no tick succeeded.")]
+Stops after --count ticks, or on SIGINT/SIGTERM: a tick still scraping is abandoned, one \
+appending is finished (the history is never torn). Prints a summary on stderr and exits 0 \
+(2 if no tick succeeded).")]
 pub struct MonitorCmd {
     #[command(flatten)]
     pub sampling: SamplingArgs,
     /// Time between ticks (humantime: 10s, 500ms, 1m; 0 = back to back)
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    #[arg(help_heading = "Monitor", long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
     pub interval: Duration,
     /// Stop after N ticks [default: run until stopped]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(help_heading = "Monitor", long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
     /// One JSON object per tick (NDJSON, schema_version 1), nothing else on stdout
-    #[arg(long)]
+    #[arg(help_heading = "Monitor", long)]
     pub json: bool,
     /// Replicas running now: adds current/target replicas to every recommendation
-    #[arg(long, value_name = "N")]
+    #[arg(help_heading = "Monitor", long, value_name = "N")]
     pub current_replicas: Option<u32>,
     /// Never recommend fewer replicas than this
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    #[arg(help_heading = "Monitor", long, value_name = "N", default_value_t = 3)]
     pub min_replicas: u32,
     /// Never recommend more replicas than this
-    #[arg(long, value_name = "N", default_value_t = 50)]
+    #[arg(help_heading = "Monitor", long, value_name = "N", default_value_t = 50)]
     pub max_replicas: u32,
     /// Wait when the newest sample is older than this (0 = never stale)
-    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration)]
+    #[arg(help_heading = "Monitor", long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration)]
     pub max_age: Duration,
     /// Serve /metrics, /health and /ready on ADDR (PORT alone binds 127.0.0.1)
-    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = DEFAULT_SERVE,
+    #[arg(help_heading = "Monitor", long, value_name = "ADDR", num_args = 0..=1, default_missing_value = DEFAULT_SERVE,
           value_parser = parse_serve_addr)]
     pub serve: Option<SocketAddr>,
     /// Run PROGRAM [ARGS…] (no shell) when the action or delta changes; takes the rest of the
     /// line, or up to a lone ';'. Environment: RIZK_ACTION, RIZK_REPLICA_DELTA,
     /// RIZK_TARGET_REPLICAS, RIZK_REASON
-    #[arg(long, value_name = "PROGRAM", num_args = 1.., value_terminator = ";",
+    #[arg(help_heading = "Monitor", long, value_name = "PROGRAM", num_args = 1.., value_terminator = ";",
           allow_hyphen_values = true, value_parser = clap::value_parser!(OsString))]
     pub exec_on_change: Option<Vec<OsString>>,
 }

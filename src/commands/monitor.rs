@@ -2,9 +2,10 @@
 //! export the state over HTTP and run a program when the recommendation changes.
 //!
 //! Shape of the loop (one task; the exporter and the change hook run beside it):
-//! - A tick runs to completion on the loop's thread. It is never cancelled, so a signal can
-//!   never land between the history's temp-file write and its rename: SIGINT/SIGTERM are
-//!   buffered by tokio and honoured as soon as the tick is done ("finish the current tick").
+//! - A signal while the endpoints are being scraped abandons the tick (nothing written yet).
+//!   From the append on, the tick runs to completion on the loop's thread and is never
+//!   cancelled, so a signal can never land between the history's temp-file write and its
+//!   rename: SIGINT/SIGTERM are held by tokio and honoured as soon as the tick is done.
 //! - Ticks start every `--interval` from the previous tick's start; a tick that overruns makes
 //!   the next start at once (no burst of catch-up ticks).
 //! - One `HostSampler` lives across ticks, so CPU is measured over the interval between ticks
