@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('collect', 'collect', [CompletionResultType]::ParameterValue, 'Take one sample (host and given metrics) and append it to the history')
             [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Decide from the history: action, replica delta, reason and every condition')
+            [CompletionResult]::new('monitor', 'monitor', [CompletionResultType]::ParameterValue, 'Loop: collect, append, recommend and show every --interval; optionally serve /metrics')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Show, export, import or clear the history')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Run the scaling-readiness checklist against the real system')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, create or check the configuration file')
@@ -96,6 +97,37 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             [CompletionResult]::new('--no-host', '--no-host', [CompletionResultType]::ParameterName, 'Do not measure host CPU and memory')
             [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)')
             [CompletionResult]::new('--fleet', '--fleet', [CompletionResultType]::ParameterName, 'Decide for the whole fleet: the newest sample of each instance seen within --max-age, aggregated (sums for rates and connections, request-weighted latency, mean CPU/memory)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'rizk-scale;monitor' {
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Set a sample field, e.g. requests_per_second=140 (repeatable)')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'Who produces the sample [default: the host name]')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Scrape a metrics endpoint: http://, https:// or file:// (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Send a request header to every endpoint, e.g. ''X-Api-Key: …'' (repeatable)')
+            [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Send ''Authorization: Bearer <token>'' with the token read from this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-endpoint timeout (connect and whole response)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Endpoints scraped at once')
+            [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between ticks (humantime: 10s, 500ms, 1m; 0 = back to back)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N ticks [default: run until stopped]')
+            [CompletionResult]::new('--current-replicas', '--current-replicas', [CompletionResultType]::ParameterName, 'Replicas running now: adds current/target replicas to every recommendation')
+            [CompletionResult]::new('--min-replicas', '--min-replicas', [CompletionResultType]::ParameterName, 'Never recommend fewer replicas than this')
+            [CompletionResult]::new('--max-replicas', '--max-replicas', [CompletionResultType]::ParameterName, 'Never recommend more replicas than this')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Wait when the newest sample is older than this (0 = never stale)')
+            [CompletionResult]::new('--serve', '--serve', [CompletionResultType]::ParameterName, 'Serve /metrics, /health and /ready on ADDR (PORT alone binds 127.0.0.1)')
+            [CompletionResult]::new('--exec-on-change', '--exec-on-change', [CompletionResultType]::ParameterName, 'Run PROGRAM [ARGS…] (no shell) when the action or delta changes; takes the rest of the line, or up to a lone '';''. Environment: RIZK_ACTION, RIZK_REPLICA_DELTA, RIZK_TARGET_REPLICAS, RIZK_REASON')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Prefix of the Redis keys (the seed''s key_prefix)')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Samples kept in the rolling history')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]')
+            [CompletionResult]::new('--no-host', '--no-host', [CompletionResultType]::ParameterName, 'Do not measure host CPU and memory')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per tick (NDJSON, schema_version 1), nothing else on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -336,6 +368,7 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
         'rizk-scale;help' {
             [CompletionResult]::new('collect', 'collect', [CompletionResultType]::ParameterValue, 'Take one sample (host and given metrics) and append it to the history')
             [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Decide from the history: action, replica delta, reason and every condition')
+            [CompletionResult]::new('monitor', 'monitor', [CompletionResultType]::ParameterValue, 'Loop: collect, append, recommend and show every --interval; optionally serve /metrics')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Show, export, import or clear the history')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Run the scaling-readiness checklist against the real system')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, create or check the configuration file')
@@ -347,6 +380,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             break
         }
         'rizk-scale;help;recommend' {
+            break
+        }
+        'rizk-scale;help;monitor' {
             break
         }
         'rizk-scale;help;history' {

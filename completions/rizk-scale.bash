@@ -28,6 +28,9 @@ _rizk__scale() {
             rizk__scale,history)
                 cmd="rizk__scale__subcmd__history"
                 ;;
+            rizk__scale,monitor)
+                cmd="rizk__scale__subcmd__monitor"
+                ;;
             rizk__scale,recommend)
                 cmd="rizk__scale__subcmd__recommend"
                 ;;
@@ -72,6 +75,9 @@ _rizk__scale() {
                 ;;
             rizk__scale__subcmd__help,history)
                 cmd="rizk__scale__subcmd__help__subcmd__history"
+                ;;
+            rizk__scale__subcmd__help,monitor)
+                cmd="rizk__scale__subcmd__help__subcmd__monitor"
                 ;;
             rizk__scale__subcmd__help,recommend)
                 cmd="rizk__scale__subcmd__help__subcmd__recommend"
@@ -140,7 +146,7 @@ _rizk__scale() {
 
     case "${cmd}" in
         rizk__scale)
-            opts="-q -h -V --history --service --key-prefix --capacity --color --quiet --config --help --version collect recommend history validate config replay help"
+            opts="-q -h -V --history --service --key-prefix --capacity --color --quiet --config --help --version collect recommend monitor history validate config replay help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -470,7 +476,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__help)
-            opts="collect recommend history validate config replay help"
+            opts="collect recommend monitor history validate config replay help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -626,6 +632,20 @@ _rizk__scale() {
         rizk__scale__subcmd__help__subcmd__history__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rizk__scale__subcmd__help__subcmd__monitor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -943,6 +963,108 @@ _rizk__scale() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capacity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rizk__scale__subcmd__monitor)
+            opts="-q -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --history --service --key-prefix --capacity --color --quiet --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --metric)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bearer-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --current-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --serve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec-on-change)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

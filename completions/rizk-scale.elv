@@ -32,6 +32,7 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --version 'Print version'
             cand collect 'Take one sample (host and given metrics) and append it to the history'
             cand recommend 'Decide from the history: action, replica delta, reason and every condition'
+            cand monitor 'Loop: collect, append, recommend and show every --interval; optionally serve /metrics'
             cand history 'Show, export, import or clear the history'
             cand validate 'Run the scaling-readiness checklist against the real system'
             cand config 'Show, create or check the configuration file'
@@ -91,6 +92,36 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --no-host 'Do not measure host CPU and memory'
             cand --exit-code 'Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)'
             cand --fleet 'Decide for the whole fleet: the newest sample of each instance seen within --max-age, aggregated (sums for rates and connections, request-weighted latency, mean CPU/memory)'
+            cand -q 'Print no warnings'
+            cand --quiet 'Print no warnings'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'rizk-scale;monitor'= {
+            cand --metric 'Set a sample field, e.g. requests_per_second=140 (repeatable)'
+            cand --instance 'Who produces the sample [default: the host name]'
+            cand --endpoint 'Scrape a metrics endpoint: http://, https:// or file:// (repeatable)'
+            cand --header 'Send a request header to every endpoint, e.g. ''X-Api-Key: …'' (repeatable)'
+            cand --bearer-token-file 'Send ''Authorization: Bearer <token>'' with the token read from this file'
+            cand --timeout 'Per-endpoint timeout (connect and whole response)'
+            cand --concurrency 'Endpoints scraped at once'
+            cand --max-body 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB'
+            cand --interval 'Time between ticks (humantime: 10s, 500ms, 1m; 0 = back to back)'
+            cand --count 'Stop after N ticks [default: run until stopped]'
+            cand --current-replicas 'Replicas running now: adds current/target replicas to every recommendation'
+            cand --min-replicas 'Never recommend fewer replicas than this'
+            cand --max-replicas 'Never recommend more replicas than this'
+            cand --max-age 'Wait when the newest sample is older than this (0 = never stale)'
+            cand --serve 'Serve /metrics, /health and /ready on ADDR (PORT alone binds 127.0.0.1)'
+            cand --exec-on-change 'Run PROGRAM [ARGS…] (no shell) when the action or delta changes; takes the rest of the line, or up to a lone '';''. Environment: RIZK_ACTION, RIZK_REPLICA_DELTA, RIZK_TARGET_REPLICAS, RIZK_REASON'
+            cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
+            cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
+            cand --key-prefix 'Prefix of the Redis keys (the seed''s key_prefix)'
+            cand --capacity 'Samples kept in the rolling history'
+            cand --color 'When to colour the output'
+            cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
+            cand --no-host 'Do not measure host CPU and memory'
+            cand --json 'One JSON object per tick (NDJSON, schema_version 1), nothing else on stdout'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
             cand -h 'Print help (see more with ''--help'')'
@@ -308,6 +339,7 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
         &'rizk-scale;help'= {
             cand collect 'Take one sample (host and given metrics) and append it to the history'
             cand recommend 'Decide from the history: action, replica delta, reason and every condition'
+            cand monitor 'Loop: collect, append, recommend and show every --interval; optionally serve /metrics'
             cand history 'Show, export, import or clear the history'
             cand validate 'Run the scaling-readiness checklist against the real system'
             cand config 'Show, create or check the configuration file'
@@ -317,6 +349,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
         &'rizk-scale;help;collect'= {
         }
         &'rizk-scale;help;recommend'= {
+        }
+        &'rizk-scale;help;monitor'= {
         }
         &'rizk-scale;help;history'= {
             cand show 'The last samples as a table, and a sparkline per metric over the whole history'

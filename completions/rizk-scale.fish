@@ -37,6 +37,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -s h -l help -d 'Pri
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -s V -l version -d 'Print version'
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "collect" -d 'Take one sample (host and given metrics) and append it to the history'
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "recommend" -d 'Decide from the history: action, replica delta, reason and every condition'
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "monitor" -d 'Loop: collect, append, recommend and show every --interval; optionally serve /metrics'
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "history" -d 'Show, export, import or clear the history'
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "validate" -d 'Run the scaling-readiness checklist against the real system'
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "config" -d 'Show, create or check the configuration file'
@@ -99,6 +100,34 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l exit
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l fleet -d 'Decide for the whole fleet: the newest sample of each instance seen within --max-age, aggregated (sums for rates and connections, request-weighted latency, mean CPU/memory)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l metric -d 'Set a sample field, e.g. requests_per_second=140 (repeatable)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l instance -d 'Who produces the sample [default: the host name]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l endpoint -d 'Scrape a metrics endpoint: http://, https:// or file:// (repeatable)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l header -d 'Send a request header to every endpoint, e.g. \'X-Api-Key: …\' (repeatable)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l bearer-token-file -d 'Send \'Authorization: Bearer <token>\' with the token read from this file' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l timeout -d 'Per-endpoint timeout (connect and whole response)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l concurrency -d 'Endpoints scraped at once' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l max-body -d 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l interval -d 'Time between ticks (humantime: 10s, 500ms, 1m; 0 = back to back)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l count -d 'Stop after N ticks [default: run until stopped]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l current-replicas -d 'Replicas running now: adds current/target replicas to every recommendation' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l min-replicas -d 'Never recommend fewer replicas than this' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l max-replicas -d 'Never recommend more replicas than this' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l max-age -d 'Wait when the newest sample is older than this (0 = never stale)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l serve -d 'Serve /metrics, /health and /ready on ADDR (PORT alone binds 127.0.0.1)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l exec-on-change -d 'Run PROGRAM [ARGS…] (no shell) when the action or delta changes; takes the rest of the line, or up to a lone \';\'. Environment: RIZK_ACTION, RIZK_REPLICA_DELTA, RIZK_TARGET_REPLICAS, RIZK_REASON' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l capacity -d 'Samples kept in the rolling history' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour when stdout is a terminal, NO_COLOR is unset and TERM is not dumb'
+always\t''
+never\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l no-host -d 'Do not measure host CPU and memory'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l json -d 'One JSON object per tick (NDJSON, schema_version 1), nothing else on stdout'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
@@ -268,13 +297,14 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l config 
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l json -d 'Print the whole timeline as JSON (schema_version 1)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config replay help" -f -a "collect" -d 'Take one sample (host and given metrics) and append it to the history'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config replay help" -f -a "recommend" -d 'Decide from the history: action, replica delta, reason and every condition'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config replay help" -f -a "history" -d 'Show, export, import or clear the history'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config replay help" -f -a "validate" -d 'Run the scaling-readiness checklist against the real system'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config replay help" -f -a "config" -d 'Show, create or check the configuration file'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config replay help" -f -a "replay" -d 'Run a policy over the stored history, sample by sample: timeline, flaps, final replicas'
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend history validate config replay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend monitor history validate config replay help" -f -a "collect" -d 'Take one sample (host and given metrics) and append it to the history'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend monitor history validate config replay help" -f -a "recommend" -d 'Decide from the history: action, replica delta, reason and every condition'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend monitor history validate config replay help" -f -a "monitor" -d 'Loop: collect, append, recommend and show every --interval; optionally serve /metrics'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend monitor history validate config replay help" -f -a "history" -d 'Show, export, import or clear the history'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend monitor history validate config replay help" -f -a "validate" -d 'Run the scaling-readiness checklist against the real system'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend monitor history validate config replay help" -f -a "config" -d 'Show, create or check the configuration file'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend monitor history validate config replay help" -f -a "replay" -d 'Run a policy over the stored history, sample by sample: timeline, flaps, final replicas'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend monitor history validate config replay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "show" -d 'The last samples as a table, and a sparkline per metric over the whole history'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "export" -d 'Write the history as CSV, JSON or JSON Lines'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "import" -d 'Merge samples from a JSON Lines or CSV file into the history'

@@ -1,5 +1,7 @@
 //! The command line, as clap types. Nothing past the settings layer sees these.
 
+use std::ffi::OsString;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -69,6 +71,8 @@ pub enum Command {
     Collect(CollectCmd),
     /// Decide from the history: action, replica delta, reason and every condition
     Recommend(RecommendCmd),
+    /// Loop: collect, append, recommend and show every --interval; optionally serve /metrics
+    Monitor(MonitorCmd),
     /// Show, export, import or clear the history
     #[command(subcommand)]
     History(HistoryCmd),
@@ -329,6 +333,62 @@ pub struct HistoryClearCmd {
     pub yes: bool,
 }
 
+/// `rizk-scale monitor`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Stops after --count ticks, or on SIGINT/SIGTERM: a tick still scraping is abandoned, one \
+appending is finished (the history is never torn). Prints a summary on stderr and exits 0 \
+(2 if no tick succeeded).")]
+pub struct MonitorCmd {
+    #[command(flatten)]
+    pub sampling: SamplingArgs,
+    /// Time between ticks (humantime: 10s, 500ms, 1m; 0 = back to back)
+    #[arg(help_heading = "Monitor", long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub interval: Duration,
+    /// Stop after N ticks [default: run until stopped]
+    #[arg(help_heading = "Monitor", long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+    /// One JSON object per tick (NDJSON, schema_version 1), nothing else on stdout
+    #[arg(help_heading = "Monitor", long)]
+    pub json: bool,
+    /// Replicas running now: adds current/target replicas to every recommendation
+    #[arg(help_heading = "Monitor", long, value_name = "N")]
+    pub current_replicas: Option<u32>,
+    /// Never recommend fewer replicas than this
+    #[arg(help_heading = "Monitor", long, value_name = "N", default_value_t = 3)]
+    pub min_replicas: u32,
+    /// Never recommend more replicas than this
+    #[arg(help_heading = "Monitor", long, value_name = "N", default_value_t = 50)]
+    pub max_replicas: u32,
+    /// Wait when the newest sample is older than this (0 = never stale)
+    #[arg(help_heading = "Monitor", long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration)]
+    pub max_age: Duration,
+    /// Serve /metrics, /health and /ready on ADDR (PORT alone binds 127.0.0.1)
+    #[arg(help_heading = "Monitor", long, value_name = "ADDR", num_args = 0..=1, default_missing_value = DEFAULT_SERVE,
+          value_parser = parse_serve_addr)]
+    pub serve: Option<SocketAddr>,
+    /// Run PROGRAM [ARGS…] (no shell) when the action or delta changes; takes the rest of the
+    /// line, or up to a lone ';'. Environment: RIZK_ACTION, RIZK_REPLICA_DELTA,
+    /// RIZK_TARGET_REPLICAS, RIZK_REASON
+    #[arg(help_heading = "Monitor", long, value_name = "PROGRAM", num_args = 1.., value_terminator = ";",
+          allow_hyphen_values = true, value_parser = clap::value_parser!(OsString))]
+    pub exec_on_change: Option<Vec<OsString>>,
+}
+
+/// Where `--serve` without a value listens (9464: the OpenTelemetry Prometheus exporter port).
+pub const DEFAULT_SERVE: &str = "127.0.0.1:9464";
+
+/// Parse `--serve`: `HOST:PORT`, `[V6]:PORT`, or a bare `PORT` (bound on 127.0.0.1).
+pub fn parse_serve_addr(s: &str) -> Result<SocketAddr, String> {
+    let t = s.trim();
+    let t = t.strip_prefix(':').unwrap_or(t);
+    if let Ok(port) = t.parse::<u16>() {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    t.parse::<SocketAddr>()
+        .map_err(|_| format!("'{s}' is not an address like 127.0.0.1:9464, [::1]:9464 or 9464"))
+}
+
 /// Parse a history capacity (1 to 1,000,000 samples).
 pub fn parse_capacity(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
@@ -439,5 +499,71 @@ mod tests {
         );
         assert!(parse_header("no colon").is_err());
         assert!(parse_header("bad name: v").is_err());
+    }
+
+    #[test]
+    fn serve_addresses_default_to_loopback() {
+        assert_eq!(
+            parse_serve_addr("9464").unwrap().to_string(),
+            "127.0.0.1:9464"
+        );
+        assert_eq!(parse_serve_addr(":0").unwrap().to_string(), "127.0.0.1:0");
+        assert_eq!(
+            parse_serve_addr("0.0.0.0:80").unwrap().to_string(),
+            "0.0.0.0:80"
+        );
+        assert_eq!(parse_serve_addr("[::1]:9").unwrap().to_string(), "[::1]:9");
+        assert!(
+            parse_serve_addr("localhost")
+                .unwrap_err()
+                .contains("'localhost'")
+        );
+    }
+
+    fn monitor(args: &[&str]) -> MonitorCmd {
+        let mut argv = vec!["rizk-scale", "monitor"];
+        argv.extend_from_slice(args);
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Monitor(m) => m,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn monitor_flags() {
+        let m = monitor(&[]);
+        assert_eq!(m.interval, Duration::from_secs(10));
+        assert_eq!((m.count, m.serve, m.exec_on_change), (None, None, None));
+        let m = monitor(&["--serve", "--count", "2"]);
+        assert_eq!(m.serve.unwrap().to_string(), DEFAULT_SERVE);
+        assert_eq!(m.count, Some(2));
+        assert!(Cli::try_parse_from(["rizk-scale", "monitor", "--count", "0"]).is_err());
+    }
+
+    #[test]
+    fn exec_on_change_takes_the_rest_of_the_line_or_up_to_a_semicolon() {
+        let m = monitor(&[
+            "--interval",
+            "0",
+            "--exec-on-change",
+            "kubectl",
+            "scale",
+            "--replicas=3",
+        ]);
+        assert_eq!(m.interval, Duration::ZERO);
+        assert_eq!(
+            m.exec_on_change.unwrap(),
+            vec![
+                OsString::from("kubectl"),
+                "scale".into(),
+                "--replicas=3".into()
+            ]
+        );
+        let m = monitor(&["--exec-on-change", "./hook", "-v", ";", "--count", "3"]);
+        assert_eq!(
+            m.exec_on_change.unwrap(),
+            vec![OsString::from("./hook"), "-v".into()]
+        );
+        assert_eq!(m.count, Some(3));
     }
 }

@@ -86,6 +86,11 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches, cfg: &LoadedConfig) {
             Some(&mut cmd.max_age),
         ),
         Command::Replay(cmd) => (&mut cmd.min_replicas, &mut cmd.max_replicas, None),
+        Command::Monitor(cmd) => (
+            &mut cmd.min_replicas,
+            &mut cmd.max_replicas,
+            Some(&mut cmd.max_age),
+        ),
         _ => return,
     };
     let r = f.replicas.as_ref();

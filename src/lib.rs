@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod exit;
+pub mod exporter;
 pub mod fleet;
 pub mod history;
 pub mod layers;
@@ -38,6 +39,7 @@ pub fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
         Command::Validate(cmd) => commands::validate::run(&app, cmd),
         Command::Config(cmd) => commands::config::run(&app, cmd, matches),
         Command::Replay(cmd) => commands::replay::run(&app, cmd),
+        Command::Monitor(cmd) => commands::monitor::run(&app, cmd),
     }
 }
 

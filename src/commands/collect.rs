@@ -12,7 +12,7 @@ use crate::history::store::Appended;
 use crate::output::{self, json};
 use crate::sample::{Metric, Sample};
 use crate::settings::App;
-use crate::sources::endpoint::{self, ScrapeOptions, Target};
+use crate::sources::endpoint::{self, ScrapeOptions, Target, TargetResult};
 use crate::sources::host::{self, HostReading, HostSampler};
 use crate::sources::mapping::{self, Aggregate, Counters, Mapping};
 
@@ -57,32 +57,42 @@ pub struct TargetStatus {
     pub duration_ms: u64,
 }
 
-/// Take a fresh sample as `args` say: host (unless `--no-host`), endpoints, then `--metric`
-/// assignments (which win). Failed endpoints are warned about and left out; when all fail and
-/// the host is not sampled, nothing is collected (an error).
-pub fn take_sample(app: &App, args: &SamplingArgs) -> Result<Collected> {
-    let endpoints = &args.endpoints;
-    if args.no_host && args.metrics.is_empty() && endpoints.endpoints.is_empty() {
+/// Fail early when nothing would be collected.
+pub fn check_sampling(args: &SamplingArgs) -> Result<()> {
+    if args.no_host && args.metrics.is_empty() && args.endpoints.endpoints.is_empty() {
         bail!(
             "nothing to collect: --no-host was given and no --endpoint URL or --metric NAME=VALUE"
         );
     }
-    let targets = endpoints
+    Ok(())
+}
+
+/// The endpoints to scrape and how, `None` without `--endpoint` (reads the bearer token file).
+pub fn scrape_plan(args: &SamplingArgs) -> Result<Option<(Vec<Target>, ScrapeOptions)>> {
+    let targets = args
+        .endpoints
         .endpoints
         .iter()
         .map(|raw| Target::parse(raw))
         .collect::<Result<Vec<_>>>()?;
-    let options = if targets.is_empty() {
-        None
-    } else {
-        Some(scrape_options(endpoints)?)
-    };
+    if targets.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some((targets, scrape_options(&args.endpoints)?)))
+}
+
+/// Take a fresh sample as `args` say: host (unless `--no-host`), endpoints, then `--metric`
+/// assignments (which win). Failed endpoints are warned about and left out; when all fail and
+/// the host is not sampled, nothing is collected (an error).
+pub fn take_sample(app: &App, args: &SamplingArgs) -> Result<Collected> {
+    check_sampling(args)?;
+    let plan = scrape_plan(args)?;
     // The host waits ~200 ms between CPU readings: measure it while the endpoints are scraped.
     let (host, scraped) = std::thread::scope(|scope| {
         let host =
             (!args.no_host).then(|| scope.spawn(|| HostSampler::new().map(|mut h| h.read())));
-        let scraped = match options {
-            Some(options) => endpoint::scrape_blocking(&targets, options).map(Some),
+        let scraped = match plan {
+            Some((targets, options)) => endpoint::scrape_blocking(&targets, options).map(Some),
             None => Ok(None),
         };
         let host = host.map(|h| {
@@ -91,9 +101,20 @@ pub fn take_sample(app: &App, args: &SamplingArgs) -> Result<Collected> {
         });
         (host.transpose(), scraped)
     });
-    let mut sample = build_sample(args, host?, now_ms());
+    assemble(app, args, host?, scraped?)
+}
+
+/// Build the sample from a host reading and scrape results (`monitor` scrapes with its own
+/// long-lived sampler and client, then calls this as `collect` does).
+pub fn assemble(
+    app: &App,
+    args: &SamplingArgs,
+    host: Option<HostReading>,
+    scraped: Option<Vec<TargetResult>>,
+) -> Result<Collected> {
+    let mut sample = build_sample(args, host, now_ms());
     let mut collected = Collected::default();
-    if let Some(results) = scraped? {
+    if let Some(results) = scraped {
         let previous = mapping::previous_raw(&app.history.load()?.samples);
         let mut readings = Vec::new();
         let mut failures = Vec::new();

@@ -3,6 +3,7 @@
 pub mod collect;
 pub mod config;
 pub mod history;
+pub mod monitor;
 pub mod recommend;
 pub mod replay;
 pub mod validate;

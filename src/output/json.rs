@@ -138,6 +138,33 @@ pub struct HistoryView<'a> {
     pub samples: usize,
 }
 
+/// `monitor --json`: one line per good tick.
+#[derive(Debug, Serialize)]
+pub struct TickView<'a> {
+    pub schema_version: u32,
+    pub tick: u64,
+    pub sample: &'a Sample,
+    /// How each `--endpoint` scrape went (absent without endpoints).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub targets: &'a [crate::commands::collect::TargetStatus],
+    pub recommendation: RecommendView<'a>,
+}
+
+/// `monitor --json`: one line per failed tick.
+#[derive(Debug, Serialize)]
+pub struct TickErrorView<'a> {
+    pub schema_version: u32,
+    pub tick: u64,
+    pub error: &'a str,
+}
+
+/// One line of JSON with a trailing newline (NDJSON).
+pub fn line<T: Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// Pretty JSON with a trailing newline.
 pub fn pretty<T: Serialize>(value: &T) -> String {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_default();

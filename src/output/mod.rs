@@ -1,5 +1,7 @@
 //! Output: pure renderers that return text, and the one place that writes to stdout.
 
+pub mod dashboard;
+pub mod exposition;
 pub mod history;
 pub mod json;
 pub mod policy;

@@ -1,10 +1,45 @@
 //! Sparklines: a series of optional values drawn with the eight unicode blocks `▁▂▃▄▅▆▇█`.
 //!
-//! Pure and width-bounded, for `history show` and any dashboard. Unknown values are a gap (a
+//! Pure and width-bounded, for `history show` (the whole series, bucketed) and the `monitor`
+//! dashboard (the newest values, optionally on a fixed 0–100 scale). Unknown values are a gap (a
 //! space), never drawn as 0.
 
 /// The eight levels, lowest first.
 const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// How values map to bar heights.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scale {
+    /// A fixed range (values outside it are clamped): percentages keep their meaning.
+    Fixed(f64, f64),
+    /// From the smallest to the largest known value shown.
+    Auto,
+}
+
+/// The newest `width` values of `values` (oldest first), one character each, on `scale`.
+pub fn newest(values: &[Option<f64>], width: usize, scale: Scale) -> String {
+    let shown = &values[values.len().saturating_sub(width)..];
+    let range = match scale {
+        Scale::Fixed(lo, hi) => Some((lo, hi)),
+        Scale::Auto => min_max(shown),
+    };
+    draw(shown.iter().map(|v| v.filter(|x| x.is_finite())), range)
+}
+
+/// Bars for `points` within `range` (a flat or missing range draws known points at mid height).
+fn draw(points: impl Iterator<Item = Option<f64>>, range: Option<(f64, f64)>) -> String {
+    points
+        .map(|point| match (point, range) {
+            (None, _) => ' ',
+            (Some(v), Some((min, max))) if max > min => {
+                let level = ((v - min) / (max - min)).clamp(0.0, 1.0) * 7.0;
+                // `level` lies in 0..=7.
+                BLOCKS[level.round() as usize]
+            }
+            (Some(_), _) => BLOCKS[3],
+        })
+        .collect()
+}
 
 /// Draw `values` (oldest first) in at most `width` characters.
 ///
@@ -13,22 +48,7 @@ const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█
 /// Heights scale from the smallest to the largest known value of the whole series; a flat series
 /// is drawn at mid height. Non-finite values count as unknown.
 pub fn sparkline(values: &[Option<f64>], width: usize) -> String {
-    let points = bucket(values, width);
-    let Some((min, max)) = min_max(values) else {
-        return " ".repeat(points.len());
-    };
-    points
-        .iter()
-        .map(|point| match point {
-            None => ' ',
-            Some(_) if max == min => BLOCKS[3],
-            Some(v) => {
-                let level = ((v - min) / (max - min) * 7.0).round();
-                // `level` lies in 0..=7: v is a mean of values within min..=max.
-                BLOCKS[(level.clamp(0.0, 7.0)) as usize]
-            }
-        })
-        .collect()
+    draw(bucket(values, width).into_iter(), min_max(values))
 }
 
 /// The smallest and largest known, finite values, if any.
@@ -115,5 +135,16 @@ mod tests {
     fn zero_width_or_no_values_is_empty() {
         assert_eq!(sparkline(&some(&[1.0, 2.0]), 0), "");
         assert_eq!(sparkline(&[], 10), "");
+    }
+
+    #[test]
+    fn newest_draws_the_tail_on_a_fixed_or_own_scale() {
+        let v: Vec<Option<f64>> = (0..100).map(|i| Some(f64::from(i))).collect();
+        assert_eq!(newest(&v, 5, Scale::Auto), "▁▃▅▆█");
+        let v = [Some(0.0), Some(50.0), Some(100.0), Some(250.0)];
+        assert_eq!(newest(&v, 10, Scale::Fixed(0.0, 100.0)), "▁▅██");
+        let v = [Some(5.0), None, Some(5.0), Some(f64::NAN)];
+        assert_eq!(newest(&v, 10, Scale::Auto), "▄ ▄ ");
+        assert_eq!(newest(&[], 10, Scale::Auto), "");
     }
 }

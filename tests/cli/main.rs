@@ -7,6 +7,7 @@ mod config;
 mod endpoints;
 mod history;
 mod history_safety;
+mod monitor;
 mod recommend;
 mod replay;
 mod schema;
