@@ -381,3 +381,29 @@ fn recommend_fleet_aggregates_live_instances_and_lists_stale_ones() {
         "{text}"
     );
 }
+
+#[test]
+fn monitor_writes_the_shared_history_from_inside_its_runtime() {
+    let Some(s) = Standalone::start(None) else {
+        return;
+    };
+    let env = Env::new(s.server.url());
+    let out = env
+        .cmd()
+        .args(["monitor", "--count", "3", "--interval", "50ms", "--json"])
+        .args([
+            "--no-host",
+            "--instance",
+            "m1",
+            "--metric",
+            "cpu_percent=42",
+        ])
+        .output()
+        .unwrap();
+    let stdout = ok(&out);
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    let items = list(s.server.port, None);
+    assert_eq!(items.len(), 3);
+    assert!(items.iter().all(|x| x.cpu_percent == Some(42.0)));
+    assert!(!env.spool().exists());
+}

@@ -314,13 +314,30 @@ pub fn parse_items(items: &[String]) -> Loaded {
     loaded
 }
 
-/// Run a future on a small runtime of its own (the commands are synchronous).
-fn block_on<F: std::future::Future>(future: F) -> Result<F::Output> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    Ok(runtime.block_on(future))
+/// Run a future on a small runtime of its own (the commands are synchronous). Called from inside
+/// a runtime (`monitor`'s loop), it runs on a scoped thread instead, since a runtime cannot be
+/// blocked on from within another.
+fn block_on<F>(future: F) -> Result<F::Output>
+where
+    F: std::future::Future + Send,
+    F::Output: Send,
+{
+    let run = move || -> Result<F::Output> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("starting the async runtime")?;
+        Ok(runtime.block_on(future))
+    };
+    if tokio::runtime::Handle::try_current().is_err() {
+        return run();
+    }
+    std::thread::scope(|scope| {
+        scope
+            .spawn(run)
+            .join()
+            .map_err(|_| anyhow::anyhow!("the Redis history thread panicked"))?
+    })
 }
 
 #[cfg(test)]
