@@ -33,7 +33,7 @@ ours_samples=$(sed -E 's/.*samples=([0-9]+).*/\1/' <<<"$ours")
 
 python_out=$(python3 - "$file" "$py_runs" <<'PY'
 import statistics, sys, time
-import prometheus_client
+from importlib.metadata import version
 from prometheus_client.parser import text_string_to_metric_families
 
 path, runs = sys.argv[1], int(sys.argv[2])
@@ -46,7 +46,7 @@ for _ in range(runs):
     for family in text_string_to_metric_families(text):
         samples += len(family.samples)
     times.append(time.perf_counter() - start)
-print(f"{statistics.median(times):.6f} {samples} {prometheus_client.__version__}")
+print(f"{statistics.median(times):.6f} {samples} {version('prometheus_client')}")
 PY
 )
 read -r py_s py_samples py_version <<<"$python_out"

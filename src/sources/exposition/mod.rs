@@ -18,6 +18,14 @@
 //!   It agrees with the OpenMetrics project's 211 parser test cases.
 //!
 //! Both accept quoted UTF-8 names: `{"my.metric", "label.x"="v"} 1`.
+//!
+//! Where the text format leaves room, the choices are: a value must be separated from a bare
+//! metric name by whitespace (Prometheus's lexer would read `a+1` as `a` = `+1`); `# UNIT` is a
+//! comment; a timestamp may be negative (as client_golang's parser allows); samples of a family
+//! need not be contiguous (they join the family seen earlier); histogram and summary samples are
+//! grouped but, as in Prometheus, not validated. Unknown backslash escapes in label values are
+//! kept verbatim in both formats (as Prometheus and the OpenMetrics reference parser do).
+//! Benchmarks and fuzzing: `bench/README.md`.
 
 mod lex;
 mod openmetrics;

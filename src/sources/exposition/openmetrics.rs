@@ -976,6 +976,99 @@ mod tests {
         }
     }
 
+    /// What the Python client (prometheus_client 0.26, `openmetrics.exposition.generate_latest`)
+    /// writes: created timestamps, exemplars with timestamps, escaped HELP and label values.
+    #[test]
+    fn prometheus_client_output() {
+        let input = r##"# HELP http_requests Requests
+# TYPE http_requests counter
+http_requests_total{code="200",method="GET"} 5.0 # {trace_id="abc123"} 5.0 1795461596.487936
+http_requests_created{code="200",method="GET"} 1.7954615964879286e+09
+http_requests_total{code="500",method="POST"} 2.0
+http_requests_created{code="500",method="POST"} 1.7954615964879522e+09
+# HELP active_connections Conns with \"quotes\" and \\ backslash\nnewline
+# TYPE active_connections gauge
+active_connections{path="C:\\dir\\\"x\"\nline"} 37.0
+# HELP http_request_duration_seconds Latency
+# TYPE http_request_duration_seconds histogram
+http_request_duration_seconds_bucket{handler="/api",le="0.005"} 0.0
+http_request_duration_seconds_bucket{handler="/api",le="0.01"} 1.0 # {trace_id="q1"} 0.01 1795461596.4880583
+http_request_duration_seconds_bucket{handler="/api",le="0.025"} 1.0
+http_request_duration_seconds_bucket{handler="/api",le="0.05"} 1.0
+http_request_duration_seconds_bucket{handler="/api",le="0.075"} 1.0
+http_request_duration_seconds_bucket{handler="/api",le="0.1"} 1.0
+http_request_duration_seconds_bucket{handler="/api",le="0.25"} 2.0 # {trace_id="q20"} 0.2 1795461596.4880674
+http_request_duration_seconds_bucket{handler="/api",le="0.5"} 2.0
+http_request_duration_seconds_bucket{handler="/api",le="0.75"} 3.0 # {trace_id="q70"} 0.7 1795461596.488074
+http_request_duration_seconds_bucket{handler="/api",le="1.0"} 3.0
+http_request_duration_seconds_bucket{handler="/api",le="2.5"} 3.0
+http_request_duration_seconds_bucket{handler="/api",le="5.0"} 4.0 # {trace_id="q300"} 3.0 1795461596.48808
+http_request_duration_seconds_bucket{handler="/api",le="7.5"} 4.0
+http_request_duration_seconds_bucket{handler="/api",le="10.0"} 4.0
+http_request_duration_seconds_bucket{handler="/api",le="+Inf"} 4.0
+http_request_duration_seconds_count{handler="/api"} 4.0
+http_request_duration_seconds_sum{handler="/api"} 3.91
+http_request_duration_seconds_created{handler="/api"} 1.7954615964880126e+09
+# HELP rpc_seconds RPC
+# TYPE rpc_seconds summary
+# UNIT rpc_seconds seconds
+rpc_seconds_count 1.0
+rpc_seconds_sum 1.5
+rpc_seconds_created 1.795461596488093e+09
+# HELP build Build info
+# TYPE build info
+build_info{commit="abc",version="1.2.3"} 1.0
+# HELP state State
+# TYPE state stateset
+state{state="a"} 0.0
+state{state="b"} 1.0
+# EOF
+"##;
+        let e = p(input);
+        let kinds: Vec<_> = e
+            .families
+            .iter()
+            .map(|f| (f.name.as_ref(), f.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("http_requests", MetricType::Counter),
+                ("active_connections", MetricType::Gauge),
+                ("http_request_duration_seconds", MetricType::Histogram),
+                ("rpc_seconds", MetricType::Summary),
+                ("build", MetricType::Info),
+                ("state", MetricType::StateSet)
+            ]
+        );
+        let total: f64 = e
+            .samples_named("http_requests_total")
+            .map(|s| s.value)
+            .sum();
+        assert_eq!(total, 7.0);
+        let x = e
+            .samples_named("http_requests_total")
+            .find_map(|s| s.exemplar.as_ref())
+            .unwrap();
+        assert_eq!((x.value, x.timestamp), (5.0, Some(1795461596.487936)));
+        let conn = &e.family("active_connections").unwrap();
+        assert_eq!(
+            conn.help.as_deref(),
+            Some("Conns with \"quotes\" and \\ backslash\nnewline")
+        );
+        assert_eq!(conn.samples[0].label("path"), Some("C:\\dir\\\"x\"\nline"));
+        let exemplars = e
+            .samples_named("http_request_duration_seconds_bucket")
+            .filter(|s| s.exemplar.is_some())
+            .count();
+        assert_eq!(exemplars, 4);
+        assert_eq!(
+            e.family("rpc_seconds").unwrap().unit.as_deref(),
+            Some("seconds")
+        );
+        assert_eq!(e.sample_count(), 29);
+    }
+
     #[test]
     fn info_timestamps_may_go_backwards_but_not_mix() {
         let e = p("# TYPE a info\na_info{x=\"1\"} 1 5\na_info{x=\"2\"} 1 1\n# EOF\n");
