@@ -2,6 +2,9 @@
 //!
 //! `main.rs` parses the command line and calls [`run`]; everything else lives here.
 
+// A panic is a crash a user can meet: errors name the input instead (tests may expect).
+#![deny(clippy::expect_used)]
+
 pub mod cli;
 pub mod commands;
 pub mod config;
