@@ -156,6 +156,13 @@ pub fn recommendation(
         action_word(rec.action, color),
         rec.reason
     ));
+    if rec.reason.starts_with("Insufficient metrics history") {
+        out.push_str(&paint(
+            "Hint: take more samples (`rizk-scale collect`, e.g. from cron, or `rizk-scale monitor`)\n",
+            Style::Dim,
+            color,
+        ));
+    }
     out
 }
 
@@ -199,7 +206,7 @@ mod tests {
         let text = recommendation(&rec, None, None, false, None);
         assert!(text.starts_with("History is empty."));
         assert!(text.contains(
-            "Recommendation: wait\nReason: Insufficient metrics history: 0 of 3 samples"
+            "Recommendation: wait\nReason: Insufficient metrics history: 0 of 3 samples\nHint: take more samples"
         ));
     }
 }
