@@ -23,6 +23,70 @@ pub struct ConfigFile {
     pub thresholds: Option<ThresholdsSection>,
     /// `[attest]`: things only a person can vouch for, with the date they were last verified.
     pub attest: Option<BTreeMap<String, Spanned<toml::Value>>>,
+    pub endpoints: Option<EndpointsSection>,
+    pub validate: Option<ValidateSection>,
+}
+
+/// `[endpoints]`: the `/metrics` targets `collect`, `recommend --collect` and `monitor` scrape.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointsSection {
+    pub urls: Option<Spanned<Vec<String>>>,
+    pub headers: Option<Spanned<Vec<String>>>,
+    pub bearer_token_file: Option<Spanned<PathBuf>>,
+    pub timeout: Option<Spanned<String>>,
+    pub concurrency: Option<Spanned<i64>>,
+    pub max_body: Option<Spanned<String>>,
+    pub mapping: Option<MappingSection>,
+}
+
+/// `[endpoints.mapping]`: which series feed each sample metric (PromQL-style selectors).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MappingSection {
+    pub requests: Option<Spanned<String>>,
+    pub status_labels: Option<Spanned<Vec<String>>>,
+    pub duration: Option<Spanned<String>>,
+    pub connections: Option<Spanned<Vec<String>>>,
+    pub cache_hits: Option<Spanned<String>>,
+    pub cache_misses: Option<Spanned<String>>,
+    pub process_cpu: Option<Spanned<String>>,
+    pub node_cpu: Option<Spanned<String>>,
+    pub node_memory_available: Option<Spanned<String>>,
+    pub node_memory_total: Option<Spanned<String>>,
+}
+
+impl MappingSection {
+    /// The single-selector keys that are set, with their names.
+    pub fn selectors(&self) -> Vec<(&'static str, &Spanned<String>)> {
+        [
+            ("requests", &self.requests),
+            ("duration", &self.duration),
+            ("cache_hits", &self.cache_hits),
+            ("cache_misses", &self.cache_misses),
+            ("process_cpu", &self.process_cpu),
+            ("node_cpu", &self.node_cpu),
+            ("node_memory_available", &self.node_memory_available),
+            ("node_memory_total", &self.node_memory_total),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
+        .collect()
+    }
+}
+
+/// `[validate]`: the sources `validate` checks when no flag names them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValidateSection {
+    pub manifests: Option<Spanned<Vec<PathBuf>>>,
+    pub nginx_conf: Option<Spanned<PathBuf>>,
+    pub health_urls: Option<Spanned<Vec<String>>>,
+    pub redis: Option<Spanned<String>>,
+    pub redis_sentinel: Option<Spanned<String>>,
+    pub sentinel_master: Option<Spanned<String>>,
+    pub attest_max_age: Option<Spanned<i64>>,
+    pub timeout: Option<Spanned<String>>,
 }
 
 /// `[history]`.
@@ -214,6 +278,12 @@ fn validate(c: &LoadedConfig) -> Result<()> {
     if let Some(t) = &f.thresholds {
         validate_thresholds(c, t)?;
     }
+    if let Some(e) = &f.endpoints {
+        validate_endpoints(c, e)?;
+    }
+    if let Some(v) = &f.validate {
+        validate_validate(c, v)?;
+    }
     if let Some(attest) = &f.attest {
         for (id, value) in attest {
             let ok = match value.get_ref() {
@@ -231,6 +301,93 @@ fn validate(c: &LoadedConfig) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn validate_endpoints(c: &LoadedConfig, e: &EndpointsSection) -> Result<()> {
+    if let Some(urls) = &e.urls {
+        for url in urls.get_ref() {
+            if let Err(err) = crate::sources::endpoint::Target::parse(url) {
+                let msg = format!("{err:#}");
+                return Err(c.error(&urls.span(), "endpoints.urls", &msg));
+            }
+        }
+    }
+    if let Some(headers) = &e.headers {
+        for h in headers.get_ref() {
+            if let Err(err) = crate::cli::parse_header(h) {
+                return Err(c.error(&headers.span(), "endpoints.headers", &err));
+            }
+        }
+    }
+    if let Some(t) = &e.timeout
+        && let Err(err) = crate::cli::parse_timeout(t.get_ref())
+    {
+        return Err(c.error(&t.span(), "endpoints.timeout", &err));
+    }
+    if let Some(n) = &e.concurrency
+        && !(1..=4096).contains(n.get_ref())
+    {
+        return Err(c.error(&n.span(), "endpoints.concurrency", "must be from 1 to 4096"));
+    }
+    if let Some(m) = &e.max_body
+        && let Err(err) = crate::cli::parse_size(m.get_ref())
+    {
+        return Err(c.error(&m.span(), "endpoints.max_body", &err));
+    }
+    if let Some(map) = &e.mapping {
+        for (key, sel) in map.selectors() {
+            if let Err(err) = crate::sources::mapping::Selector::parse(sel.get_ref()) {
+                return Err(c.error(&sel.span(), &format!("endpoints.mapping.{key}"), &err));
+            }
+        }
+        if let Some(list) = &map.connections {
+            for sel in list.get_ref() {
+                if let Err(err) = crate::sources::mapping::Selector::parse(sel) {
+                    return Err(c.error(&list.span(), "endpoints.mapping.connections", &err));
+                }
+            }
+        }
+        if let Some(labels) = &map.status_labels
+            && (labels.get_ref().is_empty() || labels.get_ref().iter().any(|l| l.trim().is_empty()))
+        {
+            return Err(c.error(
+                &labels.span(),
+                "endpoints.mapping.status_labels",
+                "needs at least one label name",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn validate_validate(c: &LoadedConfig, v: &ValidateSection) -> Result<()> {
+    if let Some(n) = &v.attest_max_age
+        && !(1..=3650).contains(n.get_ref())
+    {
+        return Err(c.error(
+            &n.span(),
+            "validate.attest_max_age",
+            "must be from 1 to 3650 days",
+        ));
+    }
+    if let Some(t) = &v.timeout
+        && let Err(err) = crate::cli::parse_duration(t.get_ref())
+    {
+        return Err(c.error(&t.span(), "validate.timeout", &err));
+    }
+    match (&v.redis_sentinel, &v.sentinel_master) {
+        (Some(s), None) => Err(c.error(
+            &s.span(),
+            "validate.redis_sentinel",
+            "needs validate.sentinel_master",
+        )),
+        (None, Some(m)) => Err(c.error(
+            &m.span(),
+            "validate.sentinel_master",
+            "needs validate.redis_sentinel",
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn validate_policy(c: &LoadedConfig, p: &PolicySection) -> Result<()> {
@@ -374,6 +531,30 @@ pub const DEFAULT_FILE: &str = r#"# rizk-scale configuration. Precedence: flags 
 # response_time_ms = 200
 # error_rate = 1
 
+[endpoints]                  # scraped by collect, recommend --collect and monitor (flags: --endpoint …)
+# urls = ["http://127.0.0.1:8080/metrics"]
+# headers = ["X-Api-Key: …"]
+# bearer_token_file = "/var/run/secrets/kubernetes.io/serviceaccount/token"
+# timeout = "5s"
+# concurrency = 64
+# max_body = "16MiB"
+
+[endpoints.mapping]          # which series feed the sample (PromQL-style selectors)
+# requests = "http_requests_total"
+# status_labels = ["code", "status"]
+# duration = "http_request_duration_seconds"
+# connections = ["http_connections_active", "nginx_connections_active"]
+# cache_hits = "cache_hits_total"
+# cache_misses = "cache_misses_total"
+
+[validate]                   # sources `validate` checks when no flag names them
+# manifests = ["k8s/"]
+# nginx_conf = "/etc/nginx/nginx.conf"
+# health_urls = ["http://lb.internal/health"]
+# redis = "redis://redis-1:6379,redis://redis-2:6379"
+# attest_max_age = 90
+# timeout = "3s"
+
 [attest]                     # for `validate`: what a person verified, and when
 # backup_recovery_tested = "2026-10-01"
 "#;
@@ -448,6 +629,23 @@ mod tests {
         );
         assert!(err("[attest]\nbackup = \"last week\"\n").contains("attest.backup"));
         assert!(parse_text("[attest]\nbackup = 2026-10-01\nother = \"2026-09-01\"\n").is_ok());
+        let e = err("[endpoints]\nurls = [\"ftp://x\"]\n");
+        assert!(e.contains(":2:8'") && e.contains("endpoints.urls"), "{e}");
+        assert!(err("[endpoints]\nconcurrency = 0\n").contains("endpoints.concurrency"));
+        assert!(err("[endpoints]\ntimeout = \"soon\"\n").contains("endpoints.timeout"));
+        assert!(err("[endpoints]\nmax_body = \"lots\"\n").contains("endpoints.max_body"));
+        assert!(err("[endpoints]\nheaders = [\"nocolon\"]\n").contains("endpoints.headers"));
+        let e = err("[endpoints.mapping]\nrequests = \"reqs{job=api}\"\n");
+        assert!(
+            e.contains("endpoints.mapping.requests") && e.contains(":2:12'"),
+            "{e}"
+        );
+        assert!(err("[endpoints.mapping]\nstatus_labels = []\n").contains("status_labels"));
+        assert!(
+            err("[validate]\nredis_sentinel = \"redis://s:26379\"\n").contains("sentinel_master")
+        );
+        assert!(err("[validate]\nattest_max_age = 0\n").contains("attest_max_age"));
+        assert!(err("[validate]\nmanifest = []\n").contains("manifest"));
     }
 
     #[test]

@@ -12,9 +12,10 @@ use clap::ArgMatches;
 use clap::parser::ValueSource;
 use serde::Serialize;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, EndpointArgs, ValidateCmd};
 use crate::config::LoadedConfig;
 use crate::policy::threshold::{ThresholdPolicy, Tier};
+use crate::sources::mapping::{Mapping, Selector};
 
 /// Where an effective value came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -79,6 +80,13 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches, cfg: &LoadedConfig) {
     let Some((_, sub)) = matches.subcommand() else {
         return;
     };
+    match &mut cli.command {
+        Command::Collect(cmd) => apply_endpoints(&mut cmd.sampling.endpoints, sub, cfg),
+        Command::Recommend(cmd) => apply_endpoints(&mut cmd.sampling.endpoints, sub, cfg),
+        Command::Monitor(cmd) => apply_endpoints(&mut cmd.sampling.endpoints, sub, cfg),
+        Command::Validate(cmd) => apply_validate(cmd, sub, cfg),
+        _ => {}
+    }
     let (min, max, max_age) = match &mut cli.command {
         Command::Recommend(cmd) => (
             &mut cmd.min_replicas,
@@ -110,6 +118,139 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches, cfg: &LoadedConfig) {
     {
         *age = value;
     }
+}
+
+/// `[endpoints]` into the endpoint flags not given on the command line.
+fn apply_endpoints(args: &mut EndpointArgs, m: &ArgMatches, cfg: &LoadedConfig) {
+    args.mapping = mapping(Some(cfg));
+    let Some(e) = &cfg.file.endpoints else { return };
+    let unset = |id: &str| explicit(m, id, "").is_none();
+    if unset("endpoints")
+        && let Some(urls) = &e.urls
+    {
+        args.endpoints = urls.get_ref().clone();
+    }
+    if unset("headers")
+        && let Some(h) = &e.headers
+    {
+        args.headers = h
+            .get_ref()
+            .iter()
+            .filter_map(|x| crate::cli::parse_header(x).ok())
+            .collect();
+    }
+    if unset("bearer_token_file")
+        && let Some(p) = &e.bearer_token_file
+    {
+        args.bearer_token_file = Some(p.get_ref().clone());
+    }
+    if unset("timeout")
+        && let Some(t) = e
+            .timeout
+            .as_ref()
+            .and_then(|t| crate::cli::parse_timeout(t.get_ref()).ok())
+    {
+        args.timeout = t;
+    }
+    if unset("concurrency")
+        && let Some(n) = e
+            .concurrency
+            .as_ref()
+            .and_then(|n| u32::try_from(*n.get_ref()).ok())
+    {
+        args.concurrency = n;
+    }
+    if unset("max_body")
+        && let Some(b) = e
+            .max_body
+            .as_ref()
+            .and_then(|b| crate::cli::parse_size(b.get_ref()).ok())
+    {
+        args.max_body = b;
+    }
+}
+
+/// `[validate]` into the validate flags not given on the command line.
+fn apply_validate(cmd: &mut ValidateCmd, m: &ArgMatches, cfg: &LoadedConfig) {
+    let Some(v) = &cfg.file.validate else { return };
+    let unset = |id: &str| explicit(m, id, "").is_none();
+    if unset("manifests")
+        && let Some(x) = &v.manifests
+    {
+        cmd.manifests = x.get_ref().clone();
+    }
+    if unset("nginx_conf")
+        && let Some(x) = &v.nginx_conf
+    {
+        cmd.nginx_conf = Some(x.get_ref().clone());
+    }
+    if unset("health_url")
+        && let Some(x) = &v.health_urls
+    {
+        cmd.health_url = x.get_ref().clone();
+    }
+    // One Redis source: a flag for either kind wins over both config keys.
+    if unset("redis") && unset("redis_sentinel") {
+        if let Some(x) = &v.redis {
+            cmd.redis = Some(x.get_ref().clone());
+        } else if let (Some(s), Some(master)) = (&v.redis_sentinel, &v.sentinel_master) {
+            cmd.redis_sentinel = Some(s.get_ref().clone());
+            cmd.sentinel_master = Some(master.get_ref().clone());
+        }
+    }
+    if unset("attest_max_age")
+        && let Some(x) = &v.attest_max_age
+    {
+        cmd.attest_max_age = *x.get_ref();
+    }
+    if unset("timeout")
+        && let Some(t) = v
+            .timeout
+            .as_ref()
+            .and_then(|t| crate::cli::parse_duration(t.get_ref()).ok())
+    {
+        cmd.timeout = t;
+    }
+}
+
+/// The endpoint mapping: defaults with the config file's `[endpoints.mapping]` selectors.
+pub fn mapping(cfg: Option<&LoadedConfig>) -> Mapping {
+    let mut m = Mapping::default();
+    let Some(section) = cfg
+        .and_then(|c| c.file.endpoints.as_ref())
+        .and_then(|e| e.mapping.as_ref())
+    else {
+        return m;
+    };
+    let sel = |v: &Option<toml::Spanned<String>>| {
+        v.as_ref().and_then(|s| Selector::parse(s.get_ref()).ok())
+    };
+    let pairs = [
+        (&mut m.requests, &section.requests),
+        (&mut m.duration, &section.duration),
+        (&mut m.cache_hits, &section.cache_hits),
+        (&mut m.cache_misses, &section.cache_misses),
+        (&mut m.process_cpu, &section.process_cpu),
+        (&mut m.node_cpu, &section.node_cpu),
+        (&mut m.node_memory_available, &section.node_memory_available),
+        (&mut m.node_memory_total, &section.node_memory_total),
+    ];
+    for (slot, value) in pairs {
+        if let Some(s) = sel(value) {
+            *slot = s;
+        }
+    }
+    if let Some(list) = &section.connections {
+        m.connections = list
+            .get_ref()
+            .iter()
+            .filter_map(|s| Selector::parse(s).ok())
+            .collect();
+    }
+    if let Some(labels) = &section.status_labels {
+        m.status_labels = labels.get_ref().clone();
+    }
+    m
 }
 
 fn config_max_age(cfg: &LoadedConfig) -> Option<Duration> {
@@ -283,6 +424,63 @@ pub fn effective(
             config_only(format!("thresholds.{dir}.{metric}"), file, d.to_string());
         }
     }
+    let e = f.and_then(|f| f.endpoints.as_ref());
+    let text = |v: &toml::Spanned<String>| (v.get_ref().clone(), v.span());
+    let list = |v: &toml::Spanned<Vec<String>>| {
+        let shown: Vec<String> = v.get_ref().iter().map(|u| crate::redact::url(u)).collect();
+        (shown.join(", "), v.span())
+    };
+    config_only(
+        "endpoints.urls".into(),
+        e.and_then(|e| e.urls.as_ref()).map(list),
+        String::new(),
+    );
+    config_only(
+        "endpoints.timeout".into(),
+        e.and_then(|e| e.timeout.as_ref()).map(text),
+        "5s".into(),
+    );
+    config_only(
+        "endpoints.concurrency".into(),
+        e.and_then(|e| e.concurrency.as_ref()).map(int),
+        "64".into(),
+    );
+    config_only(
+        "endpoints.max_body".into(),
+        e.and_then(|e| e.max_body.as_ref()).map(text),
+        "16MiB".into(),
+    );
+    let m = e.and_then(|e| e.mapping.as_ref());
+    let defaults = Mapping::default();
+    for (key, default) in [
+        ("requests", &defaults.requests.name),
+        ("duration", &defaults.duration.name),
+        ("cache_hits", &defaults.cache_hits.name),
+        ("cache_misses", &defaults.cache_misses.name),
+    ] {
+        let set = m
+            .and_then(|m| m.selectors().into_iter().find(|(k, _)| *k == key))
+            .map(|(_, v)| text(v));
+        config_only(format!("endpoints.mapping.{key}"), set, default.clone());
+    }
+    let v = f.and_then(|f| f.validate.as_ref());
+    let paths = |p: &toml::Spanned<Vec<PathBuf>>| {
+        let shown: Vec<String> = p
+            .get_ref()
+            .iter()
+            .map(|x| x.display().to_string())
+            .collect();
+        (shown.join(", "), p.span())
+    };
+    config_only(
+        "validate.manifests".into(),
+        v.and_then(|v| v.manifests.as_ref()).map(paths),
+        String::new(),
+    );
+    let redis = v
+        .and_then(|v| v.redis.as_ref())
+        .map(|r| (crate::redact::url(r.get_ref()), r.span()));
+    config_only("validate.redis".into(), redis, String::new());
     if let Some(attest) = f.and_then(|f| f.attest.as_ref()) {
         for (id, v) in attest {
             let value = match v.get_ref() {

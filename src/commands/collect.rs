@@ -14,7 +14,7 @@ use crate::sample::{Metric, Sample};
 use crate::settings::App;
 use crate::sources::endpoint::{self, ScrapeOptions, Target, TargetResult};
 use crate::sources::host::{self, HostReading, HostSampler};
-use crate::sources::mapping::{self, Aggregate, Counters, Mapping};
+use crate::sources::mapping::{self, Aggregate, Counters};
 
 /// Build a sample from a host reading and `--metric` assignments (assignments win).
 pub fn build_sample(args: &SamplingArgs, host: Option<HostReading>, now: Timestamp) -> Sample {
@@ -174,7 +174,7 @@ fn scrape_options(args: &EndpointArgs) -> Result<ScrapeOptions> {
         max_body: args.max_body,
         headers: args.headers.clone(),
         bearer_token,
-        mapping: Mapping::default(),
+        mapping: args.mapping.clone(),
     })
 }
 

@@ -88,6 +88,79 @@ pub struct Selector {
 }
 
 impl Selector {
+    /// Parse a PromQL-style selector: `name`, `name{label="value",other!="x"}` (values in
+    /// double quotes with `\\` and `\"` escapes).
+    pub fn parse(text: &str) -> Result<Selector, String> {
+        let text = text.trim();
+        let (name, rest) = match text.find('{') {
+            Some(i) => (&text[..i], Some(&text[i + 1..])),
+            None => (text, None),
+        };
+        let valid_name = !name.is_empty()
+            && name.chars().enumerate().all(|(i, c)| {
+                c.is_ascii_alphabetic() || c == '_' || c == ':' || (i > 0 && c.is_ascii_digit())
+            });
+        if !valid_name {
+            return Err(format!(
+                "'{text}': expected a metric name like http_requests_total"
+            ));
+        }
+        let mut matchers = Vec::new();
+        if let Some(rest) = rest {
+            let body = rest
+                .strip_suffix('}')
+                .ok_or_else(|| format!("'{text}': missing the closing '}}'"))?;
+            let mut chars = body.chars().peekable();
+            loop {
+                while chars.peek().is_some_and(|c| c.is_whitespace() || *c == ',') {
+                    chars.next();
+                }
+                if chars.peek().is_none() {
+                    break;
+                }
+                let label: String = std::iter::from_fn(|| {
+                    chars.next_if(|c| c.is_ascii_alphanumeric() || *c == '_')
+                })
+                .collect();
+                let negate = match (chars.next(), chars.peek()) {
+                    (Some('='), _) => false,
+                    (Some('!'), Some('=')) => {
+                        chars.next();
+                        true
+                    }
+                    _ => {
+                        return Err(format!(
+                            "'{text}': expected label=\"value\" or label!=\"value\""
+                        ));
+                    }
+                };
+                if label.is_empty() || chars.next() != Some('"') {
+                    return Err(format!(
+                        "'{text}': expected label=\"value\" or label!=\"value\""
+                    ));
+                }
+                let mut value = String::new();
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => value.extend(chars.next()),
+                        Some(c) => value.push(c),
+                        None => return Err(format!("'{text}': unterminated label value")),
+                    }
+                }
+                matchers.push(Matcher {
+                    label,
+                    value,
+                    negate,
+                });
+            }
+        }
+        Ok(Selector {
+            name: name.to_string(),
+            matchers,
+        })
+    }
+
     /// A selector on a name alone.
     pub fn name(name: &str) -> Selector {
         Selector {
@@ -726,6 +799,42 @@ impl PartialOrd for OrdF64 {
 impl Ord for OrdF64 {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0)
+    }
+}
+
+#[cfg(test)]
+mod selector_tests {
+    use super::*;
+
+    #[test]
+    fn parses_promql_style_selectors() {
+        assert_eq!(Selector::parse("up").unwrap(), Selector::name("up"));
+        let s =
+            Selector::parse(r#"http_requests_total{job="api", path!="/health",q="a\"b"}"#).unwrap();
+        assert_eq!(s.name, "http_requests_total");
+        assert_eq!(
+            s.matchers,
+            vec![
+                Matcher {
+                    label: "job".into(),
+                    value: "api".into(),
+                    negate: false
+                },
+                Matcher {
+                    label: "path".into(),
+                    value: "/health".into(),
+                    negate: true
+                },
+                Matcher {
+                    label: "q".into(),
+                    value: "a\"b".into(),
+                    negate: false
+                },
+            ]
+        );
+        for bad in ["", "9x", "a{", "a{b}", "a{b=c}", r#"a{b="c}"#, "a b"] {
+            assert!(Selector::parse(bad).is_err(), "{bad}");
+        }
     }
 }
 

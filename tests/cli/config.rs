@@ -218,3 +218,64 @@ fn init_show_and_check() {
         (Some("7"), Some("flag"))
     );
 }
+
+#[test]
+fn endpoints_and_mapping_come_from_the_file() {
+    let env = Env::new();
+    let base = serve(
+        "200 OK",
+        "text/plain; version=0.0.4",
+        "# TYPE app_open gauge\napp_open{pool=\"a\"} 7\napp_open{pool=\"b\"} 9\nhttp_connections_active 100\n",
+    );
+    let url = format!("{base}/metrics");
+    std::fs::write(
+        env.dir.path().join("rizk-scale.toml"),
+        format!(
+            "[endpoints]\nurls = [\"{url}\"]\ntimeout = \"2s\"\n[endpoints.mapping]\nconnections = ['app_open{{pool=\"b\"}}']\n"
+        ),
+    )
+    .unwrap();
+    let out = env
+        .cmd()
+        .args(["collect", "--no-host", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["targets"][0]["ok"], true, "{v}");
+    // The configured selector, not the default gauge (100) and not pool "a" (7).
+    assert_eq!(v["sample"]["active_connections"], 9);
+}
+
+#[test]
+fn validate_sources_come_from_the_file_and_flags_win() {
+    let env = Env::new();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/validate");
+    std::fs::write(
+        env.dir.path().join("rizk-scale.toml"),
+        format!(
+            "[validate]\nmanifests = [\"{}\"]\n",
+            fixtures.join("hpa-min-replicas-1").display()
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = env
+            .cmd()
+            .args(["validate", "--only", "autoscaling_policy", "--json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            out.status.code(),
+            v["checks"][0]["status"].as_str().unwrap().to_string(),
+        )
+    };
+    assert_eq!(run(&[]), (Some(1), "fail".to_string()));
+    let seed = fixtures.join("seed");
+    assert_eq!(
+        run(&["--manifests", seed.to_str().unwrap()]),
+        (Some(0), "pass".to_string())
+    );
+}

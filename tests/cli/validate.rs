@@ -153,26 +153,6 @@ fn attestations_come_from_the_config_file() {
     assert_eq!(r.checks[0].status, "pass", "{:?}", r.checks[0]);
 }
 
-/// A real HTTP server on 127.0.0.1 answering every request with `status` and `body`.
-fn serve(status: &'static str, content_type: &'static str, body: &'static str) -> String {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(16) {
-            let Ok(mut s) = stream else { continue };
-            let mut buf = [0u8; 4096];
-            let _ = s.read(&mut buf);
-            let reply = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = s.write_all(reply.as_bytes());
-        }
-    });
-    format!("http://{addr}")
-}
-
 #[test]
 fn health_urls_and_metrics_endpoints_are_probed_for_real() {
     let env = Env::new();
