@@ -193,18 +193,7 @@ impl RedisStore {
                 }),
                 Err(e) if e.kind == FailureKind::Config => Err(anyhow::Error::new(e))
                     .with_context(|| format!("history '{}'", self.location())),
-                Err(e) => {
-                    let report = self.spool.append(new)?;
-                    Ok(RedisAppend {
-                        rejected: report.rejected,
-                        spooled: Some(Spooled {
-                            path: self.spool.path().to_path_buf(),
-                            waiting: report.samples,
-                            cause: e.message,
-                        }),
-                        ..RedisAppend::default()
-                    })
-                }
+                Err(e) => Ok(self.spooled(self.spool.append(new)?, e)),
             };
         }
         // Drain under the spool's lock: pending + new go in one atomic append, and the spool
@@ -238,16 +227,25 @@ impl RedisStore {
             Some(Err(e)) if e.kind == FailureKind::Config => {
                 Err(anyhow::Error::new(e)).with_context(|| format!("history '{}'", self.location()))
             }
-            Some(Err(e)) => Ok(RedisAppend {
-                rejected: report.rejected,
-                spooled: Some(Spooled {
-                    path: self.spool.path().to_path_buf(),
-                    waiting: report.samples,
-                    cause: e.message,
-                }),
-                ..RedisAppend::default()
-            }),
+            Some(Err(e)) => Ok(self.spooled(report, e)),
             None => bail!("spool '{}' was not rewritten", self.spool.path().display()),
+        }
+    }
+
+    /// What an append that ended in the spool reports.
+    fn spooled(
+        &self,
+        report: crate::history::file::AppendReport,
+        cause: RedisFailure,
+    ) -> RedisAppend {
+        RedisAppend {
+            rejected: report.rejected,
+            spooled: Some(Spooled {
+                path: self.spool.path().to_path_buf(),
+                waiting: report.samples,
+                cause: cause.message,
+            }),
+            ..RedisAppend::default()
         }
     }
 
