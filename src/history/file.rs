@@ -181,10 +181,9 @@ impl FileStore {
             File::open(dir)?.sync_all()
         };
         write()
-            .map_err(|e| {
+            .inspect_err(|_| {
                 // A partial temp file must not keep a full disk full.
                 let _ = fs::remove_file(&tmp);
-                e
             })
             .with_context(|| format!("writing history '{}'", self.path.display()))
     }
