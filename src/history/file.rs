@@ -163,9 +163,14 @@ impl FileStore {
         // crashed writer is simply truncated by the next one.
         let tmp = sibling_hidden(&self.path, ".tmp");
         let write = || -> std::io::Result<()> {
+            // Remove whatever has the temp name, then create it exclusively (O_EXCL): a symlink
+            // planted there is replaced, never written through.
+            match fs::remove_file(&tmp) {
+                Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
             let mut file = OpenOptions::new()
-                .create(true)
-                .truncate(true)
+                .create_new(true)
                 .write(true)
                 .mode(0o600)
                 .open(&tmp)?;
@@ -175,7 +180,12 @@ impl FileStore {
             fs::rename(&tmp, &self.path)?;
             File::open(dir)?.sync_all()
         };
-        write().with_context(|| format!("writing history '{}'", self.path.display()))
+        write()
+            .inspect_err(|_| {
+                // A partial temp file must not keep a full disk full.
+                let _ = fs::remove_file(&tmp);
+            })
+            .with_context(|| format!("writing history '{}'", self.path.display()))
     }
 }
 
@@ -267,6 +277,20 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("is a directory"), "{err}");
+    }
+
+    #[test]
+    fn a_symlink_at_the_temp_name_is_replaced_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        fs::write(&victim, "keep\n").unwrap();
+        let path = dir.path().join("h.jsonl");
+        std::os::unix::fs::symlink(&victim, dir.path().join(".h.jsonl.tmp")).unwrap();
+        let store = FileStore::new(&path, 100);
+        store.append(&[sample(1.0)]).unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "keep\n");
+        assert!(fs::symlink_metadata(&path).unwrap().is_file());
+        assert_eq!(store.load().unwrap().samples, vec![sample(1.0)]);
     }
 
     #[test]
