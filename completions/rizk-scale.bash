@@ -998,7 +998,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__monitor)
-            opts="-q -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --history --service --key-prefix --capacity --color --quiet --config --help"
+            opts="-q -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --coordinate --coordination-interval --history --service --key-prefix --capacity --color --quiet --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1065,6 +1065,10 @@ _rizk__scale() {
                     return 0
                     ;;
                 --exec-on-change)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --coordination-interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

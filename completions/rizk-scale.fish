@@ -116,6 +116,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l max-re
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l max-age -d 'Wait when the newest sample is older than this (0 = never stale)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l serve -d 'Serve /metrics, /health and /ready on ADDR (PORT alone binds 127.0.0.1)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l exec-on-change -d 'Run PROGRAM [ARGS…] (no shell) when the action or delta changes; takes the rest of the line, or up to a lone \';\'. Environment: RIZK_ACTION, RIZK_REPLICA_DELTA, RIZK_TARGET_REPLICAS, RIZK_REASON' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l coordination-interval -d 'The leader\'s lease: renewed every third of it, taken over by another instance when the leader has not renewed it for this long (at least 100ms)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
@@ -126,6 +127,7 @@ never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l no-host -d 'Do not measure host CPU and memory'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l json -d 'One JSON object per tick (NDJSON, schema_version 1), nothing else on stdout'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l coordinate -d 'Elect one leader per service with a Redis lease (needs --history redis://…): only the leader emits fleet recommendations and runs --exec-on-change; the others keep collecting'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F

@@ -373,6 +373,25 @@ pub struct MonitorCmd {
     #[arg(help_heading = "Monitor", long, value_name = "PROGRAM", num_args = 1.., value_terminator = ";",
           allow_hyphen_values = true, value_parser = clap::value_parser!(OsString))]
     pub exec_on_change: Option<Vec<OsString>>,
+    /// Elect one leader per service with a Redis lease (needs --history redis://…): only the
+    /// leader emits fleet recommendations and runs --exec-on-change; the others keep collecting
+    #[arg(help_heading = "Fleet", long)]
+    pub coordinate: bool,
+    /// The leader's lease: renewed every third of it, taken over by another instance when the
+    /// leader has not renewed it for this long (at least 100ms)
+    #[arg(help_heading = "Fleet", long, value_name = "DURATION", default_value = "30s",
+          value_parser = parse_coordination_interval, requires = "coordinate")]
+    pub coordination_interval: Duration,
+}
+
+/// Parse `--coordination-interval`: at least 100ms (the lease is renewed every third of it).
+pub fn parse_coordination_interval(s: &str) -> Result<Duration, String> {
+    match parse_duration(s)? {
+        d if d < crate::fleet::coordinator::MIN_INTERVAL => {
+            Err(format!("'{s}' is shorter than the 100ms minimum"))
+        }
+        d => Ok(d),
+    }
 }
 
 /// Where `--serve` without a value listens (9464: the OpenTelemetry Prometheus exporter port).
