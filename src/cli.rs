@@ -134,6 +134,31 @@ pub struct SamplingArgs {
     pub instance: Option<String>,
     #[command(flatten)]
     pub endpoints: EndpointArgs,
+    #[command(flatten)]
+    pub prometheus: PrometheusArgs,
+}
+
+/// Prometheus as a source: one PromQL instant query per metric.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Prometheus")]
+pub struct PrometheusArgs {
+    /// Take each metric from a PromQL instant query to this Prometheus (http:// or https://,
+    /// e.g. http://prometheus:9090); an empty answer or an error leaves the metric unknown
+    #[arg(long = "prometheus", value_name = "URL")]
+    pub url: Option<String>,
+    /// Replace a metric's query, e.g. 'requests_per_second=sum(rate(reqs[5m]))'; an empty
+    /// query leaves the metric out (repeatable; over [prometheus.queries] in the config)
+    #[arg(long = "prometheus-query", value_name = "NAME=PROMQL", value_parser = parse_query_override, requires = "url")]
+    pub queries: Vec<(Metric, String)>,
+}
+
+/// Parse `--prometheus-query NAME=PROMQL` (the PromQL may contain `=`).
+pub fn parse_query_override(s: &str) -> Result<(Metric, String), String> {
+    let (name, query) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=PROMQL, got '{s}'"))?;
+    let metric: Metric = name.trim().parse()?;
+    Ok((metric, query.trim().to_string()))
 }
 
 /// Where endpoint metrics come from, and the limits of a scrape.

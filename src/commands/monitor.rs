@@ -30,7 +30,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::cli::MonitorCmd;
-use crate::commands::collect::{self, TargetStatus};
+use crate::commands::collect::{self, PromAnswer, PromPlan, TargetStatus};
 use crate::exit::Exit;
 use crate::exporter::{self, Shared};
 use crate::fleet::coordinator::{Coordinator, Plan, Standing};
@@ -46,7 +46,7 @@ use crate::sample::Sample;
 use crate::settings::App;
 use crate::sources::endpoint::{Scraper, Target, TargetResult};
 use crate::sources::host::{self, HostReading, HostSampler};
-use crate::sources::mapping;
+use crate::sources::{mapping, prometheus};
 
 /// How long the dashboard's spinner waits between redraws.
 const SPIN: Duration = Duration::from_millis(100);
@@ -181,6 +181,8 @@ struct Monitor<'a> {
     bounds: ReplicaBounds,
     sampler: Option<HostSampler>,
     scraper: Option<(Scraper, Vec<Target>)>,
+    /// `--prometheus`: its own client (no endpoint headers or token) and queries.
+    prometheus: Option<(Scraper, PromPlan)>,
     tally: Tally,
     last_decision: Option<(Action, i64)>,
     last_good: Option<Ticked>,
@@ -207,10 +209,15 @@ impl<'a> Monitor<'a> {
             Some((targets, options)) => Some((Scraper::new(options)?, targets)),
             None => None,
         };
+        let prometheus = match collect::prometheus_plan(app, &cmd.sampling)? {
+            Some(plan) => Some((Scraper::new(plan.options.clone())?, plan)),
+            None => None,
+        };
         Ok(Monitor {
             app,
             cmd,
             mode,
+            prometheus,
             policy: ThresholdPolicy {
                 max_age: (!cmd.max_age.is_zero()).then_some(cmd.max_age),
                 ..app.policy.clone()
@@ -413,16 +420,32 @@ impl<'a> Monitor<'a> {
     /// abandons the tick (nothing is written); from the append on it runs to completion.
     async fn tick(&mut self, sigint: &mut Signal, sigterm: &mut Signal) -> Tick {
         let host = self.sampler.as_mut().map(HostSampler::read);
-        let scraped = match &self.scraper {
-            Some((scraper, targets)) => tokio::select! {
+        let (scraped, prom) = if self.scraper.is_none() && self.prometheus.is_none() {
+            (None, None)
+        } else {
+            let scrape = async {
+                match &self.scraper {
+                    Some((scraper, targets)) => Some(scraper.scrape_all(targets).await),
+                    None => None,
+                }
+            };
+            let query = async {
+                match &self.prometheus {
+                    Some((scraper, plan)) => Some((
+                        plan.base.clone(),
+                        prometheus::query_all(scraper, &plan.base, &plan.queries).await,
+                    )),
+                    None => None,
+                }
+            };
+            tokio::select! {
                 biased;
                 _ = sigint.recv() => return Tick::Abandoned("SIGINT"),
                 _ = sigterm.recv() => return Tick::Abandoned("SIGTERM"),
-                results = scraper.scrape_all(targets) => Some(results),
-            },
-            None => None,
+                both = async { tokio::join!(scrape, query) } => both,
+            }
         };
-        Tick::Done(Box::new(self.finish_tick(host, scraped)))
+        Tick::Done(Box::new(self.finish_tick(host, scraped, prom)))
     }
 
     /// The blocking rest of a tick: never cancelled, so a history write is never torn.
@@ -430,8 +453,9 @@ impl<'a> Monitor<'a> {
         &mut self,
         host: Option<HostReading>,
         scraped: Option<Vec<TargetResult>>,
+        prom: Option<(String, PromAnswer)>,
     ) -> Result<Ticked> {
-        let mut collected = collect::assemble(self.app, &self.cmd.sampling, host, scraped)?;
+        let mut collected = collect::assemble(self.app, &self.cmd.sampling, host, scraped, prom)?;
         collect::store_collected(self.app, &mut collected)?;
         let mut sample = collected.sample;
         // Raw counters are bookkeeping for the next rates, not part of what a tick shows.

@@ -128,6 +128,9 @@ pub struct CollectView<'a> {
     pub sample: &'a Sample,
     /// Per-endpoint status (empty without `--endpoint`).
     pub targets: &'a [crate::commands::collect::TargetStatus],
+    /// Per-query readings with `--prometheus` (absent without).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub prometheus: &'a [crate::sources::prometheus::MetricReading],
     pub history: HistoryView<'a>,
 }
 
