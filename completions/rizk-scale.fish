@@ -51,6 +51,8 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l bearer
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l timeout -d 'Per-endpoint timeout (connect and whole response)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l concurrency -d 'Endpoints scraped at once' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l max-body -d 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l prometheus -d 'Take each metric from a PromQL instant query to this Prometheus (http:// or https://, e.g. http://prometheus:9090); an empty answer or an error leaves the metric unknown' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l prometheus-query -d 'Replace a metric\'s query, e.g. \'requests_per_second=sum(rate(reqs[5m]))\'; an empty query leaves the metric out (repeatable; over [prometheus.queries] in the config)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
@@ -71,6 +73,8 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l bear
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l timeout -d 'Per-endpoint timeout (connect and whole response)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l concurrency -d 'Endpoints scraped at once' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l max-body -d 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l prometheus -d 'Take each metric from a PromQL instant query to this Prometheus (http:// or https://, e.g. http://prometheus:9090); an empty answer or an error leaves the metric unknown' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l prometheus-query -d 'Replace a metric\'s query, e.g. \'requests_per_second=sum(rate(reqs[5m]))\'; an empty query leaves the metric out (repeatable; over [prometheus.queries] in the config)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l current-replicas -d 'Replicas running now: adds current_replicas/target_replicas/clamped' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l min-replicas -d 'Never recommend fewer replicas than this' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l max-replicas -d 'Never recommend more replicas than this' -r
@@ -108,6 +112,8 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l bearer
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l timeout -d 'Per-endpoint timeout (connect and whole response)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l concurrency -d 'Endpoints scraped at once' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l max-body -d 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l prometheus -d 'Take each metric from a PromQL instant query to this Prometheus (http:// or https://, e.g. http://prometheus:9090); an empty answer or an error leaves the metric unknown' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l prometheus-query -d 'Replace a metric\'s query, e.g. \'requests_per_second=sum(rate(reqs[5m]))\'; an empty query leaves the metric out (repeatable; over [prometheus.queries] in the config)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l interval -d 'Time between ticks (humantime: 10s, 500ms, 1m; 0 = back to back)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l count -d 'Stop after N ticks [default: run until stopped]' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l current-replicas -d 'Replicas running now: adds current/target replicas to every recommendation' -r
@@ -116,6 +122,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l max-re
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l max-age -d 'Wait when the newest sample is older than this (0 = never stale)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l serve -d 'Serve /metrics, /health and /ready on ADDR (PORT alone binds 127.0.0.1)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l exec-on-change -d 'Run PROGRAM [ARGS…] (no shell) when the action or delta changes; takes the rest of the line, or up to a lone \';\'. Environment: RIZK_ACTION, RIZK_REPLICA_DELTA, RIZK_TARGET_REPLICAS, RIZK_REASON' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l coordination-interval -d 'The leader\'s lease: renewed every third of it, taken over by another instance when the leader has not renewed it for this long (at least 100ms)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
@@ -126,6 +133,7 @@ never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l no-host -d 'Do not measure host CPU and memory'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l json -d 'One JSON object per tick (NDJSON, schema_version 1), nothing else on stdout'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l coordinate -d 'Elect one leader per service with a Redis lease (needs --history redis://…): only the leader emits fleet recommendations and runs --exec-on-change; the others keep collecting'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F

@@ -134,6 +134,31 @@ pub struct SamplingArgs {
     pub instance: Option<String>,
     #[command(flatten)]
     pub endpoints: EndpointArgs,
+    #[command(flatten)]
+    pub prometheus: PrometheusArgs,
+}
+
+/// Prometheus as a source: one PromQL instant query per metric.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Prometheus")]
+pub struct PrometheusArgs {
+    /// Take each metric from a PromQL instant query to this Prometheus (http:// or https://,
+    /// e.g. http://prometheus:9090); an empty answer or an error leaves the metric unknown
+    #[arg(long = "prometheus", value_name = "URL")]
+    pub url: Option<String>,
+    /// Replace a metric's query, e.g. 'requests_per_second=sum(rate(reqs[5m]))'; an empty
+    /// query leaves the metric out (repeatable; over [prometheus.queries] in the config)
+    #[arg(long = "prometheus-query", value_name = "NAME=PROMQL", value_parser = parse_query_override, requires = "url")]
+    pub queries: Vec<(Metric, String)>,
+}
+
+/// Parse `--prometheus-query NAME=PROMQL` (the PromQL may contain `=`).
+pub fn parse_query_override(s: &str) -> Result<(Metric, String), String> {
+    let (name, query) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=PROMQL, got '{s}'"))?;
+    let metric: Metric = name.trim().parse()?;
+    Ok((metric, query.trim().to_string()))
 }
 
 /// Where endpoint metrics come from, and the limits of a scrape.
@@ -376,6 +401,25 @@ pub struct MonitorCmd {
     #[arg(help_heading = "Monitor", long, value_name = "PROGRAM", num_args = 1.., value_terminator = ";",
           allow_hyphen_values = true, value_parser = clap::value_parser!(OsString))]
     pub exec_on_change: Option<Vec<OsString>>,
+    /// Elect one leader per service with a Redis lease (needs --history redis://…): only the
+    /// leader emits fleet recommendations and runs --exec-on-change; the others keep collecting
+    #[arg(help_heading = "Fleet", long)]
+    pub coordinate: bool,
+    /// The leader's lease: renewed every third of it, taken over by another instance when the
+    /// leader has not renewed it for this long (at least 100ms)
+    #[arg(help_heading = "Fleet", long, value_name = "DURATION", default_value = "30s",
+          value_parser = parse_coordination_interval, requires = "coordinate")]
+    pub coordination_interval: Duration,
+}
+
+/// Parse `--coordination-interval`: at least 100ms (the lease is renewed every third of it).
+pub fn parse_coordination_interval(s: &str) -> Result<Duration, String> {
+    match parse_duration(s)? {
+        d if d < crate::fleet::coordinator::MIN_INTERVAL => {
+            Err(format!("'{s}' is shorter than the 100ms minimum"))
+        }
+        d => Ok(d),
+    }
 }
 
 /// Where `--serve` without a value listens (9464: the OpenTelemetry Prometheus exporter port).

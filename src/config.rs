@@ -21,6 +21,8 @@ pub struct ConfigFile {
     pub replicas: Option<ReplicasSection>,
     pub policy: Option<PolicySection>,
     pub thresholds: Option<ThresholdsSection>,
+    /// `[prometheus]`: the PromQL source's per-metric queries.
+    pub prometheus: Option<PrometheusSection>,
     /// `[attest]`: things only a person can vouch for, with the date they were last verified.
     pub attest: Option<BTreeMap<String, Spanned<toml::Value>>>,
     pub endpoints: Option<EndpointsSection>,
@@ -114,6 +116,29 @@ pub struct PolicySection {
     pub base_up_delta: Option<Spanned<i64>>,
     pub scale_down_step: Option<Spanned<i64>>,
     pub scale_up_tiers: Option<Spanned<Vec<TierEntry>>>,
+}
+
+/// `[prometheus]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrometheusSection {
+    /// `[prometheus.queries]`: sample metric name → PromQL replacing its default query (an
+    /// empty string leaves the metric out).
+    pub queries: Option<BTreeMap<String, Spanned<String>>>,
+}
+
+impl PrometheusSection {
+    /// The overrides by metric (names were validated on load; any other is skipped).
+    pub fn overrides(&self) -> BTreeMap<Metric, (String, Range<usize>)> {
+        self.queries
+            .iter()
+            .flatten()
+            .filter_map(|(name, q)| {
+                let metric = name.parse::<Metric>().ok()?;
+                Some((metric, (q.get_ref().clone(), q.span())))
+            })
+            .collect()
+    }
 }
 
 /// One `scale_up_tiers` entry.
@@ -283,6 +308,14 @@ fn validate(c: &LoadedConfig) -> Result<()> {
     }
     if let Some(v) = &f.validate {
         validate_validate(c, v)?;
+    }
+    if let Some(queries) = f.prometheus.as_ref().and_then(|p| p.queries.as_ref()) {
+        for (name, query) in queries {
+            let key = format!("prometheus.queries.{name}");
+            if let Err(e) = name.parse::<Metric>() {
+                return Err(c.error(&query.span(), &key, &e));
+            }
+        }
     }
     if let Some(attest) = &f.attest {
         for (id, value) in attest {
@@ -555,6 +588,12 @@ pub const DEFAULT_FILE: &str = r#"# rizk-scale configuration. Precedence: flags 
 # attest_max_age = 90
 # timeout = "3s"
 
+[prometheus.queries]         # --prometheus URL: one PromQL instant query per sample metric
+# requests_per_second = "sum(rate(http_requests_total[1m]))"
+# response_time_ms = "1000 * histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[1m])))"
+# active_connections = "sum(nginx_connections_active)"   # no default query
+# cache_hit_rate = ""                                     # "" leaves a metric out
+
 [attest]                     # for `validate`: what a person verified, and when
 # backup_recovery_tested = "2026-10-01"
 "#;
@@ -628,6 +667,24 @@ mod tests {
                 .contains("scale_up_tiers")
         );
         assert!(err("[attest]\nbackup = \"last week\"\n").contains("attest.backup"));
+        let e = err("[prometheus.queries]\nrps = \"sum(x)\"\n");
+        assert!(
+            e.starts_with("config 'rizk-scale.toml:2:7': prometheus.queries.rps: "),
+            "{e}"
+        );
+        assert!(
+            e.contains("requests_per_second"),
+            "names the valid metrics: {e}"
+        );
+        assert!(err("[prometheus.queries]\ncpu_percent = 5\n").contains(":2:"));
+        assert!(err("[prometheus]\nquery = \"x\"\n").contains("query"));
+        let c = parse_text(
+            "[prometheus.queries]\nactive_connections = \"sum(conns)\"\ncache_hit_rate = \"\"\n",
+        )
+        .unwrap();
+        let o = c.file.prometheus.unwrap().overrides();
+        assert_eq!(o[&Metric::ActiveConnections].0, "sum(conns)");
+        assert_eq!(o[&Metric::CacheHitRate].0, "");
         assert!(parse_text("[attest]\nbackup = 2026-10-01\nother = \"2026-09-01\"\n").is_ok());
         let e = err("[endpoints]\nurls = [\"ftp://x\"]\n");
         assert!(e.contains(":2:8'") && e.contains("endpoints.urls"), "{e}");

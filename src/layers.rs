@@ -5,6 +5,7 @@
 //! (`ArgMatches::value_source`); a value that came from clap's default is replaced by the config
 //! file's, when the file sets it.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use serde::Serialize;
 use crate::cli::{Cli, Command, EndpointArgs, ValidateCmd};
 use crate::config::LoadedConfig;
 use crate::policy::threshold::{ThresholdPolicy, Tier};
+use crate::sample::Metric;
 use crate::sources::mapping::{Mapping, Selector};
 
 /// Where an effective value came from.
@@ -299,6 +301,19 @@ pub fn threshold_policy(cfg: Option<&LoadedConfig>) -> ThresholdPolicy {
     policy
 }
 
+/// The config file's `[prometheus.queries]` overrides (flags are applied over these by the
+/// commands: `--prometheus-query` > file > the documented defaults).
+pub fn prometheus_overrides(cfg: Option<&LoadedConfig>) -> BTreeMap<Metric, String> {
+    cfg.and_then(|c| c.file.prometheus.as_ref())
+        .map(|p| {
+            p.overrides()
+                .into_iter()
+                .map(|(m, (q, _))| (m, q))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Every effective setting with its source, for `config show`. Flags of other commands do not
 /// apply here, so the layers are environment > config file > default.
 pub fn effective(
@@ -481,6 +496,18 @@ pub fn effective(
         .and_then(|v| v.redis.as_ref())
         .map(|r| (crate::redact::url(r.get_ref()), r.span()));
     config_only("validate.redis".into(), redis, String::new());
+    let prom = f
+        .and_then(|f| f.prometheus.as_ref())
+        .map(|p| p.overrides())
+        .unwrap_or_default();
+    for metric in Metric::ALL {
+        let default = crate::sources::prometheus::default_query(metric).unwrap_or("");
+        config_only(
+            format!("prometheus.queries.{metric}"),
+            prom.get(&metric).cloned(),
+            default.to_string(),
+        );
+    }
     if let Some(attest) = f.and_then(|f| f.attest.as_ref()) {
         for (id, v) in attest {
             let value = match v.get_ref() {
@@ -501,7 +528,6 @@ pub fn effective(
 mod tests {
     use super::*;
     use crate::config::parse;
-    use crate::sample::Metric;
     use clap::{CommandFactory, FromArgMatches};
 
     fn cfg(text: &str) -> LoadedConfig {
@@ -578,5 +604,42 @@ mod tests {
             .find(|r| r.key == "thresholds.scale_up.cpu_percent")
             .unwrap();
         assert_eq!(up.value, "70");
+    }
+
+    #[test]
+    fn prometheus_queries_layer_the_file_over_the_defaults() {
+        let c = cfg("[prometheus.queries]\n\nrequests_per_second = \"sum(rate(reqs[5m]))\"\n");
+        assert_eq!(
+            prometheus_overrides(Some(&c)),
+            BTreeMap::from([(Metric::RequestsPerSecond, "sum(rate(reqs[5m]))".to_string())])
+        );
+        assert!(prometheus_overrides(None).is_empty());
+        let rows = effective(Some(&c), "/h".into(), Source::Flag);
+        let rps = rows
+            .iter()
+            .find(|r| r.key == "prometheus.queries.requests_per_second")
+            .unwrap();
+        assert_eq!(
+            (rps.value.as_str(), &rps.source),
+            ("sum(rate(reqs[5m]))", &Source::Config("c.toml:3".into()))
+        );
+        let cpu = rows
+            .iter()
+            .find(|r| r.key == "prometheus.queries.cpu_percent")
+            .unwrap();
+        assert!(
+            cpu.value.contains("node_cpu_seconds_total"),
+            "{}",
+            cpu.value
+        );
+        assert_eq!(cpu.source, Source::Default);
+        let conns = rows
+            .iter()
+            .find(|r| r.key == "prometheus.queries.active_connections")
+            .unwrap();
+        assert_eq!(
+            (conns.value.as_str(), &conns.source),
+            ("", &Source::Default)
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use jiff::{Timestamp, Unit};
 use serde::Serialize;
 
@@ -12,9 +12,10 @@ use crate::history::store::Appended;
 use crate::output::{self, json};
 use crate::sample::{Metric, Sample};
 use crate::settings::App;
-use crate::sources::endpoint::{self, ScrapeOptions, Target, TargetResult};
+use crate::sources::endpoint::{self, ScrapeOptions, Scraper, Target, TargetResult};
 use crate::sources::host::{self, HostReading, HostSampler};
 use crate::sources::mapping::{self, Aggregate, Counters};
+use crate::sources::prometheus::{self, MetricReading};
 
 /// Build a sample from a host reading and `--metric` assignments (assignments win).
 pub fn build_sample(args: &SamplingArgs, host: Option<HostReading>, now: Timestamp) -> Sample {
@@ -42,7 +43,23 @@ pub struct Collected {
     pub targets: Vec<TargetStatus>,
     /// Counters of this scrape per target (redacted URL), for the next sample's rates.
     pub raw: BTreeMap<String, Counters>,
+    /// One reading per PromQL query sent (`--prometheus`).
+    pub prometheus: Vec<MetricReading>,
 }
+
+/// What `--prometheus` queries, and how.
+#[derive(Debug, Clone)]
+pub struct PromPlan {
+    /// The Prometheus base URL (as given; redact it before showing it).
+    pub base: String,
+    /// The query per metric: the defaults, the config file's, then the flags'.
+    pub queries: BTreeMap<Metric, String>,
+    /// Timeout and body cap (the endpoint flags'); no endpoint headers or token.
+    pub options: ScrapeOptions,
+}
+
+/// The answers of a `--prometheus` round: the metrics filled, and each query's reading.
+pub type PromAnswer = (Sample, Vec<MetricReading>);
 
 /// How one endpoint's scrape went (`collect --json` lists these under `targets`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,12 +76,57 @@ pub struct TargetStatus {
 
 /// Fail early when nothing would be collected.
 pub fn check_sampling(args: &SamplingArgs) -> Result<()> {
-    if args.no_host && args.metrics.is_empty() && args.endpoints.endpoints.is_empty() {
+    if args.no_host
+        && args.metrics.is_empty()
+        && args.endpoints.endpoints.is_empty()
+        && args.prometheus.url.is_none()
+    {
         bail!(
-            "nothing to collect: --no-host was given and no --endpoint URL or --metric NAME=VALUE"
+            "nothing to collect: --no-host was given and no --endpoint URL, --prometheus URL or --metric NAME=VALUE"
         );
     }
     Ok(())
+}
+
+/// The `--prometheus` plan, `None` without it. The URL is checked here (scheme, syntax), so a
+/// typo fails the command instead of leaving every metric unknown.
+pub fn prometheus_plan(app: &App, args: &SamplingArgs) -> Result<Option<PromPlan>> {
+    let Some(base) = &args.prometheus.url else {
+        return Ok(None);
+    };
+    prometheus::query_url(base, "up").map_err(|e| anyhow!("--prometheus: {e}"))?;
+    let mut overrides = crate::layers::prometheus_overrides(app.config.as_ref());
+    for (metric, query) in &args.prometheus.queries {
+        overrides.insert(*metric, query.clone());
+    }
+    let queries = prometheus::queries(&overrides);
+    if queries.is_empty() {
+        bail!(
+            "--prometheus '{}': every query is disabled",
+            crate::redact::url(base)
+        );
+    }
+    Ok(Some(PromPlan {
+        base: base.clone(),
+        queries,
+        options: ScrapeOptions {
+            timeout: args.endpoints.timeout,
+            max_body: args.endpoints.max_body,
+            ..ScrapeOptions::default()
+        },
+    }))
+}
+
+/// Run a `--prometheus` round from synchronous code (a small runtime for the duration).
+pub fn query_prometheus_blocking(plan: &PromPlan) -> Result<PromAnswer> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let scraper = Scraper::new(plan.options.clone())?;
+        Ok(prometheus::query_all(&scraper, &plan.base, &plan.queries).await)
+    })
 }
 
 /// The endpoints to scrape and how, `None` without `--endpoint` (reads the bearer token file).
@@ -87,10 +149,15 @@ pub fn scrape_plan(args: &SamplingArgs) -> Result<Option<(Vec<Target>, ScrapeOpt
 pub fn take_sample(app: &App, args: &SamplingArgs) -> Result<Collected> {
     check_sampling(args)?;
     let plan = scrape_plan(args)?;
-    // The host waits ~200 ms between CPU readings: measure it while the endpoints are scraped.
-    let (host, scraped) = std::thread::scope(|scope| {
+    let prom_plan = prometheus_plan(app, args)?;
+    // The host waits ~200 ms between CPU readings: measure it while the endpoints (and
+    // Prometheus) are queried.
+    let (host, scraped, prom) = std::thread::scope(|scope| {
         let host =
             (!args.no_host).then(|| scope.spawn(|| HostSampler::new().map(|mut h| h.read())));
+        let prom = prom_plan
+            .as_ref()
+            .map(|p| scope.spawn(|| query_prometheus_blocking(p)));
         let scraped = match plan {
             Some((targets, options)) => endpoint::scrape_blocking(&targets, options).map(Some),
             None => Ok(None),
@@ -99,9 +166,16 @@ pub fn take_sample(app: &App, args: &SamplingArgs) -> Result<Collected> {
             h.join()
                 .unwrap_or_else(|_| Err(anyhow!("host sampler panicked")))
         });
-        (host.transpose(), scraped)
+        let prom = prom.map(|p| {
+            p.join()
+                .unwrap_or_else(|_| Err(anyhow!("Prometheus query panicked")))
+        });
+        (host.transpose(), scraped, prom.transpose())
     });
-    assemble(app, args, host?, scraped?)
+    let prom = prom_plan
+        .zip(prom?)
+        .map(|(plan, answer)| (plan.base, answer));
+    assemble(app, args, host?, scraped?, prom)
 }
 
 /// Build the sample from a host reading and scrape results (`monitor` scrapes with its own
@@ -111,9 +185,11 @@ pub fn assemble(
     args: &SamplingArgs,
     host: Option<HostReading>,
     scraped: Option<Vec<TargetResult>>,
+    prom: Option<(String, PromAnswer)>,
 ) -> Result<Collected> {
     let mut sample = build_sample(args, host, now_ms());
     let mut collected = Collected::default();
+    let scraped_any = scraped.is_some();
     if let Some(results) = scraped {
         let previous = mapping::previous_raw(&app.history.load()?.samples);
         let mut readings = Vec::new();
@@ -155,11 +231,50 @@ pub fn assemble(
         sample.extra.insert("targets_ok".into(), ok.into());
         sample.extra.insert("targets_total".into(), total.into());
     }
+    if let Some((base, (answered, readings))) = prom {
+        let shown = crate::redact::url(&base);
+        let failed: Vec<&MetricReading> = readings.iter().filter(|r| r.error.is_some()).collect();
+        if failed.len() == readings.len() && args.no_host && !scraped_any && args.metrics.is_empty()
+        {
+            let cause = failed
+                .first()
+                .and_then(|r| r.error.as_deref())
+                .unwrap_or("no query");
+            bail!(
+                "prometheus '{shown}': all {} queries failed, e.g. {}: {cause}",
+                readings.len(),
+                failed.first().map_or("-", |r| r.metric.name())
+            );
+        }
+        for r in &failed {
+            app.warn(&format!(
+                "prometheus '{shown}': {} unknown: {}",
+                r.metric,
+                r.error.as_deref().unwrap_or("")
+            ));
+        }
+        apply_prometheus(&mut sample, &answered, args.no_host);
+        collected.prometheus = readings;
+    }
     for &(metric, value) in &args.metrics {
         sample.set(metric, Some(value));
     }
     collected.sample = sample;
     Ok(collected)
+}
+
+/// Put Prometheus's answers into the sample: every metric a query answered (an unknown one
+/// leaves what other sources found). As for endpoints, the host's own CPU and memory win.
+pub fn apply_prometheus(sample: &mut Sample, answered: &Sample, no_host: bool) {
+    for metric in Metric::ALL {
+        let host_metric = matches!(metric, Metric::CpuPercent | Metric::MemoryPercent);
+        if host_metric && !no_host {
+            continue;
+        }
+        if let Some(v) = answered.get(metric).filter(|v| v.is_finite()) {
+            sample.set(metric, Some(round2(v)));
+        }
+    }
 }
 
 /// Resolve the endpoint flags into scrape options (reads the bearer token file).
@@ -288,6 +403,7 @@ pub fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
             schema_version: json::SCHEMA_VERSION,
             sample,
             targets: &collected.targets,
+            prometheus: &collected.prometheus,
             history: json::HistoryView {
                 path: &path,
                 samples,
@@ -322,6 +438,28 @@ mod tests {
     use crate::sample::Metric;
 
     #[test]
+    fn prometheus_fills_known_metrics_and_the_host_keeps_cpu_and_memory() {
+        let answered = Sample {
+            cpu_percent: Some(55.555),
+            requests_per_second: Some(11.004),
+            ..Sample::default()
+        };
+        let mut s = Sample {
+            cpu_percent: Some(12.0),
+            error_rate: Some(0.5),
+            ..Sample::default()
+        };
+        apply_prometheus(&mut s, &answered, false);
+        assert_eq!(s.cpu_percent, Some(12.0), "the host's reading wins");
+        assert_eq!(s.requests_per_second, Some(11.0));
+        assert_eq!(s.error_rate, Some(0.5), "an unknown answer erases nothing");
+        assert_eq!(s.response_time_ms, None, "unknown stays unknown, never 0");
+        let mut s = Sample::default();
+        apply_prometheus(&mut s, &answered, true);
+        assert_eq!(s.cpu_percent, Some(55.56));
+    }
+
+    #[test]
     fn assignments_override_the_host_and_round() {
         let args = SamplingArgs {
             no_host: false,
@@ -331,6 +469,7 @@ mod tests {
             ],
             instance: Some("web-1".into()),
             endpoints: EndpointArgs::default(),
+            prometheus: crate::cli::PrometheusArgs::default(),
         };
         let host = HostReading {
             cpu_percent: 55.555,
@@ -352,6 +491,7 @@ mod tests {
             metrics: vec![],
             instance: None,
             endpoints: EndpointArgs::default(),
+            prometheus: crate::cli::PrometheusArgs::default(),
         };
         let app = App {
             history: crate::history::store::HistoryStore::File(

@@ -12,6 +12,11 @@
 //!   with no extra wait (only intervals under sysinfo's 200 ms minimum wait out the remainder).
 //! - A tick that fails is shown, counted (`rizk_scale_collect_errors_total`) and the loop goes on.
 //! - The stop is graceful and exits 0 (SIGINT included); it exits 2 only if no tick succeeded.
+//! - `--coordinate` (a Redis history only) runs the leader election as a task of its own
+//!   (`fleet::coordinator`, ticking every third of `--coordination-interval`); every tick reads
+//!   the standing. The leader decides for the fleet (as `recommend --fleet`, over the shared
+//!   history) and runs `--exec-on-change`; a follower collects and appends, and says whom it
+//!   follows. The lease is released when the loop ends.
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
@@ -25,24 +30,30 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::cli::MonitorCmd;
-use crate::commands::collect::{self, TargetStatus};
+use crate::commands::collect::{self, PromAnswer, PromPlan, TargetStatus};
 use crate::exit::Exit;
 use crate::exporter::{self, Shared};
+use crate::fleet::coordinator::{Coordinator, Plan, Standing};
+use crate::fleet::lease;
+use crate::history::store::HistoryStore;
 use crate::output;
 use crate::output::dashboard::{self, Frame, Tally};
 use crate::output::json::{self, RecommendView, TickErrorView, TickView};
+use crate::policy::fleet::{self, FleetView};
 use crate::policy::threshold::{self, ThresholdPolicy};
 use crate::policy::{Action, Recommendation, ReplicaBounds, ReplicaTarget, target_replicas};
 use crate::sample::Sample;
 use crate::settings::App;
 use crate::sources::endpoint::{Scraper, Target, TargetResult};
-use crate::sources::host::{HostReading, HostSampler};
-use crate::sources::mapping;
+use crate::sources::host::{self, HostReading, HostSampler};
+use crate::sources::{mapping, prometheus};
 
 /// How long the dashboard's spinner waits between redraws.
 const SPIN: Duration = Duration::from_millis(100);
 /// How long the end of the run waits for a running `--exec-on-change` program.
 const HOOK_GRACE: Duration = Duration::from_secs(10);
+/// How long the end of the run waits for the lease to be released.
+const RELEASE_GRACE: Duration = Duration::from_secs(2);
 
 /// How ticks are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,8 +91,13 @@ struct Ticked {
     sample: Sample,
     targets: Vec<TargetStatus>,
     history: Vec<Sample>,
-    rec: Recommendation,
+    /// None on a follower (`--coordinate`), which leaves deciding to the leader.
+    rec: Option<Recommendation>,
     replicas: Option<ReplicaTarget>,
+    /// `--coordinate`: where this instance stood for this tick.
+    standing: Option<Standing>,
+    /// `--coordinate`, leading: the fleet the recommendation is for.
+    fleet: Option<FleetView>,
 }
 
 /// How a tick ended.
@@ -141,6 +157,12 @@ pub fn run(app: &App, cmd: &MonitorCmd) -> Result<Exit> {
     {
         bail!("--exec-on-change program '' is empty");
     }
+    if cmd.coordinate && !app.history.is_shared() {
+        bail!(
+            "--coordinate needs a shared history '{}': give --history redis://HOST:PORT (the lease lives beside it)",
+            app.history.location()
+        );
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -159,10 +181,13 @@ struct Monitor<'a> {
     bounds: ReplicaBounds,
     sampler: Option<HostSampler>,
     scraper: Option<(Scraper, Vec<Target>)>,
+    /// `--prometheus`: its own client (no endpoint headers or token) and queries.
+    prometheus: Option<(Scraper, PromPlan)>,
     tally: Tally,
     last_decision: Option<(Action, i64)>,
     last_good: Option<Ticked>,
     shared: Option<Shared>,
+    coordinator: Option<Coordinator>,
 }
 
 impl<'a> Monitor<'a> {
@@ -184,10 +209,15 @@ impl<'a> Monitor<'a> {
             Some((targets, options)) => Some((Scraper::new(options)?, targets)),
             None => None,
         };
+        let prometheus = match collect::prometheus_plan(app, &cmd.sampling)? {
+            Some(plan) => Some((Scraper::new(plan.options.clone())?, plan)),
+            None => None,
+        };
         Ok(Monitor {
             app,
             cmd,
             mode,
+            prometheus,
             policy: ThresholdPolicy {
                 max_age: (!cmd.max_age.is_zero()).then_some(cmd.max_age),
                 ..app.policy.clone()
@@ -202,6 +232,7 @@ impl<'a> Monitor<'a> {
             last_decision: None,
             last_good: None,
             shared: None,
+            coordinator: None,
         })
     }
 
@@ -244,10 +275,19 @@ impl<'a> Monitor<'a> {
             None => (None, None),
         };
 
+        let watcher = self.start_coordination().await;
+
         let screen = (self.mode == Mode::Dashboard).then(Screen::enter);
         let stop = self
             .ticks(&mut sigint, &mut sigterm, hook_tx.as_ref())
             .await;
+        // Release the lease first: another instance can lead while this one winds down.
+        if let Some(c) = self.coordinator.take() {
+            c.stop(RELEASE_GRACE).await;
+        }
+        if let Some(w) = watcher {
+            w.abort();
+        }
         drop(screen);
         if self.mode == Mode::Dashboard
             && let Some(frame) = self.frame(None)
@@ -272,6 +312,77 @@ impl<'a> Monitor<'a> {
             bail!("no tick succeeded ({} failed)", self.tally.failed);
         }
         Ok(Exit::Success)
+    }
+
+    /// `--coordinate`: start the election, wait for its first result (so the first tick knows
+    /// its role) and follow its standing: role changes on stderr, `rizk_scale_leader` at once.
+    async fn start_coordination(&mut self) -> Option<JoinHandle<()>> {
+        if !self.cmd.coordinate {
+            return None;
+        }
+        let HistoryStore::Redis(store) = &self.app.history else {
+            return None;
+        };
+        let instance = self
+            .cmd
+            .sampling
+            .instance
+            .clone()
+            .or_else(host::hostname)
+            .unwrap_or_else(|| "rizk-scale".to_string());
+        let mut coordinator = Coordinator::spawn(Plan {
+            seeds: store.seeds().to_vec(),
+            key: self.app.keys.leader.clone(),
+            holder: lease::holder_id(&instance),
+            interval: self.cmd.coordination_interval,
+        });
+        coordinator
+            .first_result(self.cmd.coordination_interval)
+            .await;
+        let mut rx = coordinator.subscribe();
+        let shared = self.shared.clone();
+        let service = self.app.service.clone();
+        let quiet = self.app.quiet;
+        if !quiet {
+            eprintln!(
+                "rizk-scale: coordinating service '{service}' as '{}' (lease {})",
+                coordinator.holder(),
+                humantime::format_duration(self.cmd.coordination_interval)
+            );
+        }
+        let watcher = tokio::spawn(async move {
+            let mut shown: Option<(bool, Option<String>, bool)> = None;
+            loop {
+                let standing = rx.borrow_and_update().clone();
+                let key = (
+                    standing.leader,
+                    standing.holder.clone(),
+                    standing.error.is_some(),
+                );
+                if shown.as_ref() != Some(&key) {
+                    if standing.error.is_some() {
+                        output::warn(quiet, &standing.describe(&service));
+                    } else if !quiet {
+                        eprintln!("rizk-scale: {}", standing.describe(&service));
+                    }
+                    shown = Some(key);
+                }
+                if let Some(shared) = &shared {
+                    let mut p = shared.lock();
+                    p.snapshot.leader = Some(standing.leader);
+                    if !standing.leader {
+                        // Only the leader publishes a recommendation.
+                        p.snapshot.decision = None;
+                        p.snapshot.target_replicas = None;
+                    }
+                }
+                if rx.changed().await.is_err() {
+                    break;
+                }
+            }
+        });
+        self.coordinator = Some(coordinator);
+        Some(watcher)
     }
 
     /// Tick until `--count`, a signal or a closed stdout.
@@ -309,16 +420,32 @@ impl<'a> Monitor<'a> {
     /// abandons the tick (nothing is written); from the append on it runs to completion.
     async fn tick(&mut self, sigint: &mut Signal, sigterm: &mut Signal) -> Tick {
         let host = self.sampler.as_mut().map(HostSampler::read);
-        let scraped = match &self.scraper {
-            Some((scraper, targets)) => tokio::select! {
+        let (scraped, prom) = if self.scraper.is_none() && self.prometheus.is_none() {
+            (None, None)
+        } else {
+            let scrape = async {
+                match &self.scraper {
+                    Some((scraper, targets)) => Some(scraper.scrape_all(targets).await),
+                    None => None,
+                }
+            };
+            let query = async {
+                match &self.prometheus {
+                    Some((scraper, plan)) => Some((
+                        plan.base.clone(),
+                        prometheus::query_all(scraper, &plan.base, &plan.queries).await,
+                    )),
+                    None => None,
+                }
+            };
+            tokio::select! {
                 biased;
                 _ = sigint.recv() => return Tick::Abandoned("SIGINT"),
                 _ = sigterm.recv() => return Tick::Abandoned("SIGTERM"),
-                results = scraper.scrape_all(targets) => Some(results),
-            },
-            None => None,
+                both = async { tokio::join!(scrape, query) } => both,
+            }
         };
-        Tick::Done(Box::new(self.finish_tick(host, scraped)))
+        Tick::Done(Box::new(self.finish_tick(host, scraped, prom)))
     }
 
     /// The blocking rest of a tick: never cancelled, so a history write is never torn.
@@ -326,25 +453,64 @@ impl<'a> Monitor<'a> {
         &mut self,
         host: Option<HostReading>,
         scraped: Option<Vec<TargetResult>>,
+        prom: Option<(String, PromAnswer)>,
     ) -> Result<Ticked> {
-        let mut collected = collect::assemble(self.app, &self.cmd.sampling, host, scraped)?;
+        let mut collected = collect::assemble(self.app, &self.cmd.sampling, host, scraped, prom)?;
         collect::store_collected(self.app, &mut collected)?;
         let mut sample = collected.sample;
         // Raw counters are bookkeeping for the next rates, not part of what a tick shows.
         sample.extra.remove(mapping::RAW_FIELD);
         let loaded = self.app.history.load()?;
-        let rec = threshold::recommend(&loaded.samples, &self.policy, collect::now_ms());
-        let replicas = self
-            .cmd
-            .current_replicas
-            .map(|n| target_replicas(n, rec.replica_delta, self.bounds));
+        let now = collect::now_ms();
+        let standing = self.coordinator.as_ref().map(Coordinator::standing);
+        let (rec, fleet) = match &standing {
+            None => (
+                Some(threshold::recommend(&loaded.samples, &self.policy, now)),
+                None,
+            ),
+            Some(s) if s.is_leading(Instant::now()) => {
+                let (rec, view) = self.fleet_decision(&loaded.samples, now);
+                (Some(rec), Some(view))
+            }
+            Some(_) => (None, None),
+        };
+        let replicas = rec.as_ref().and_then(|rec| {
+            self.cmd
+                .current_replicas
+                .map(|n| target_replicas(n, rec.replica_delta, self.bounds))
+        });
         Ok(Ticked {
             sample,
             targets: collected.targets,
             history: loaded.samples,
             rec,
             replicas,
+            standing,
+            fleet,
         })
+    }
+
+    /// The leader's decision: the seed's rules over the fleet view of the shared history, as
+    /// `recommend --fleet` decides.
+    fn fleet_decision(
+        &self,
+        history: &[Sample],
+        now: jiff::Timestamp,
+    ) -> (Recommendation, FleetView) {
+        let view = fleet::fleet_view(
+            history,
+            now,
+            self.policy.max_age,
+            self.app.policy.min_samples.max(1),
+        );
+        let mut rec = threshold::recommend(&view.series, &self.policy, now);
+        if view.counted.is_empty() && !view.stale.is_empty() {
+            rec.reason = format!(
+                "No live instance: {} seen, none within the max age",
+                view.stale.len()
+            );
+        }
+        (rec, view)
     }
 
     /// Count, publish, announce and display a tick's outcome.
@@ -356,19 +522,25 @@ impl<'a> Monitor<'a> {
     ) -> io::Result<()> {
         let error = match outcome {
             Ok(t) => {
-                self.tally.record(t.rec.action);
-                let decision = (t.rec.action, t.rec.replica_delta);
-                if let Some(tx) = hook
-                    && is_change(self.last_decision, decision)
-                {
-                    tx.send_replace(Some(Change {
-                        action: t.rec.action,
-                        delta: t.rec.replica_delta,
-                        target: t.replicas.map(|r| r.target_replicas),
-                        reason: t.rec.reason.clone(),
-                    }));
+                if let Some(rec) = &t.rec {
+                    self.tally.record(rec.action);
+                    let decision = (rec.action, rec.replica_delta);
+                    if let Some(tx) = hook
+                        && is_change(self.last_decision, decision)
+                    {
+                        tx.send_replace(Some(Change {
+                            action: rec.action,
+                            delta: rec.replica_delta,
+                            target: t.replicas.map(|r| r.target_replicas),
+                            reason: rec.reason.clone(),
+                        }));
+                    }
+                    self.last_decision = Some(decision);
+                } else {
+                    // A follower: on becoming leader again, the first decision is announced.
+                    self.tally.follow();
+                    self.last_decision = None;
                 }
-                self.last_decision = Some(decision);
                 self.last_good = Some(t);
                 None
             }
@@ -386,7 +558,16 @@ impl<'a> Monitor<'a> {
                 tick: n,
                 sample: &t.sample,
                 targets: &t.targets,
-                recommendation: RecommendView::new(&t.rec, t.replicas),
+                leader: t.standing.as_ref().map(|s| t.rec.is_some() && s.leader),
+                following: t
+                    .standing
+                    .as_ref()
+                    .filter(|_| t.rec.is_none())
+                    .and_then(|s| s.holder.as_deref()),
+                recommendation: t.rec.as_ref().map(|rec| {
+                    RecommendView::new(rec, t.replicas)
+                        .with_fleet(t.fleet.as_ref().map(json::FleetJson::new))
+                }),
             })),
             (Mode::Json, _, Some(e)) => {
                 eprintln!("rizk-scale: error: {}", dashboard::error_line(n, &e));
@@ -396,21 +577,21 @@ impl<'a> Monitor<'a> {
                     error: &e,
                 }))
             }
-            (Mode::Plain, Some(t), None) => write_stdout(&dashboard::plain_line(
-                n,
-                &t.sample,
-                &t.rec,
-                t.replicas,
-                self.app.color,
-            )),
+            (Mode::Plain, Some(t), None) => write_stdout(&tick_line(n, t, self.app.color)),
             (Mode::Plain, _, Some(e)) => {
                 eprintln!("rizk-scale: error: {}", dashboard::error_line(n, &e));
                 Ok(())
             }
-            (Mode::Dashboard, _, e) => {
-                let text = match self.frame(e.as_deref()) {
-                    Some(frame) => frame,
-                    None => format!("{}\n", dashboard::error_line(n, e.as_deref().unwrap_or(""))),
+            (Mode::Dashboard, last, e) => {
+                let text = match (self.frame(e.as_deref()), last) {
+                    (Some(frame), _) => frame,
+                    // A follower has no recommendation to draw: its line says whom it follows.
+                    (None, Some(t)) if t.rec.is_none() && e.is_none() => {
+                        tick_line(n, t, self.app.color)
+                    }
+                    (None, _) => {
+                        format!("{}\n", dashboard::error_line(n, e.as_deref().unwrap_or("")))
+                    }
                 };
                 write_stdout(&format!("{}{text}", dashboard::REDRAW))
             }
@@ -422,12 +603,13 @@ impl<'a> Monitor<'a> {
     /// The dashboard for the last good tick (with `error` when the latest one failed).
     fn frame(&self, error: Option<&str>) -> Option<String> {
         let t = self.last_good.as_ref()?;
+        let rec = t.rec.as_ref()?;
         Some(dashboard::frame(
             &Frame {
                 tick: self.tally.ticks,
                 interval: self.cmd.interval,
                 history: &t.history,
-                rec: &t.rec,
+                rec,
                 replicas: t.replicas,
                 tally: &self.tally,
                 error,
@@ -449,8 +631,9 @@ impl<'a> Monitor<'a> {
                 .map_or(0.0, |d| d.as_secs_f64()),
         );
         if let Some(t) = &self.last_good {
-            p.snapshot.decision = Some((t.rec.action, t.rec.replica_delta));
+            p.snapshot.decision = t.rec.as_ref().map(|r| (r.action, r.replica_delta));
             p.snapshot.target_replicas = t.replicas.map(|r| r.target_replicas);
+
             p.snapshot.history_samples = t.history.len();
             p.snapshot.sample = Some(t.sample.clone());
         }
@@ -484,6 +667,25 @@ impl<'a> Monitor<'a> {
             }
         }
     }
+}
+
+/// The plain line of a good tick: the recommendation (with `leader=yes instances=N` when
+/// leading a fleet), or whom a follower follows.
+fn tick_line(n: u64, t: &Ticked, color: bool) -> String {
+    let Some(rec) = &t.rec else {
+        let leader = t.standing.as_ref().and_then(|s| s.holder.as_deref());
+        return dashboard::follower_line(n, &t.sample, leader);
+    };
+    let mut line = dashboard::plain_line(n, &t.sample, rec, t.replicas, color);
+    if let Some(view) = &t.fleet {
+        line.pop();
+        line.push_str(&format!(
+            " leader=yes instances={} stale={}\n",
+            view.counted.len(),
+            view.stale.len()
+        ));
+    }
+    line
 }
 
 /// Write to stdout, flushing; unlike `output::emit`, a closed pipe is returned (it ends the loop).

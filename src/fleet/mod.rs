@@ -1,3 +1,4 @@
 //! Fleet coordination: one leader per service among the instances sharing a Redis history.
 
+pub mod coordinator;
 pub mod lease;

@@ -34,6 +34,8 @@ pub struct Tally {
     pub actions: [u64; 4],
     /// How often the action differed from the previous good tick's.
     pub flaps: u64,
+    /// Good ticks spent following another instance (`--coordinate`).
+    pub followed: u64,
     last: Option<Action>,
 }
 
@@ -46,6 +48,12 @@ impl Tally {
             self.flaps += 1;
         }
         self.last = Some(action);
+    }
+
+    /// Count a good tick of a follower (`--coordinate`), which decides nothing.
+    pub fn follow(&mut self) {
+        self.ticks += 1;
+        self.followed += 1;
     }
 
     /// Count a failed tick.
@@ -86,8 +94,13 @@ fn actions_seen(tally: &Tally) -> String {
 
 /// The summary printed on stderr when the loop ends (`why`: "after --count", "on SIGTERM", …).
 pub fn summary(tally: &Tally, why: &str) -> String {
+    let followed = if tally.followed > 0 {
+        format!("; followed another leader: {} ticks", tally.followed)
+    } else {
+        String::new()
+    };
     format!(
-        "rizk-scale: monitor stopped {why}: {} ticks ({} failed); actions: {}; flaps: {}\n",
+        "rizk-scale: monitor stopped {why}: {} ticks ({} failed); actions: {}; flaps: {}{followed}\n",
         tally.ticks,
         tally.failed,
         actions_seen(tally),
@@ -142,6 +155,29 @@ pub fn plain_line(
         let _ = write!(line, " {key}={}", plain_value(sample, metric));
     }
     let _ = write!(line, " samples={}", rec.samples);
+    line.push('\n');
+    line
+}
+
+/// A follower's line (`monitor --coordinate`, another instance leads): timestamp, tick, the
+/// leader's holder id and the key metrics of the sample this instance collected.
+pub fn follower_line(tick: u64, sample: &Sample, leader: Option<&str>) -> String {
+    let when = sample
+        .timestamp
+        .map_or_else(|| "-".to_string(), |t| t.to_string());
+    let mut line = format!(
+        "{when} tick={tick} following leader={}",
+        leader.unwrap_or("-")
+    );
+    for (key, metric) in [
+        ("cpu", Metric::CpuPercent),
+        ("mem", Metric::MemoryPercent),
+        ("rps", Metric::RequestsPerSecond),
+        ("rt_ms", Metric::ResponseTimeMs),
+        ("err", Metric::ErrorRate),
+    ] {
+        let _ = write!(line, " {key}={}", plain_value(sample, metric));
+    }
     line.push('\n');
     line
 }

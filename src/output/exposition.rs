@@ -37,6 +37,8 @@ pub struct Snapshot {
     pub ticks: u64,
     /// Unix time of the last completed tick, in seconds.
     pub last_tick_seconds: Option<f64>,
+    /// Whether this instance leads its service (`monitor --coordinate` only).
+    pub leader: Option<bool>,
 }
 
 /// The metric name a sample field is exported as (`rizk_` + the history field name).
@@ -169,6 +171,15 @@ pub fn render(snap: &Snapshot, version: &str) -> String {
             format_value(t)
         );
     }
+    if let Some(leader) = snap.leader {
+        family(
+            &mut out,
+            "rizk_scale_leader",
+            "gauge",
+            "1 when this instance holds its service's leader lease (monitor --coordinate), else 0.",
+        );
+        let _ = writeln!(out, "rizk_scale_leader {}", u8::from(leader));
+    }
     family(
         &mut out,
         "rizk_scale_build_info",
@@ -201,6 +212,7 @@ mod tests {
             collect_errors: 3,
             ticks: 60,
             last_tick_seconds: Some(1_700_000_000.25),
+            leader: None,
         }
     }
 
@@ -257,6 +269,22 @@ mod tests {
         assert!(!empty.contains("rizk_scale_target_replicas"));
         assert!(!empty.contains("rizk_cpu_percent"));
         assert!(empty.contains("rizk_scale_history_samples 0\n"));
+        assert!(
+            !empty.contains("rizk_scale_leader"),
+            "only with --coordinate"
+        );
+    }
+
+    #[test]
+    fn the_leader_gauge_is_0_or_1_under_coordinate() {
+        let mut snap = full();
+        snap.leader = Some(true);
+        assert!(
+            render(&snap, "0.1.0")
+                .contains("\n# TYPE rizk_scale_leader gauge\nrizk_scale_leader 1\n")
+        );
+        snap.leader = Some(false);
+        assert!(render(&snap, "0.1.0").contains("\nrizk_scale_leader 0\n"));
     }
 
     #[test]

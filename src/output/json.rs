@@ -128,6 +128,9 @@ pub struct CollectView<'a> {
     pub sample: &'a Sample,
     /// Per-endpoint status (empty without `--endpoint`).
     pub targets: &'a [crate::commands::collect::TargetStatus],
+    /// Per-query readings with `--prometheus` (absent without).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub prometheus: &'a [crate::sources::prometheus::MetricReading],
     pub history: HistoryView<'a>,
 }
 
@@ -147,7 +150,16 @@ pub struct TickView<'a> {
     /// How each `--endpoint` scrape went (absent without endpoints).
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub targets: &'a [crate::commands::collect::TargetStatus],
-    pub recommendation: RecommendView<'a>,
+    /// `--coordinate` only: whether this instance leads its service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leader: Option<bool>,
+    /// `--coordinate`, following: the leader's holder id, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub following: Option<&'a str>,
+    /// The recommendation (the fleet's, with `fleet`, under `--coordinate`); absent on a
+    /// follower, which leaves deciding to the leader.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<RecommendView<'a>>,
 }
 
 /// `monitor --json`: one line per failed tick.

@@ -319,6 +319,41 @@ impl Scraper {
         (Ok(status), Some(parsed.map_err(redact)))
     }
 
+    /// A plain GET of `url` (e.g. the Prometheus HTTP API): the status and the body, whatever
+    /// the status (an API's error answer is JSON too). The body cap, timeouts, redirect rules
+    /// and redaction (userinfo, headers, token) are a scrape's.
+    pub async fn get_text(&self, url: &str) -> Result<(u16, String), String> {
+        let target = Target::parse(url).map_err(|e| format!("{e:#}"))?;
+        if target.url.scheme() == "file" {
+            return Err("not an http:// or https:// URL".to_string());
+        }
+        let fetch = async {
+            let mut response = self
+                .client
+                .get(target.url.clone())
+                .header(ACCEPT, HeaderValue::from_static("application/json"))
+                .send()
+                .await
+                .map_err(|e| describe(&e, self.options.timeout))?;
+            let status = response.status().as_u16();
+            let body = self.read_capped(&mut response).await?;
+            Ok((status, body))
+        };
+        let result = match tokio::time::timeout(self.options.timeout, fetch).await {
+            Ok(r) => r,
+            Err(_) => Err(format!(
+                "timed out after {}",
+                humantime::format_duration(self.options.timeout)
+            )),
+        };
+        result.map_err(|e| {
+            let mut secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+            let own = target.secrets();
+            secrets.extend(own.iter().map(String::as_str));
+            redact::secrets(&e, &secrets)
+        })
+    }
+
     async fn read_file(&self, target: &Target) -> Result<(String, BodyFormat), String> {
         let path: PathBuf = target
             .url

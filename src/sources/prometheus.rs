@@ -1,10 +1,10 @@
 //! Prometheus as a source: each metric of the sample from one PromQL instant query
 //! (`GET <base>/api/v1/query?query=…`).
 //!
-//! This module holds the PromQL side only: the documented default queries, per-metric
-//! overrides, the query URL, and the reading of the API's JSON answer. The HTTP GET itself is
-//! passed in (`fetch`), because the only module that may speak HTTP is `sources::endpoint`;
-//! wiring `--prometheus URL` into `collect` waits for a plain GET exported from there.
+//! This module holds the PromQL side: the documented default queries, per-metric overrides
+//! (`[prometheus.queries]`, `--prometheus-query`), the query URL, and the reading of the API's
+//! JSON answer. The HTTP GET goes through `sources::endpoint::Scraper::get_text` (the only
+//! module that speaks HTTP), in [`query_all`]; [`read`] takes any `fetch` for tests.
 //!
 //! An empty result, a `NaN`/`±Inf` value (a ratio over zero traffic), several series where one
 //! was expected, an API error or a failed request make that metric *unknown* — never 0
@@ -12,9 +12,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::sample::{Metric, Sample};
+use crate::sources::endpoint::Scraper;
 
 /// The default query of each metric (`None`: no default, unknown unless overridden).
 pub fn default_query(metric: Metric) -> Option<&'static str> {
@@ -132,8 +133,8 @@ pub fn parse_instant(body: &str) -> Result<Option<f64>, String> {
     Ok(value.is_finite().then_some(value))
 }
 
-/// What one metric's query gave.
-#[derive(Debug, Clone, PartialEq)]
+/// What one metric's query gave (`collect --json` lists these under `prometheus`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetricReading {
     /// The metric.
     pub metric: Metric,
@@ -152,12 +153,56 @@ pub fn read(
     queries: &BTreeMap<Metric, String>,
     mut fetch: impl FnMut(&str) -> Result<String, String>,
 ) -> (Sample, Vec<MetricReading>) {
+    let answers = queries
+        .iter()
+        .map(|(&metric, query)| {
+            let body = query_url(base, query).and_then(|url| fetch(&url));
+            (metric, query.clone(), body)
+        })
+        .collect();
+    settle(answers)
+}
+
+/// Run every query against the Prometheus at `base`, all at once, through `scraper` (its
+/// timeout and body cap apply to each). Fills the sample as [`read`] does.
+pub async fn query_all(
+    scraper: &Scraper,
+    base: &str,
+    queries: &BTreeMap<Metric, String>,
+) -> (Sample, Vec<MetricReading>) {
+    let answers =
+        futures_util::future::join_all(queries.iter().map(|(&metric, query)| async move {
+            let body = match query_url(base, query) {
+                Ok(url) => fetch_api(scraper, &url).await,
+                Err(e) => Err(e),
+            };
+            (metric, query.clone(), body)
+        }))
+        .await;
+    settle(answers)
+}
+
+/// One GET of the API. A non-2xx answer carries the API's own error when it has one (400
+/// `bad_data` for a PromQL syntax error, 422, 503), else the status.
+async fn fetch_api(scraper: &Scraper, url: &str) -> Result<String, String> {
+    let (status, body) = scraper.get_text(url).await?;
+    if (200..300).contains(&status) {
+        return Ok(body);
+    }
+    match parse_instant(&body) {
+        Err(e) if !e.starts_with("not a Prometheus API answer") => {
+            Err(format!("HTTP {status}: {e}"))
+        }
+        _ => Err(format!("HTTP {status}")),
+    }
+}
+
+/// Fill a sample from each metric's answer body (or why there is none).
+fn settle(answers: Vec<(Metric, String, Result<String, String>)>) -> (Sample, Vec<MetricReading>) {
     let mut sample = Sample::default();
     let mut readings = Vec::new();
-    for (&metric, query) in queries {
-        let result = query_url(base, query)
-            .and_then(|url| fetch(&url))
-            .and_then(|body| parse_instant(&body));
+    for (metric, query, body) in answers {
+        let result = body.and_then(|body| parse_instant(&body));
         let (value, error) = match result {
             Ok(v) => (
                 v.map(|v| {
@@ -174,7 +219,7 @@ pub fn read(
         sample.set(metric, value);
         readings.push(MetricReading {
             metric,
-            query: query.clone(),
+            query,
             value,
             error,
         });
