@@ -26,6 +26,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -58,6 +60,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --json 'Print the sample written as JSON'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -94,6 +98,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --fleet 'Decide for the whole fleet: the newest sample of each instance seen within --max-age, aggregated (sums for rates and connections, request-weighted latency, mean CPU/memory)'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -124,6 +130,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --json 'One JSON object per tick (NDJSON, schema_version 1), nothing else on stdout'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -136,6 +144,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand show 'The last samples as a table, and a sparkline per metric over the whole history'
@@ -156,6 +166,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --json 'Print the last N samples as JSON (schema_version 1)'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -171,6 +183,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -184,6 +198,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -198,6 +214,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --yes 'Do not ask (required when stdin is not a terminal)'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -241,6 +259,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --json 'Print the report as JSON (schema_version 1)'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -253,6 +273,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand show 'Show every effective setting and where it came from'
@@ -270,6 +292,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --json 'Print as JSON (schema_version 1)'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -283,6 +307,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --force 'Overwrite an existing file'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -295,6 +321,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -333,6 +361,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --json 'Print the whole timeline as JSON (schema_version 1)'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

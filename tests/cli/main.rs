@@ -13,4 +13,5 @@ mod replay;
 mod schema;
 mod util;
 mod validate;
+mod verbose;
 mod version;
