@@ -1024,7 +1024,7 @@ pub async fn connect(seeds: &[String], timeouts: Timeouts) -> Result<RedisConn, 
                 ));
             }
             Err(e) => {
-                crate::diag_info!("redis: {} did not answer: {e}", endpoint.addr);
+                crate::diag_info!("redis: seed failed: {e}");
                 last = e;
             }
         }
