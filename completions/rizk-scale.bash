@@ -146,7 +146,7 @@ _rizk__scale() {
 
     case "${cmd}" in
         rizk__scale)
-            opts="-q -h -V --history --service --key-prefix --capacity --color --quiet --config --help --version collect recommend monitor history validate config replay help"
+            opts="-q -v -h -V --history --service --key-prefix --capacity --color --quiet --verbose --config --help --version collect recommend monitor history validate config replay help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -184,7 +184,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__collect)
-            opts="-q -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --json --history --service --key-prefix --capacity --color --quiet --config --help"
+            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -262,7 +262,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__config)
-            opts="-q -h --history --service --key-prefix --capacity --color --quiet --config --help show init check help"
+            opts="-q -v -h --history --service --key-prefix --capacity --color --quiet --verbose --config --help show init check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -300,7 +300,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__config__subcmd__check)
-            opts="-q -h --history --service --key-prefix --capacity --color --quiet --config --help"
+            opts="-q -v -h --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -408,7 +408,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__config__subcmd__init)
-            opts="-q -h --force --history --service --key-prefix --capacity --color --quiet --config --help"
+            opts="-q -v -h --force --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -446,7 +446,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__config__subcmd__show)
-            opts="-q -h --json --history --service --key-prefix --capacity --color --quiet --config --help"
+            opts="-q -v -h --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -708,7 +708,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__history)
-            opts="-q -h --history --service --key-prefix --capacity --color --quiet --config --help show export import clear help"
+            opts="-q -v -h --history --service --key-prefix --capacity --color --quiet --verbose --config --help show export import clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -746,7 +746,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__history__subcmd__clear)
-            opts="-y -q -h --yes --history --service --key-prefix --capacity --color --quiet --config --help"
+            opts="-y -q -v -h --yes --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -784,7 +784,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__history__subcmd__export)
-            opts="-o -q -h --format --output --history --service --key-prefix --capacity --color --quiet --config --help"
+            opts="-o -q -v -h --format --output --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,7 +918,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__history__subcmd__import)
-            opts="-q -h --format --history --service --key-prefix --capacity --color --quiet --config --help"
+            opts="-q -v -h --format --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -960,7 +960,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__history__subcmd__show)
-            opts="-n -q -h --last --json --history --service --key-prefix --capacity --color --quiet --config --help"
+            opts="-n -q -v -h --last --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1006,7 +1006,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__monitor)
-            opts="-q -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --coordinate --coordination-interval --history --service --key-prefix --capacity --color --quiet --config --help"
+            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --coordinate --coordination-interval --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1120,7 +1120,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__recommend)
-            opts="-q -h --json --collect --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --current-replicas --min-replicas --max-replicas --max-age --exit-code --policy --scale-up-window --scale-down-window --window --statistic --tolerance --target --fleet --history --service --key-prefix --capacity --color --quiet --config --help"
+            opts="-q -v -h --json --collect --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --current-replicas --min-replicas --max-replicas --max-age --exit-code --policy --scale-up-window --scale-down-window --window --statistic --tolerance --target --fleet --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1242,7 +1242,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__replay)
-            opts="-q -h --policy --scale-up-window --scale-down-window --window --statistic --tolerance --target --current-replicas --min-replicas --max-replicas --compare --json --history --service --key-prefix --capacity --color --quiet --config --help"
+            opts="-q -v -h --policy --scale-up-window --scale-down-window --window --statistic --tolerance --target --current-replicas --min-replicas --max-replicas --compare --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1324,7 +1324,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__validate)
-            opts="-q -h --manifests --nginx-conf --health-url --endpoint --redis --redis-sentinel --sentinel-master --attest --attest-max-age --only --skip --strict --timeout --json --history --service --key-prefix --capacity --color --quiet --config --help"
+            opts="-q -v -h --manifests --nginx-conf --health-url --endpoint --redis --redis-sentinel --sentinel-master --attest --attest-max-age --only --skip --strict --timeout --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -26,6 +26,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -60,6 +62,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --json 'Print the sample written as JSON'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -98,6 +102,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --fleet 'Decide for the whole fleet: the newest sample of each instance seen within --max-age, aggregated (sums for rates and connections, request-weighted latency, mean CPU/memory)'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -132,6 +138,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --coordinate 'Elect one leader per service with a Redis lease (needs --history redis://…): only the leader emits fleet recommendations and runs --exec-on-change; the others keep collecting'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -144,6 +152,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand show 'The last samples as a table, and a sparkline per metric over the whole history'
@@ -164,6 +174,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --json 'Print the last N samples as JSON (schema_version 1)'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -179,6 +191,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -192,6 +206,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -206,6 +222,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --yes 'Do not ask (required when stdin is not a terminal)'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -249,6 +267,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --json 'Print the report as JSON (schema_version 1)'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -261,6 +281,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand show 'Show every effective setting and where it came from'
@@ -278,6 +300,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --json 'Print as JSON (schema_version 1)'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -291,6 +315,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --force 'Overwrite an existing file'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -303,6 +329,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --config 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -341,6 +369,8 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --json 'Print the whole timeline as JSON (schema_version 1)'
             cand -q 'Print no warnings'
             cand --quiet 'Print no warnings'
+            cand -v 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
+            cand --verbose 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

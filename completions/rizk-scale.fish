@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rizk_scale_global_optspecs
-    string join \n history= service= key-prefix= capacity= color= q/quiet config= h/help V/version
+    string join \n history= service= key-prefix= capacity= color= q/quiet v/verbose config= h/help V/version
 end
 
 function __fish_rizk_scale_needs_command
@@ -33,6 +33,7 @@ always\t''
 never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -s V -l version -d 'Print version'
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "collect" -d 'Take one sample (host and given metrics) and append it to the history'
@@ -64,6 +65,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l config
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l no-host -d 'Do not measure host CPU and memory'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l json -d 'Print the sample written as JSON'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l metric -d 'Set a sample field, e.g. requests_per_second=140 (repeatable)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l instance -d 'Who produces the sample [default: the host name]' -r
@@ -103,6 +105,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l no-h
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l exit-code -d 'Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l fleet -d 'Decide for the whole fleet: the newest sample of each instance seen within --max-age, aggregated (sums for rates and connections, request-weighted latency, mean CPU/memory)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l metric -d 'Set a sample field, e.g. requests_per_second=140 (repeatable)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l instance -d 'Who produces the sample [default: the host name]' -r
@@ -135,6 +138,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l no-hos
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l json -d 'One JSON object per tick (NDJSON, schema_version 1), nothing else on stdout'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l coordinate -d 'Elect one leader per service with a Redis lease (needs --history redis://…): only the leader emits fleet recommendations and runs --exec-on-change; the others keep collecting'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
@@ -145,6 +149,7 @@ always\t''
 never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -f -a "show" -d 'The last samples as a table, and a sparkline per metric over the whole history'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and not __fish_seen_subcommand_from show export import clear help" -f -a "export" -d 'Write the history as CSV, JSON or JSON Lines'
@@ -162,6 +167,7 @@ never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -l json -d 'Print the last N samples as JSON (schema_version 1)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l format -d 'Output format. CSV has one column per sample field and drops extra fields; JSON and JSON Lines keep them' -r -f -a "csv\t'A header of sample field names, then one row per sample'
 json\t'One document: {"schema_version":1,"samples":[…]}'
@@ -176,6 +182,7 @@ always\t''
 never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l format -d 'The file\'s format; auto: JSON Lines when it starts with \'{\', else CSV' -r -f -a "auto\t'JSON Lines when the first non-blank character is \'{\', else CSV'
 csv\t'A header of sample field names, then one row per sample'
@@ -189,6 +196,7 @@ always\t''
 never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
@@ -200,6 +208,7 @@ never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -s y -l yes -d 'Do not ask (required when stdin is not a terminal)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "show" -d 'The last samples as a table, and a sparkline per metric over the whole history'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write the history as CSV, JSON or JSON Lines'
@@ -229,6 +238,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l confi
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l strict -d 'Warnings make the deployment not ready (exit 1)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l json -d 'Print the report as JSON (schema_version 1)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
@@ -239,6 +249,7 @@ always\t''
 never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -f -a "show" -d 'Show every effective setting and where it came from'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -f -a "init" -d 'Write a commented default configuration file'
@@ -254,6 +265,7 @@ never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Print as JSON (schema_version 1)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
@@ -265,6 +277,7 @@ never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Overwrite an existing file'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
@@ -275,6 +288,7 @@ always\t''
 never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show every effective setting and where it came from'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented default configuration file'
@@ -304,6 +318,7 @@ never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l json -d 'Print the whole timeline as JSON (schema_version 1)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -s q -l quiet -d 'Print no warnings'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend monitor history validate config replay help" -f -a "collect" -d 'Take one sample (host and given metrics) and append it to the history'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand help; and not __fish_seen_subcommand_from collect recommend monitor history validate config replay help" -f -a "recommend" -d 'Decide from the history: action, replica delta, reason and every condition'

@@ -50,6 +50,9 @@ pub struct GlobalArgs {
     /// Print no warnings
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
     /// Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]
     #[arg(long, global = true, env = "RIZK_SCALE_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,

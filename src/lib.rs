@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod diag;
 pub mod exit;
 pub mod exporter;
 pub mod fleet;
@@ -30,11 +31,27 @@ use settings::App;
 
 /// Run a parsed command line (and clap's matches, which say where each value came from).
 pub fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
+    diag::set_verbosity(cli.global.verbose);
     let config = settings::load_config(&cli.global)?;
+    match &config {
+        Some(cfg) => diag_info!("config file: {}", cfg.path.display()),
+        None => diag_info!("config file: none (defaults, environment and flags only)"),
+    }
     if let Some(cfg) = &config {
         layers::apply(&mut cli, matches, cfg);
     }
     let app = App::from_args(&cli.global, config)?;
+    diag_info!(
+        "history: {} ({}, capacity {})",
+        app.history.location(),
+        if app.history.is_shared() {
+            "redis"
+        } else {
+            "file"
+        },
+        cli.global.capacity
+    );
+    diag_debug!("threshold policy from the configuration: {:?}", app.policy);
     match &cli.command {
         Command::Collect(cmd) => commands::collect::run(&app, cmd),
         Command::Recommend(cmd) => commands::recommend::run(&app, cmd),

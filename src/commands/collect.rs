@@ -201,6 +201,12 @@ pub fn assemble(
                 error: r.result.as_ref().err().cloned(),
                 duration_ms: u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX),
             };
+            crate::diag_info!(
+                "endpoint '{}': {} in {} ms",
+                status.url,
+                status.error.as_deref().map_or("scraped", |_| "failed"),
+                status.duration_ms
+            );
             match r.result {
                 Ok(snapshot) => {
                     readings.push(mapping::reading(previous.get(&r.target), &snapshot));

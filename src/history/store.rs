@@ -58,10 +58,18 @@ impl HistoryStore {
 
     /// Read the history, oldest first.
     pub fn load(&self) -> Result<Loaded> {
-        match self {
+        let start = std::time::Instant::now();
+        let loaded = match self {
             HistoryStore::File(f) => f.load(),
             HistoryStore::Redis(r) => r.load(),
-        }
+        }?;
+        crate::diag_debug!(
+            "history: read {} samples ({} unparseable) in {} ms",
+            loaded.samples.len(),
+            loaded.rejected.len(),
+            start.elapsed().as_millis()
+        );
+        Ok(loaded)
     }
 
     /// Append samples (oldest first), keeping the newest `capacity`.

@@ -58,7 +58,7 @@ impl PolicyChoice {
                 })
             }
         };
-        Ok(Settings {
+        let settings = Settings {
             policy,
             smoothing: Smoothing {
                 samples: args.window,
@@ -69,7 +69,17 @@ impl PolicyChoice {
                 scale_down: args.scale_down_window,
             },
             bounds,
-        })
+        };
+        crate::diag_info!(
+            "policy: {}; replicas {}..{}; max age {}",
+            self.label(),
+            bounds.min,
+            bounds.max,
+            max_age.map_or("none".to_string(), |d| humantime::format_duration(d)
+                .to_string())
+        );
+        crate::diag_debug!("policy settings: {settings:?}");
+        Ok(settings)
     }
 
     /// The same choice with `--compare`'s changes applied in order.

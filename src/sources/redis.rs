@@ -998,6 +998,7 @@ pub async fn connect(seeds: &[String], timeouts: Timeouts) -> Result<RedisConn, 
         };
         match probe.await {
             Ok((node, RedisMode::Standalone)) => {
+                crate::diag_info!("redis: connected to {} (standalone)", endpoint.addr);
                 return Ok(RedisConn {
                     inner: Inner::Single(node.conn),
                     mode: RedisMode::Standalone,
@@ -1006,7 +1007,15 @@ pub async fn connect(seeds: &[String], timeouts: Timeouts) -> Result<RedisConn, 
                 });
             }
             Ok((_, RedisMode::Cluster)) => {
-                return connect_cluster(endpoint, &endpoints, timeouts).await;
+                let conn = connect_cluster(endpoint, &endpoints, timeouts).await;
+                if conn.is_ok() {
+                    crate::diag_info!(
+                        "redis: connected to a cluster through {} ({} seeds)",
+                        endpoint.addr,
+                        endpoints.len()
+                    );
+                }
+                return conn;
             }
             Ok((_, RedisMode::Sentinel)) => {
                 return Err(RedisFailure::new(
@@ -1014,7 +1023,10 @@ pub async fn connect(seeds: &[String], timeouts: Timeouts) -> Result<RedisConn, 
                     format!("{} is a Sentinel, not a data node", endpoint.addr),
                 ));
             }
-            Err(e) => last = e,
+            Err(e) => {
+                crate::diag_info!("redis: seed failed: {e}");
+                last = e;
+            }
         }
     }
     Err(last)

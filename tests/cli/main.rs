@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
+mod ci_script;
 mod collect;
 mod config;
 mod endpoints;
@@ -13,4 +14,5 @@ mod replay;
 mod schema;
 mod util;
 mod validate;
+mod verbose;
 mod version;

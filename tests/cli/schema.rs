@@ -2,7 +2,8 @@
 //!
 //! No validator crate is available, so this holds a small one for the subset the schemas use:
 //! `type` (one or a list, `null` for nullable), `const`, `enum`, `properties`, `required`,
-//! `additionalProperties` (a boolean), `items`, `$ref` to `#/$defs/…` and `format: date-time`.
+//! `additionalProperties` (a boolean), `items`, `oneOf`, `$ref` to `#/$defs/…` and
+//! `format: date-time`.
 //! Any other keyword is an error, so a schema cannot silently rely on something unchecked.
 
 use std::path::Path;
@@ -138,6 +139,26 @@ fn check(root: &Value, schema: &Value, value: &Value, path: &str, errors: &mut V
                     for (i, item) in items.iter().enumerate() {
                         check(root, rule, item, &format!("{path}/{i}"), errors);
                     }
+                }
+            }
+            "oneOf" => {
+                let options = rule.as_array().unwrap_or_else(|| panic!("{at}: bad oneOf"));
+                let mut failures = Vec::new();
+                let matching = options
+                    .iter()
+                    .filter(|option| {
+                        let mut option_errors = Vec::new();
+                        check(root, option, value, path, &mut option_errors);
+                        let ok = option_errors.is_empty();
+                        failures.extend(option_errors);
+                        ok
+                    })
+                    .count();
+                if matching != 1 {
+                    errors.push(format!(
+                        "{at}: matches {matching} of the oneOf schemas, not exactly one ({})",
+                        failures.join("; ")
+                    ));
                 }
             }
             other => panic!("{at}: unsupported schema keyword '{other}'"),
@@ -431,4 +452,209 @@ fn the_sample_is_defined_the_same_way_everywhere() {
 fn the_validator_refuses_keywords_it_does_not_check() {
     let result = std::panic::catch_unwind(|| validate(&json!({"minimum": 0}), &json!(1)));
     assert!(result.is_err());
+}
+
+#[test]
+fn recommend_json_policy_additions_match_its_schema() {
+    let env = Env::new();
+    let noisy = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replay/noisy.jsonl");
+    env.write_history(&std::fs::read_to_string(noisy).unwrap());
+    let base = [
+        "recommend",
+        "--json",
+        "--max-age",
+        "0",
+        "--current-replicas",
+        "5",
+    ];
+    let hpa = [&base[..], &["--policy", "hpa", "--window", "3"]].concat();
+    let v = assert_output_matches(&env, &hpa, "recommend");
+    assert_eq!(v["policy"], "hpa");
+    assert_eq!(v["statistic"], "median");
+    assert!(v["proposals"].as_array().is_some_and(|p| !p.is_empty()));
+    // Four high samples, then two low ones: a scale-down window holds the scale-down back.
+    let held_env = Env::new();
+    let lines: Vec<String> = (0..6)
+        .map(|i| {
+            let v = if i < 4 { [95, 85, 150] } else { [10, 10, 5] };
+            format!(
+                "{{\"timestamp\":\"2026-11-23T18:00:{:02}Z\",\"cpu_percent\":{},\"memory_percent\":{},\"requests_per_second\":{},\"cache_hit_rate\":90,\"error_rate\":0.1,\"response_time_ms\":100,\"active_connections\":3}}\n",
+                i * 10,
+                v[0],
+                v[1],
+                v[2]
+            )
+        })
+        .collect();
+    held_env.write_history(&lines.concat());
+    let held = [&base[..], &["--scale-down-window", "5m"]].concat();
+    let v = assert_output_matches(&held_env, &held, "recommend");
+    assert_eq!(v["held_by_window"]["direction"], "down", "{v:#}");
+    // The HPA's limits: the bounds clamp a big scale-up.
+    let capped = [&base[..], &["--policy", "hpa", "--target", "cpu_percent=5"]].concat();
+    let v = assert_output_matches(&env, &capped, "recommend");
+    assert!(
+        v["limits"].as_array().is_some_and(|l| !l.is_empty()),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn replay_json_matches_its_schema() {
+    let env = Env::new();
+    let noisy = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replay/noisy.jsonl");
+    env.write_history(&std::fs::read_to_string(noisy).unwrap());
+    let v = assert_output_matches(&env, &["replay", "--json"], "replay");
+    assert!(v["summary"].get("final_replicas").is_none());
+    let v = assert_output_matches(
+        &env,
+        &["replay", "--json", "--current-replicas", "5"],
+        "replay",
+    );
+    assert_eq!(v["timeline"].as_array().map(Vec::len), Some(100));
+    let v = assert_output_matches(
+        &env,
+        &[
+            "replay",
+            "--json",
+            "--current-replicas",
+            "5",
+            "--scale-down-window",
+            "5m",
+            "--compare",
+            "policy=hpa,target=cpu_percent=5",
+        ],
+        "replay",
+    );
+    let timeline = v["timeline"].as_array().unwrap();
+    assert!(timeline.iter().any(|s| s.get("held_by_window").is_some()));
+    let compared = v["compare"]["timeline"].as_array().unwrap();
+    assert!(compared.iter().any(|s| s.get("winner").is_some()));
+    assert!(
+        compared
+            .iter()
+            .any(|s| s["limits"].as_array().is_some_and(|l| !l.is_empty())),
+        "{:#}",
+        v["compare"]["summary"]
+    );
+}
+
+/// Every NDJSON line of `monitor --json`, each checked against `schema/monitor.schema.json`.
+fn monitor_lines(env: &Env, args: &[&str], code: i32) -> Vec<Value> {
+    let out = env.cmd().arg("monitor").args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+    let schema = schema("monitor");
+    stdout(&out)
+        .lines()
+        .map(|line| {
+            let value: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            let errors = validate(&schema, &value);
+            assert!(errors.is_empty(), "{line}\n{}", errors.join("\n"));
+            value
+        })
+        .collect()
+}
+
+#[test]
+fn monitor_json_ticks_and_errors_match_their_schema() {
+    let env = Env::new();
+    let page = env.dir.path().join("metrics.txt");
+    std::fs::write(&page, "http_requests_total 5\nhttp_errors_total 1\n").unwrap();
+    let file_url = format!("file://{}", page.display());
+    let ticks = monitor_lines(
+        &env,
+        &[
+            "--json",
+            "--count",
+            "4",
+            "--interval",
+            "0",
+            "--no-host",
+            "--metric",
+            "cpu_percent=95",
+            "--metric",
+            "memory_percent=85",
+            "--endpoint",
+            &file_url,
+            "--current-replicas",
+            "5",
+        ],
+        0,
+    );
+    assert_eq!(ticks.len(), 4);
+    assert_eq!(ticks[0]["recommendation"]["action"], "wait");
+    assert_eq!(ticks[3]["recommendation"]["action"], "scale_up");
+    assert_eq!(ticks[3]["targets"][0]["ok"], true);
+    // Without --endpoint: no targets.
+    let ticks = monitor_lines(
+        &env,
+        &[
+            "--json",
+            "--count",
+            "1",
+            "--interval",
+            "0",
+            "--no-host",
+            "--metric",
+            "cpu_percent=1",
+        ],
+        0,
+    );
+    assert!(ticks[0].get("targets").is_none());
+    // A failed tick: the only endpoint refuses and the host is not sampled.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let closed = format!("http://127.0.0.1:{port}/metrics");
+    let errors = monitor_lines(
+        &env,
+        &[
+            "--json",
+            "--count",
+            "2",
+            "--interval",
+            "0",
+            "--no-host",
+            "--endpoint",
+            &closed,
+        ],
+        2,
+    );
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[1]["tick"], 2);
+    assert!(errors[0]["error"].as_str().unwrap().contains(&closed));
+    // The two shapes do not blur: a tick with an error field matches neither.
+    let mut both = ticks[0].clone();
+    both["error"] = json!("x");
+    assert_eq!(validate(&schema("monitor"), &both).len(), 1);
+}
+
+#[test]
+fn shared_definitions_agree_across_schemas() {
+    let recommend = schema("recommend");
+    let monitor = schema("monitor");
+    let replay = schema("replay");
+    assert_eq!(
+        monitor["$defs"]["sample"],
+        schema("collect")["$defs"]["sample"]
+    );
+    assert_eq!(
+        monitor["$defs"]["target"],
+        schema("collect")["properties"]["targets"]["items"]
+    );
+    // monitor's recommendation is the recommend document, definitions included.
+    for key in ["type", "required", "properties", "additionalProperties"] {
+        assert_eq!(
+            monitor["$defs"]["recommendation"][key], recommend[key],
+            "{key}"
+        );
+    }
+    for (name, def) in recommend["$defs"].as_object().unwrap() {
+        assert_eq!(&monitor["$defs"][name], def, "{name}");
+    }
+    for name in ["metric", "held", "limit"] {
+        assert_eq!(replay["$defs"][name], recommend["$defs"][name], "{name}");
+    }
 }
