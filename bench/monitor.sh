@@ -10,8 +10,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ticks=${TICKS:-10000}
-cargo build --release --quiet
-bin=$PWD/target/release/rizk-scale
+# RIZK_BIN: a binary built already (bench/report.sh passes the one it measures everything with).
+if [ -n "${RIZK_BIN:-}" ]; then
+  bin=$RIZK_BIN
+else
+  cargo build --release --quiet --bin rizk-scale
+  bin=$PWD/target/release/rizk-scale
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

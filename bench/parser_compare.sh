@@ -31,25 +31,8 @@ ours=$("$bin" "$file" --repeat "$rs_runs")
 ours_s=$(sed -E 's/.*median_s=([0-9.]+).*/\1/' <<<"$ours")
 ours_samples=$(sed -E 's/.*samples=([0-9]+).*/\1/' <<<"$ours")
 
-python_out=$(python3 - "$file" "$py_runs" <<'PY'
-import statistics, sys, time
-from importlib.metadata import version
-from prometheus_client.parser import text_string_to_metric_families
-
-path, runs = sys.argv[1], int(sys.argv[2])
-with open(path) as f:
-    text = f.read()
-times = []
-for _ in range(runs):
-    start = time.perf_counter()
-    samples = 0
-    for family in text_string_to_metric_families(text):
-        samples += len(family.samples)
-    times.append(time.perf_counter() - start)
-print(f"{statistics.median(times):.6f} {samples} {version('prometheus_client')}")
-PY
-)
-read -r py_s py_samples py_version <<<"$python_out"
+python_out=$(python3 bench/prom_client_parse.py "$file" "$py_runs")
+read -r py_s py_samples py_version _ <<<"$python_out"
 
 bytes=$(wc -c <"$file")
 python3 - "$bytes" "$py_s" "$py_samples" "$py_version" "$py_runs" "$ours_s" "$ours_samples" "$rs_runs" <<'PY'
