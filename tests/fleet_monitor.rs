@@ -181,6 +181,14 @@ fn one_leader_and_a_killed_leader_is_replaced_within_one_lease() {
     let (leader, follower) = (&monitors[li], &monitors[fi]);
     assert_eq!(leader.leader_gauge(), Some(1));
     assert_eq!(follower.leader_gauge(), Some(0));
+    // Every NDJSON line of both roles holds to schema/monitor.schema.json.
+    let schema = common::schema::schema("monitor");
+    for m in &monitors {
+        for line in m.lines.lock().unwrap().iter() {
+            let errors = common::schema::validate(&schema, line);
+            assert!(errors.is_empty(), "{}: {errors:?}\n{line}", m.name);
+        }
+    }
     {
         let lines = follower.lines.lock().unwrap();
         assert!(lines.iter().all(|l| !leads(l)), "the follower never led");

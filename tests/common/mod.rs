@@ -4,3 +4,4 @@
 #![allow(dead_code)]
 
 pub mod redis;
+pub mod schema;
