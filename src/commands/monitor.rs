@@ -504,11 +504,8 @@ impl<'a> Monitor<'a> {
             self.app.policy.min_samples.max(1),
         );
         let mut rec = threshold::recommend(&view.series, &self.policy, now);
-        if view.counted.is_empty() && !view.stale.is_empty() {
-            rec.reason = format!(
-                "No live instance: {} seen, none within the max age",
-                view.stale.len()
-            );
+        if let Some(reason) = fleet::no_live_instance(&view) {
+            rec.reason = reason;
         }
         (rec, view)
     }

@@ -40,14 +40,8 @@ pub fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
         .then(|| fleet::fleet_view(&loaded.samples, now, max_age, app.policy.min_samples.max(1)));
     let series = fleet.as_ref().map_or(&loaded.samples, |f| &f.series);
     let mut decision = engine::decide(series, &settings, cmd.current_replicas, now);
-    if let Some(f) = fleet
-        .as_ref()
-        .filter(|f| f.counted.is_empty() && !f.stale.is_empty())
-    {
-        decision.recommendation.reason = format!(
-            "No live instance: {} seen, none within the max age",
-            f.stale.len()
-        );
+    if let Some(reason) = fleet.as_ref().and_then(fleet::no_live_instance) {
+        decision.recommendation.reason = reason;
     }
     let text = if cmd.json {
         json::pretty(

@@ -65,6 +65,17 @@ impl FleetView {
     }
 }
 
+/// The reason to give instead of the policy's when instances were seen but none is live (the
+/// policy then waits on an empty series; this says why).
+pub fn no_live_instance(view: &FleetView) -> Option<String> {
+    (view.counted.is_empty() && !view.stale.is_empty()).then(|| {
+        format!(
+            "No live instance: {} seen, none within the max age",
+            view.stale.len()
+        )
+    })
+}
+
 /// Fold `history` (newest last, any mix of instances) into the fleet view, keeping up to
 /// `depth` rounds.
 pub fn fleet_view(
