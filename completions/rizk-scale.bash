@@ -1006,7 +1006,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__monitor)
-            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --coordinate --coordination-interval --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --policy --scale-up-window --scale-down-window --window --statistic --tolerance --target --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --coordinate --coordination-interval --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1049,6 +1049,34 @@ _rizk__scale() {
                     return 0
                     ;;
                 --prometheus-query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -W "threshold hpa" -- "${cur}"))
+                    return 0
+                    ;;
+                --scale-up-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scale-down-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --statistic)
+                    COMPREPLY=($(compgen -W "median mean p90" -- "${cur}"))
+                    return 0
+                    ;;
+                --tolerance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

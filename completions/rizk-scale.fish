@@ -117,6 +117,16 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l concur
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l max-body -d 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l prometheus -d 'Take each metric from a PromQL instant query to this Prometheus (http:// or https://, e.g. http://prometheus:9090); an empty answer or an error leaves the metric unknown' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l prometheus-query -d 'Replace a metric\'s query, e.g. \'requests_per_second=sum(rate(reqs[5m]))\'; an empty query leaves the metric out (repeatable; over [prometheus.queries] in the config)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l policy -d 'Who decides: the seed\'s rules (threshold), or the Kubernetes HPA algorithm (hpa; needs --current-replicas; requests_per_second is read as the fleet total and divided by the current replicas)' -r -f -a "threshold\t'The seed\'s threshold rules (the default)'
+hpa\t'The Kubernetes HPA\'s proportional algorithm'"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l scale-up-window -d 'Scale up only as far as every sample in this window agrees, HPA-style (0 = off; the seed\'s HPA manifest uses 60s)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l scale-down-window -d 'Scale down only when every sample in this window recommended it, HPA-style (0 = off; the seed\'s HPA manifest uses 5m)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l window -d 'Decide on a statistic of the last N samples per metric instead of the newest (1 = off)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l statistic -d 'The statistic --window uses' -r -f -a "median\t''
+mean\t''
+p90\t''"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l tolerance -d 'hpa: a metric/target ratio within this distance of 1 changes nothing' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l target -d 'hpa: the target of a metric, e.g. cpu_percent=60, or NAME=off to drop one (repeatable) [default: cpu_percent=70 memory_percent=80 requests_per_second=100 (per replica)]' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l interval -d 'Time between ticks (humantime: 10s, 500ms, 1m; 0 = back to back)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l count -d 'Stop after N ticks [default: run until stopped]' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l current-replicas -d 'Replicas running now: adds current/target replicas to every recommendation' -r

@@ -373,6 +373,8 @@ appending is finished (the history is never torn). Prints a summary on stderr an
 pub struct MonitorCmd {
     #[command(flatten)]
     pub sampling: SamplingArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
     /// Time between ticks (humantime: 10s, 500ms, 1m; 0 = back to back)
     #[arg(help_heading = "Monitor", long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
     pub interval: Duration,

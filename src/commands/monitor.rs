@@ -39,11 +39,12 @@ use crate::history::store::HistoryStore;
 use crate::output;
 use crate::output::dashboard::{self, Frame, Tally};
 use crate::output::json::{self, RecommendView, TickErrorView, TickView};
+use crate::policy::engine::{self, Decision, Settings};
 use crate::policy::fleet::{self, FleetView};
-use crate::policy::threshold::{self, ThresholdPolicy};
-use crate::policy::{Action, Recommendation, ReplicaBounds, ReplicaTarget, target_replicas};
+use crate::policy::{Action, Recommendation, ReplicaBounds, ReplicaTarget};
 use crate::sample::Sample;
 use crate::settings::App;
+use crate::settings::policy::PolicyChoice;
 use crate::sources::endpoint::{Scraper, Target, TargetResult};
 use crate::sources::host::{self, HostReading, HostSampler};
 use crate::sources::{mapping, prometheus};
@@ -92,12 +93,23 @@ struct Ticked {
     targets: Vec<TargetStatus>,
     history: Vec<Sample>,
     /// None on a follower (`--coordinate`), which leaves deciding to the leader.
-    rec: Option<Recommendation>,
-    replicas: Option<ReplicaTarget>,
+    decision: Option<Decision>,
     /// `--coordinate`: where this instance stood for this tick.
     standing: Option<Standing>,
     /// `--coordinate`, leading: the fleet the recommendation is for.
     fleet: Option<FleetView>,
+}
+
+impl Ticked {
+    /// The recommendation, when this tick decided.
+    fn rec(&self) -> Option<&Recommendation> {
+        self.decision.as_ref().map(|d| &d.recommendation)
+    }
+
+    /// Current and target replicas, when `--current-replicas` is known.
+    fn replicas(&self) -> Option<ReplicaTarget> {
+        self.decision.as_ref().and_then(|d| d.replicas)
+    }
 }
 
 /// How a tick ended.
@@ -177,8 +189,9 @@ struct Monitor<'a> {
     app: &'a App,
     cmd: &'a MonitorCmd,
     mode: Mode,
-    policy: ThresholdPolicy,
-    bounds: ReplicaBounds,
+    /// The policy, windows and bounds, as `recommend` resolves them.
+    settings: Settings,
+    max_age: Option<std::time::Duration>,
     sampler: Option<HostSampler>,
     scraper: Option<(Scraper, Vec<Target>)>,
     /// `--prometheus`: its own client (no endpoint headers or token) and queries.
@@ -199,6 +212,21 @@ impl<'a> Monitor<'a> {
         } else {
             Mode::Plain
         };
+        let max_age = (!cmd.max_age.is_zero()).then_some(cmd.max_age);
+        let settings = PolicyChoice {
+            args: cmd.policy.clone(),
+            bounds: ReplicaBounds {
+                min: cmd.min_replicas,
+                max: cmd.max_replicas,
+            },
+            base: app.policy.clone(),
+        }
+        .resolve(max_age)?;
+        if cmd.policy.policy == crate::cli::PolicyArg::Hpa && cmd.current_replicas.is_none() {
+            anyhow::bail!(
+                "--policy 'hpa' needs --current-replicas N: the HPA's proposals are proportional to the replicas running"
+            );
+        }
         let sampler = if cmd.sampling.no_host {
             None
         } else {
@@ -218,14 +246,8 @@ impl<'a> Monitor<'a> {
             cmd,
             mode,
             prometheus,
-            policy: ThresholdPolicy {
-                max_age: (!cmd.max_age.is_zero()).then_some(cmd.max_age),
-                ..app.policy.clone()
-            },
-            bounds: ReplicaBounds {
-                min: cmd.min_replicas,
-                max: cmd.max_replicas,
-            },
+            settings,
+            max_age,
             sampler,
             scraper,
             tally: Tally::default(),
@@ -463,28 +485,28 @@ impl<'a> Monitor<'a> {
         let loaded = self.app.history.load()?;
         let now = collect::now_ms();
         let standing = self.coordinator.as_ref().map(Coordinator::standing);
-        let (rec, fleet) = match &standing {
+        let current = self.cmd.current_replicas;
+        let (decision, fleet) = match &standing {
             None => (
-                Some(threshold::recommend(&loaded.samples, &self.policy, now)),
+                Some(engine::decide(
+                    &loaded.samples,
+                    &self.settings,
+                    current,
+                    now,
+                )),
                 None,
             ),
             Some(s) if s.is_leading(Instant::now()) => {
-                let (rec, view) = self.fleet_decision(&loaded.samples, now);
-                (Some(rec), Some(view))
+                let (decision, view) = self.fleet_decision(&loaded.samples, now);
+                (Some(decision), Some(view))
             }
             Some(_) => (None, None),
         };
-        let replicas = rec.as_ref().and_then(|rec| {
-            self.cmd
-                .current_replicas
-                .map(|n| target_replicas(n, rec.replica_delta, self.bounds))
-        });
         Ok(Ticked {
             sample,
             targets: collected.targets,
             history: loaded.samples,
-            rec,
-            replicas,
+            decision,
             standing,
             fleet,
         })
@@ -492,22 +514,19 @@ impl<'a> Monitor<'a> {
 
     /// The leader's decision: the seed's rules over the fleet view of the shared history, as
     /// `recommend --fleet` decides.
-    fn fleet_decision(
-        &self,
-        history: &[Sample],
-        now: jiff::Timestamp,
-    ) -> (Recommendation, FleetView) {
+    fn fleet_decision(&self, history: &[Sample], now: jiff::Timestamp) -> (Decision, FleetView) {
         let view = fleet::fleet_view(
             history,
             now,
-            self.policy.max_age,
+            self.max_age,
             self.app.policy.min_samples.max(1),
         );
-        let mut rec = threshold::recommend(&view.series, &self.policy, now);
+        let mut decision =
+            engine::decide(&view.series, &self.settings, self.cmd.current_replicas, now);
         if let Some(reason) = fleet::no_live_instance(&view) {
-            rec.reason = reason;
+            decision.recommendation.reason = reason;
         }
-        (rec, view)
+        (decision, view)
     }
 
     /// Count, publish, announce and display a tick's outcome.
@@ -519,7 +538,7 @@ impl<'a> Monitor<'a> {
     ) -> io::Result<()> {
         let error = match outcome {
             Ok(t) => {
-                if let Some(rec) = &t.rec {
+                if let Some(rec) = t.rec() {
                     self.tally.record(rec.action);
                     let decision = (rec.action, rec.replica_delta);
                     if let Some(tx) = hook
@@ -528,7 +547,7 @@ impl<'a> Monitor<'a> {
                         tx.send_replace(Some(Change {
                             action: rec.action,
                             delta: rec.replica_delta,
-                            target: t.replicas.map(|r| r.target_replicas),
+                            target: t.replicas().map(|r| r.target_replicas),
                             reason: rec.reason.clone(),
                         }));
                     }
@@ -555,14 +574,14 @@ impl<'a> Monitor<'a> {
                 tick: n,
                 sample: &t.sample,
                 targets: &t.targets,
-                leader: t.standing.as_ref().map(|s| t.rec.is_some() && s.leader),
+                leader: t.standing.as_ref().map(|s| t.rec().is_some() && s.leader),
                 following: t
                     .standing
                     .as_ref()
-                    .filter(|_| t.rec.is_none())
+                    .filter(|_| t.rec().is_none())
                     .and_then(|s| s.holder.as_deref()),
-                recommendation: t.rec.as_ref().map(|rec| {
-                    RecommendView::new(rec, t.replicas)
+                recommendation: t.decision.as_ref().map(|d| {
+                    RecommendView::of_decision(d)
                         .with_fleet(t.fleet.as_ref().map(json::FleetJson::new))
                 }),
             })),
@@ -583,7 +602,7 @@ impl<'a> Monitor<'a> {
                 let text = match (self.frame(e.as_deref()), last) {
                     (Some(frame), _) => frame,
                     // A follower has no recommendation to draw: its line says whom it follows.
-                    (None, Some(t)) if t.rec.is_none() && e.is_none() => {
+                    (None, Some(t)) if t.rec().is_none() && e.is_none() => {
                         tick_line(n, t, self.app.color)
                     }
                     (None, _) => {
@@ -600,14 +619,14 @@ impl<'a> Monitor<'a> {
     /// The dashboard for the last good tick (with `error` when the latest one failed).
     fn frame(&self, error: Option<&str>) -> Option<String> {
         let t = self.last_good.as_ref()?;
-        let rec = t.rec.as_ref()?;
+        let rec = t.rec()?;
         Some(dashboard::frame(
             &Frame {
                 tick: self.tally.ticks,
                 interval: self.cmd.interval,
                 history: &t.history,
                 rec,
-                replicas: t.replicas,
+                replicas: t.replicas(),
                 tally: &self.tally,
                 error,
             },
@@ -628,8 +647,8 @@ impl<'a> Monitor<'a> {
                 .map_or(0.0, |d| d.as_secs_f64()),
         );
         if let Some(t) = &self.last_good {
-            p.snapshot.decision = t.rec.as_ref().map(|r| (r.action, r.replica_delta));
-            p.snapshot.target_replicas = t.replicas.map(|r| r.target_replicas);
+            p.snapshot.decision = t.rec().map(|r| (r.action, r.replica_delta));
+            p.snapshot.target_replicas = t.replicas().map(|r| r.target_replicas);
 
             p.snapshot.history_samples = t.history.len();
             p.snapshot.sample = Some(t.sample.clone());
@@ -669,11 +688,11 @@ impl<'a> Monitor<'a> {
 /// The plain line of a good tick: the recommendation (with `leader=yes instances=N` when
 /// leading a fleet), or whom a follower follows.
 fn tick_line(n: u64, t: &Ticked, color: bool) -> String {
-    let Some(rec) = &t.rec else {
+    let Some(rec) = t.rec() else {
         let leader = t.standing.as_ref().and_then(|s| s.holder.as_deref());
         return dashboard::follower_line(n, &t.sample, leader);
     };
-    let mut line = dashboard::plain_line(n, &t.sample, rec, t.replicas, color);
+    let mut line = dashboard::plain_line(n, &t.sample, rec, t.replicas(), color);
     if let Some(view) = &t.fleet {
         line.pop();
         line.push_str(&format!(

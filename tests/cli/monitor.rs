@@ -800,3 +800,46 @@ fn exec_on_change_failures_are_reported_and_the_loop_goes_on() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stderr(&out).contains("--exec-on-change '/nonexistent/hook' could not run: "));
 }
+
+#[test]
+fn monitor_takes_the_same_policy_flags_as_recommend() {
+    let env = Env::new();
+    let out = monitor(&env)
+        .args(["--count", "3", "--interval", "10ms", "--json"])
+        .args([
+            "--metric",
+            "cpu_percent=91",
+            "--metric",
+            "memory_percent=50",
+        ])
+        .args(["--policy", "hpa", "--current-replicas", "4"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let last: serde_json::Value =
+        serde_json::from_str(stdout(&out).lines().last().unwrap()).unwrap();
+    let rec = &last["recommendation"];
+    assert_eq!(rec["policy"], "hpa", "{rec}");
+    // cpu 91 / 70 = 1.3 → ceil(4 × 1.3) = 6; memory 50 / 80 proposes fewer: cpu wins.
+    assert_eq!(
+        (rec["target_replicas"].as_u64(), rec["winner"].as_str()),
+        (Some(6), Some("cpu_percent"))
+    );
+    let out = monitor(&env)
+        .args([
+            "--count",
+            "1",
+            "--metric",
+            "cpu_percent=1",
+            "--policy",
+            "hpa",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--current-replicas"),
+        "{}",
+        stderr(&out)
+    );
+}
