@@ -252,6 +252,26 @@ impl<'a> Exposition<'a> {
     }
 }
 
+/// Test helpers shared by the format modules' tests: parse or expect a rejection, with the
+/// input in the failure message.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::{Exposition, Format, ParseError, parse};
+
+    /// `input` parsed as `format`; panics with the error and the input otherwise.
+    pub fn accepted(input: &str, format: Format) -> Exposition<'_> {
+        parse(input, format).unwrap_or_else(|e| panic!("{e}\n{input}"))
+    }
+
+    /// The error `input` is rejected with as `format`; panics if it parses.
+    pub fn rejected(input: &str, format: Format) -> ParseError {
+        match parse(input, format) {
+            Ok(e) => panic!("should have been rejected: {input:?}\n{e:?}"),
+            Err(e) => e,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -739,18 +739,15 @@ pub(super) fn parse(src: &str) -> LResult<Exposition<'_>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Format, ParseError, parse as parse_any};
+    use super::super::{Format, ParseError, parse as parse_any, test_support};
     use super::*;
 
     fn p(s: &str) -> Exposition<'_> {
-        parse_any(s, Format::OpenMetrics).unwrap_or_else(|e| panic!("{e}\n{s}"))
+        test_support::accepted(s, Format::OpenMetrics)
     }
 
     fn err(s: &str) -> ParseError {
-        match parse_any(s, Format::OpenMetrics) {
-            Ok(e) => panic!("should have been rejected: {s:?}\n{e:?}"),
-            Err(e) => e,
-        }
+        test_support::rejected(s, Format::OpenMetrics)
     }
 
     #[test]

@@ -335,18 +335,15 @@ fn sample<'a>(line: &mut Line<'a>, scratch: &mut lex::Labels<'a>) -> LResult<Met
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Format, ParseError, parse as parse_any};
+    use super::super::{Format, ParseError, test_support};
     use super::*;
 
     fn p(s: &str) -> Exposition<'_> {
-        parse_any(s, Format::PrometheusText).unwrap_or_else(|e| panic!("{e}\n{s}"))
+        test_support::accepted(s, Format::PrometheusText)
     }
 
     fn err(s: &str) -> ParseError {
-        match parse_any(s, Format::PrometheusText) {
-            Ok(e) => panic!("should have been rejected: {s:?}\n{e:?}"),
-            Err(e) => e,
-        }
+        test_support::rejected(s, Format::PrometheusText)
     }
 
     #[test]
