@@ -13,6 +13,7 @@ use crate::output::{self, json};
 use crate::sample::{Metric, Sample};
 use crate::settings::App;
 use crate::sources::endpoint::{self, ScrapeOptions, Scraper, Target, TargetResult};
+use crate::sources::exposition::Strictness;
 use crate::sources::host::{self, HostReading, HostSampler};
 use crate::sources::mapping::{self, Aggregate, Counters};
 use crate::sources::prometheus::{self, MetricReading};
@@ -296,6 +297,11 @@ fn scrape_options(args: &EndpointArgs) -> Result<ScrapeOptions> {
         headers: args.headers.clone(),
         bearer_token,
         mapping: args.mapping.clone(),
+        strictness: if args.strict_exposition {
+            Strictness::Strict
+        } else {
+            Strictness::Prometheus
+        },
     })
 }
 

@@ -76,7 +76,14 @@ pub fn run(app: &App, cmd: &ValidateCmd) -> Result<Exit> {
     let inputs = Inputs {
         history: Some(loaded.samples),
         redis,
-        prober: crate::sources::probe::prober(cmd.timeout),
+        prober: crate::sources::probe::prober(
+            cmd.timeout,
+            if cmd.strict_exposition {
+                crate::sources::exposition::Strictness::Strict
+            } else {
+                crate::sources::exposition::Strictness::Prometheus
+            },
+        ),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

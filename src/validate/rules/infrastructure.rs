@@ -717,6 +717,7 @@ mod tests {
             status,
             elapsed: Duration::from_millis(12),
             parsed: None,
+            violation: None,
         }
     }
 
