@@ -30,8 +30,10 @@ use crate::redact;
 use crate::sources::exposition::{self, Format, Strictness};
 use crate::sources::mapping::{self, Mapping, Snapshot};
 
-/// The `Accept` header sent (as the Prometheus server does, plus JSON).
+/// The `Accept` header sent (as the Prometheus server does, plus JSON). OpenMetrics 0.0.1 is
+/// the same format under the version older client_golang releases answer to (Debian 12's 1.14).
 pub const ACCEPT_HEADER: &str = "application/openmetrics-text;version=1.0.0,\
+application/openmetrics-text;version=0.0.1;q=0.75,\
 text/plain;version=0.0.4;q=0.5,application/json;q=0.4,*/*;q=0.1";
 
 /// Default per-target timeout (connect + whole response).
