@@ -33,6 +33,7 @@ pub fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
     }
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
+    app.warn_flagged(&loaded.flagged);
     let now = collect::now_ms();
     let max_age = (!cmd.max_age.is_zero()).then_some(cmd.max_age);
     let fleet = cmd

@@ -62,6 +62,7 @@ pub fn run(app: &App, cmd: &ValidateCmd) -> Result<Exit> {
     };
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
+    app.warn_flagged(&loaded.flagged);
     let target = match (&cmd.redis, &cmd.redis_sentinel, &cmd.sentinel_master) {
         (Some(url), _, _) => Some(RedisTarget::from_url_list(url)),
         (None, Some(url), Some(master)) => Some(RedisTarget::Sentinel {

@@ -206,7 +206,7 @@ mod tests {
             sample: Some(Sample {
                 cpu_percent: Some(84.5),
                 requests_per_second: Some(140.0),
-                active_connections: Some(37),
+                active_connections: Some(37.0),
                 ..Sample::default()
             }),
             collect_errors: 3,

@@ -219,7 +219,7 @@ fn json_count_3_against_a_real_local_endpoint() {
         );
         assert_eq!(t.targets[0].url, url);
         assert!(t.targets[0].duration_ms < 5_000);
-        assert_eq!(t.sample.active_connections, Some(7));
+        assert_eq!(t.sample.active_connections, Some(7.0));
         assert!(
             !t.sample.extra.contains_key("raw"),
             "raw counters are not shown"
