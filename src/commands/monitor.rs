@@ -652,6 +652,15 @@ impl<'a> Monitor<'a> {
 
             p.snapshot.history_samples = t.history.len();
             p.snapshot.sample = Some(t.sample.clone());
+            p.snapshot.targets = t
+                .targets
+                .iter()
+                .map(|s| crate::output::exposition::TargetState {
+                    target: s.url.clone(),
+                    up: s.ok,
+                    scrape_seconds: s.duration_ms as f64 / 1000.0,
+                })
+                .collect();
         }
     }
 

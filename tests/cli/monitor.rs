@@ -622,7 +622,7 @@ fn exporter_serves_metrics_health_and_ready() {
     assert_eq!(value("rizk_requests_per_second"), Some(150.0));
     assert_eq!(value("rizk_cpu_percent"), Some(95.0));
     assert_eq!(
-        value("rizk_response_time_ms"),
+        value("rizk_response_time_seconds"),
         None,
         "unknown metrics are omitted"
     );
