@@ -44,7 +44,9 @@ fn bench_shared_history_append() {
         return;
     };
     let n = 2000;
-    let rt = tokio::runtime::Builder::new_current_thread()
+    // Multi-threaded, as `rizk_scale::run` builds it: the store blocks in place on it.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
@@ -64,7 +66,7 @@ fn bench_shared_history_append() {
         }
         times
     });
-    // The whole store write as one `collect` does it: runtime, connect, mode probe, script.
+    // The whole store write as `monitor` does it each tick: one connection kept by the store.
     let dir = tempfile::tempdir().unwrap();
     let store = RedisStore::new(
         &s.server.url(),
@@ -73,19 +75,22 @@ fn bench_shared_history_append() {
         dir.path().join("spool.jsonl"),
     )
     .unwrap();
-    let mut fresh = Vec::with_capacity(n / 4);
-    for i in 0..n / 4 {
-        let one = [sample(i)];
-        let t = Instant::now();
-        let r = store.append(&one).unwrap();
-        fresh.push(t.elapsed());
-        assert!(r.spooled.is_none());
-    }
+    let fresh = rt.block_on(async {
+        let mut fresh = Vec::with_capacity(n / 4);
+        for i in 0..n / 4 {
+            let one = [sample(i)];
+            let t = Instant::now();
+            let r = store.append(&one).unwrap();
+            fresh.push(t.elapsed());
+            assert!(r.spooled.is_none());
+        }
+        fresh
+    });
     let (p50, p99, max) = percentiles(kept);
     println!("append_trim, kept connection, {n} appends: p50 {p50:?} p99 {p99:?} max {max:?}");
     let (f50, f99, fmax) = percentiles(fresh);
     println!(
-        "RedisStore::append (connect per write), {} appends: p50 {f50:?} p99 {f99:?} max {fmax:?}",
+        "RedisStore::append (kept connection), {} appends: p50 {f50:?} p99 {f99:?} max {fmax:?}",
         n / 4
     );
     assert!(

@@ -30,7 +30,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::cli::MonitorCmd;
-use crate::commands::collect::{self, PromAnswer, PromPlan, TargetStatus};
+use crate::collect::{self, Collector, Readings, TargetStatus, store};
 use crate::exit::Exit;
 use crate::exporter::{self, Shared};
 use crate::fleet::coordinator::{Coordinator, Plan, Standing};
@@ -45,9 +45,7 @@ use crate::policy::{Action, Recommendation, ReplicaBounds, ReplicaTarget};
 use crate::sample::Sample;
 use crate::settings::App;
 use crate::settings::policy::PolicyChoice;
-use crate::sources::endpoint::{Scraper, Target, TargetResult};
-use crate::sources::host::{self, HostReading, HostSampler};
-use crate::sources::{mapping, prometheus};
+use crate::sources::mapping;
 
 /// How long the dashboard's spinner waits between redraws.
 const SPIN: Duration = Duration::from_millis(100);
@@ -155,7 +153,7 @@ pub fn is_change(previous: Option<(Action, i64)>, now: (Action, i64)) -> bool {
 }
 
 /// `monitor`.
-pub fn run(app: &App, cmd: &MonitorCmd) -> Result<Exit> {
+pub async fn run(app: &App, cmd: &MonitorCmd) -> Result<Exit> {
     if cmd.min_replicas > cmd.max_replicas {
         bail!(
             "--min-replicas '{}' is greater than --max-replicas '{}'",
@@ -175,14 +173,7 @@ pub fn run(app: &App, cmd: &MonitorCmd) -> Result<Exit> {
             app.history.location()
         );
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    let result = runtime.block_on(async { Monitor::new(app, cmd)?.run().await });
-    runtime.shutdown_timeout(Duration::from_secs(1));
-    result
+    Monitor::new(app, cmd)?.run().await
 }
 
 struct Monitor<'a> {
@@ -192,10 +183,8 @@ struct Monitor<'a> {
     /// The policy, windows and bounds, as `recommend` resolves them.
     settings: Settings,
     max_age: Option<std::time::Duration>,
-    sampler: Option<HostSampler>,
-    scraper: Option<(Scraper, Vec<Target>)>,
-    /// `--prometheus`: its own client (no endpoint headers or token) and queries.
-    prometheus: Option<(Scraper, PromPlan)>,
+    /// The host sampler, scraper and Prometheus plan, kept across ticks.
+    collector: Collector,
     tally: Tally,
     last_decision: Option<(Action, i64)>,
     last_good: Option<Ticked>,
@@ -227,29 +216,16 @@ impl<'a> Monitor<'a> {
                 "--policy 'hpa' needs --current-replicas N: the HPA's proposals are proportional to the replicas running"
             );
         }
-        let sampler = if cmd.sampling.no_host {
-            None
-        } else {
-            Some(HostSampler::new()?)
-        };
-        // One HTTP client for the whole run: connections to the endpoints are kept alive.
-        let scraper = match collect::scrape_plan(&cmd.sampling)? {
-            Some((targets, options)) => Some((Scraper::new(options)?, targets)),
-            None => None,
-        };
-        let prometheus = match collect::prometheus_plan(app, &cmd.sampling)? {
-            Some(plan) => Some((Scraper::new(plan.options.clone())?, plan)),
-            None => None,
-        };
+        // One collector for the whole run: CPU is measured between ticks and HTTP connections
+        // to the endpoints are kept alive.
+        let collector = Collector::new(app, &cmd.sampling)?;
         Ok(Monitor {
             app,
             cmd,
             mode,
-            prometheus,
             settings,
             max_age,
-            sampler,
-            scraper,
+            collector,
             tally: Tally::default(),
             last_decision: None,
             last_good: None,
@@ -346,12 +322,10 @@ impl<'a> Monitor<'a> {
             return None;
         };
         let instance = self
-            .cmd
-            .sampling
-            .instance
-            .clone()
-            .or_else(host::hostname)
-            .unwrap_or_else(|| "rizk-scale".to_string());
+            .collector
+            .instance()
+            .unwrap_or("rizk-scale")
+            .to_string();
         let mut coordinator = Coordinator::spawn(Plan {
             seeds: store.seeds().to_vec(),
             key: self.app.keys.leader.clone(),
@@ -441,44 +415,19 @@ impl<'a> Monitor<'a> {
     /// One tick: sample (host, endpoints), append, reload, decide. A signal during the scrape
     /// abandons the tick (nothing is written); from the append on it runs to completion.
     async fn tick(&mut self, sigint: &mut Signal, sigterm: &mut Signal) -> Tick {
-        let host = self.sampler.as_mut().map(HostSampler::read);
-        let (scraped, prom) = if self.scraper.is_none() && self.prometheus.is_none() {
-            (None, None)
-        } else {
-            let scrape = async {
-                match &self.scraper {
-                    Some((scraper, targets)) => Some(scraper.scrape_all(targets).await),
-                    None => None,
-                }
-            };
-            let query = async {
-                match &self.prometheus {
-                    Some((scraper, plan)) => Some((
-                        plan.base.clone(),
-                        prometheus::query_all(scraper, &plan.base, &plan.queries).await,
-                    )),
-                    None => None,
-                }
-            };
-            tokio::select! {
-                biased;
-                _ = sigint.recv() => return Tick::Abandoned("SIGINT"),
-                _ = sigterm.recv() => return Tick::Abandoned("SIGTERM"),
-                both = async { tokio::join!(scrape, query) } => both,
-            }
+        let readings = tokio::select! {
+            biased;
+            _ = sigint.recv() => return Tick::Abandoned("SIGINT"),
+            _ = sigterm.recv() => return Tick::Abandoned("SIGTERM"),
+            readings = self.collector.read() => readings,
         };
-        Tick::Done(Box::new(self.finish_tick(host, scraped, prom)))
+        Tick::Done(Box::new(readings.and_then(|r| self.finish_tick(r))))
     }
 
     /// The blocking rest of a tick: never cancelled, so a history write is never torn.
-    fn finish_tick(
-        &mut self,
-        host: Option<HostReading>,
-        scraped: Option<Vec<TargetResult>>,
-        prom: Option<(String, PromAnswer)>,
-    ) -> Result<Ticked> {
-        let mut collected = collect::assemble(self.app, &self.cmd.sampling, host, scraped, prom)?;
-        collect::store_collected(self.app, &mut collected)?;
+    fn finish_tick(&mut self, readings: Readings) -> Result<Ticked> {
+        let mut collected = self.collector.finish(self.app, readings)?;
+        store::store_collected(self.app, &mut collected)?;
         let mut sample = collected.sample;
         // Raw counters are bookkeeping for the next rates, not part of what a tick shows.
         sample.extra.remove(mapping::RAW_FIELD);

@@ -3,7 +3,7 @@
 use anyhow::{Result, bail};
 
 use crate::cli::{PolicyArg, RecommendCmd};
-use crate::commands::collect;
+use crate::collect::{self, Collector, store};
 use crate::exit::Exit;
 use crate::output::{self, json, table};
 use crate::policy::ReplicaBounds;
@@ -12,7 +12,7 @@ use crate::settings::App;
 use crate::settings::policy::PolicyChoice;
 
 /// `recommend`.
-pub fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
+pub async fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
     let choice = PolicyChoice {
         args: cmd.policy.clone(),
         bounds: ReplicaBounds {
@@ -28,8 +28,8 @@ pub fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
         );
     }
     if cmd.collect {
-        let mut collected = collect::take_sample(app, &cmd.sampling)?;
-        collect::store_collected(app, &mut collected)?;
+        let mut collected = Collector::new(app, &cmd.sampling)?.gather(app).await?;
+        store::store_collected(app, &mut collected)?;
     }
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);

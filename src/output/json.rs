@@ -127,7 +127,7 @@ pub struct CollectView<'a> {
     pub schema_version: u32,
     pub sample: &'a Sample,
     /// Per-endpoint status (empty without `--endpoint`).
-    pub targets: &'a [crate::commands::collect::TargetStatus],
+    pub targets: &'a [crate::collect::TargetStatus],
     /// Per-query readings with `--prometheus` (absent without).
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub prometheus: &'a [crate::sources::prometheus::MetricReading],
@@ -149,7 +149,7 @@ pub struct TickView<'a> {
     pub sample: &'a Sample,
     /// How each `--endpoint` scrape went (absent without endpoints).
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    pub targets: &'a [crate::commands::collect::TargetStatus],
+    pub targets: &'a [crate::collect::TargetStatus],
     /// `--coordinate` only: whether this instance leads its service.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub leader: Option<bool>,
