@@ -9,6 +9,7 @@ pub mod cli;
 pub mod collect;
 pub mod commands;
 pub mod config;
+pub mod decide;
 pub mod diag;
 pub mod exit;
 pub mod exporter;

@@ -31,6 +31,7 @@ use tokio::task::JoinHandle;
 
 use crate::cli::MonitorCmd;
 use crate::collect::{self, Collector, Readings, TargetStatus, store};
+use crate::decide::Decider;
 use crate::exit::Exit;
 use crate::exporter::{self, Shared};
 use crate::fleet::coordinator::{Coordinator, Plan, Standing};
@@ -39,9 +40,9 @@ use crate::history::store::HistoryStore;
 use crate::output;
 use crate::output::dashboard::{self, Frame, Tally};
 use crate::output::json::{self, RecommendView, TickErrorView, TickView};
-use crate::policy::engine::{self, Decision, Settings};
-use crate::policy::fleet::{self, FleetView};
-use crate::policy::{Action, Recommendation, ReplicaBounds, ReplicaTarget};
+use crate::policy::engine::Decision;
+use crate::policy::fleet::FleetView;
+use crate::policy::{Action, Recommendation, ReplicaTarget};
 use crate::sample::Sample;
 use crate::settings::App;
 use crate::settings::policy::PolicyChoice;
@@ -181,8 +182,7 @@ struct Monitor<'a> {
     cmd: &'a MonitorCmd,
     mode: Mode,
     /// The policy, windows and bounds, as `recommend` resolves them.
-    settings: Settings,
-    max_age: Option<std::time::Duration>,
+    decider: Decider,
     /// The host sampler, scraper and Prometheus plan, kept across ticks.
     collector: Collector,
     tally: Tally,
@@ -202,20 +202,9 @@ impl<'a> Monitor<'a> {
             Mode::Plain
         };
         let max_age = (!cmd.max_age.is_zero()).then_some(cmd.max_age);
-        let settings = PolicyChoice {
-            args: cmd.policy.clone(),
-            bounds: ReplicaBounds {
-                min: cmd.min_replicas,
-                max: cmd.max_replicas,
-            },
-            base: app.policy.clone(),
-        }
-        .resolve(max_age)?;
-        if cmd.policy.policy == crate::cli::PolicyArg::Hpa && cmd.current_replicas.is_none() {
-            anyhow::bail!(
-                "--policy 'hpa' needs --current-replicas N: the HPA's proposals are proportional to the replicas running"
-            );
-        }
+        let choice =
+            PolicyChoice::new(&cmd.policy, cmd.min_replicas, cmd.max_replicas, &app.policy);
+        let decider = Decider::live(&choice, cmd.current_replicas, max_age)?;
         // One collector for the whole run: CPU is measured between ticks and HTTP connections
         // to the endpoints are kept alive.
         let collector = Collector::new(app, &cmd.sampling)?;
@@ -223,8 +212,7 @@ impl<'a> Monitor<'a> {
             app,
             cmd,
             mode,
-            settings,
-            max_age,
+            decider,
             collector,
             tally: Tally::default(),
             last_decision: None,
@@ -434,19 +422,11 @@ impl<'a> Monitor<'a> {
         let loaded = self.app.history.load()?;
         let now = collect::now_ms();
         let standing = self.coordinator.as_ref().map(Coordinator::standing);
-        let current = self.cmd.current_replicas;
         let (decision, fleet) = match &standing {
-            None => (
-                Some(engine::decide(
-                    &loaded.samples,
-                    &self.settings,
-                    current,
-                    now,
-                )),
-                None,
-            ),
+            None => (Some(self.decider.decide(&loaded.samples, now)), None),
             Some(s) if s.is_leading(Instant::now()) => {
-                let (decision, view) = self.fleet_decision(&loaded.samples, now);
+                // The leader decides for the fleet, as `recommend --fleet` does.
+                let (decision, view) = self.decider.decide_fleet(&loaded.samples, now);
                 (Some(decision), Some(view))
             }
             Some(_) => (None, None),
@@ -459,23 +439,6 @@ impl<'a> Monitor<'a> {
             standing,
             fleet,
         })
-    }
-
-    /// The leader's decision: the seed's rules over the fleet view of the shared history, as
-    /// `recommend --fleet` decides.
-    fn fleet_decision(&self, history: &[Sample], now: jiff::Timestamp) -> (Decision, FleetView) {
-        let view = fleet::fleet_view(
-            history,
-            now,
-            self.max_age,
-            self.app.policy.min_samples.max(1),
-        );
-        let mut decision =
-            engine::decide(&view.series, &self.settings, self.cmd.current_replicas, now);
-        if let Some(reason) = fleet::no_live_instance(&view) {
-            decision.recommendation.reason = reason;
-        }
-        (decision, view)
     }
 
     /// Count, publish, announce and display a tick's outcome.
