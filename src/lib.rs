@@ -49,6 +49,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<Exit> {
 
 async fn run_async(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
     diag::set_verbosity(cli.global.verbose);
+    diag::set_quiet(cli.global.quiet);
     let config = settings::load_config(&cli.global)?;
     match &config {
         Some(cfg) => diag_info!("config file: {}", cfg.path.display()),

@@ -84,3 +84,25 @@ fn replay_takes_replica_bounds_from_the_environment_and_a_flag_wins() {
     let flag = run(&["--min-replicas", "4"]);
     assert!(flag.contains("replicas 4..7"), "{flag}");
 }
+
+#[test]
+fn quiet_silences_monitor_warnings_on_the_one_diagnostics_path() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |quiet: bool| {
+        let mut c = rizk(home.path(), &[]);
+        if quiet {
+            c.arg("-q");
+        }
+        let out = c
+            .args(["monitor", "--json", "--count", "1", "--interval", "1s"])
+            .args(["--no-host", "--metric", "cpu_percent=50"])
+            .args(["--exec-on-change", "false"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stderr(&out)
+    };
+    assert!(run(false).contains("rizk-scale: warning: --exec-on-change 'false' failed"));
+    let quiet = run(true);
+    assert!(!quiet.contains("warning"), "{quiet}");
+}

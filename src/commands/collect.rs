@@ -29,7 +29,7 @@ pub async fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
                 samples,
             },
         };
-        output::emit(&json::pretty(&view))?;
+        output::emit(&json::pretty(&view)?)?;
     } else {
         // The raw counters are bookkeeping for the next rates: not shown to people.
         let mut shown = sample.clone();

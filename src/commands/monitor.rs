@@ -32,12 +32,12 @@ use tokio::task::JoinHandle;
 use crate::cli::MonitorCmd;
 use crate::collect::{self, Collector, Readings, TargetStatus, store};
 use crate::decide::Decider;
+use crate::diag;
 use crate::exit::Exit;
 use crate::exporter::{self, Shared};
 use crate::fleet::coordinator::{Coordinator, Plan, Standing};
 use crate::fleet::lease;
 use crate::history::store::HistoryStore;
-use crate::output;
 use crate::output::dashboard::{self, Frame, Tally};
 use crate::output::json::{self, RecommendView, TickErrorView, TickView};
 use crate::policy::engine::Decision;
@@ -239,9 +239,9 @@ impl<'a> Monitor<'a> {
                          are open to the network, without authentication"
                     ));
                 }
-                if !self.app.quiet {
-                    eprintln!("rizk-scale: serving http://{bound}/metrics, /health and /ready");
-                }
+                diag::note(&format!(
+                    "serving http://{bound}/metrics, /health and /ready"
+                ));
                 let (tx, rx) = tokio::sync::oneshot::channel::<()>();
                 let server = exporter::spawn(listener, shared.clone(), async move {
                     let _ = rx.await;
@@ -255,7 +255,7 @@ impl<'a> Monitor<'a> {
         let (hook_tx, hook) = match &self.cmd.exec_on_change {
             Some(program) => {
                 let (tx, rx) = watch::channel(None);
-                let task = tokio::spawn(hook_loop(program.clone(), rx, self.app.quiet));
+                let task = tokio::spawn(hook_loop(program.clone(), rx));
                 (Some(tx), Some(task))
             }
             None => (None, None),
@@ -326,14 +326,11 @@ impl<'a> Monitor<'a> {
         let mut rx = coordinator.subscribe();
         let shared = self.shared.clone();
         let service = self.app.service.clone();
-        let quiet = self.app.quiet;
-        if !quiet {
-            eprintln!(
-                "rizk-scale: coordinating service '{service}' as '{}' (lease {})",
-                coordinator.holder(),
-                humantime::format_duration(self.cmd.coordination_interval)
-            );
-        }
+        diag::note(&format!(
+            "coordinating service '{service}' as '{}' (lease {})",
+            coordinator.holder(),
+            humantime::format_duration(self.cmd.coordination_interval)
+        ));
         let watcher = tokio::spawn(async move {
             let mut shown: Option<(bool, Option<String>, bool)> = None;
             loop {
@@ -345,9 +342,9 @@ impl<'a> Monitor<'a> {
                 );
                 if shown.as_ref() != Some(&key) {
                     if standing.error.is_some() {
-                        output::warn(quiet, &standing.describe(&service));
-                    } else if !quiet {
-                        eprintln!("rizk-scale: {}", standing.describe(&service));
+                        diag::warn(&standing.describe(&service));
+                    } else {
+                        diag::note(&standing.describe(&service));
                     }
                     shown = Some(key);
                 }
@@ -496,14 +493,14 @@ impl<'a> Monitor<'a> {
                     RecommendView::of_decision(d)
                         .with_fleet(t.fleet.as_ref().map(json::FleetJson::new))
                 }),
-            })),
+            })?),
             (Mode::Json, _, Some(e)) => {
                 eprintln!("rizk-scale: error: {}", dashboard::error_line(n, &e));
                 write_stdout(&json::line(&TickErrorView {
                     schema_version: json::SCHEMA_VERSION,
                     tick: n,
                     error: &e,
-                }))
+                })?)
             }
             (Mode::Plain, Some(t), None) => write_stdout(&tick_line(n, t, self.app.color)),
             (Mode::Plain, _, Some(e)) => {
@@ -642,7 +639,7 @@ impl Drop for Screen {
 /// Run the program for each change, one at a time. Changes arriving while it runs are
 /// coalesced: only the latest is delivered next (and not at all if it is what the program was
 /// last told). Ends once the loop drops the sender, after delivering the last change.
-async fn hook_loop(program: Vec<OsString>, mut rx: watch::Receiver<Option<Change>>, quiet: bool) {
+async fn hook_loop(program: Vec<OsString>, mut rx: watch::Receiver<Option<Change>>) {
     let mut delivered: Option<(Action, i64)> = None;
     while rx.changed().await.is_ok() {
         let Some(change) = rx.borrow_and_update().clone() else {
@@ -653,7 +650,7 @@ async fn hook_loop(program: Vec<OsString>, mut rx: watch::Receiver<Option<Change
         }
         delivered = Some((change.action, change.delta));
         if let Err(message) = run_hook(&program, &change).await {
-            output::warn(quiet, &message);
+            diag::warn(&message);
         }
     }
 }
@@ -696,7 +693,7 @@ async fn wait_for_hook(mut task: JoinHandle<()>, sigint: &mut Signal, sigterm: &
         _ = sigint.recv() => {}
         _ = sigterm.recv() => {}
     }
-    eprintln!("rizk-scale: warning: --exec-on-change program still running; not waiting for it");
+    diag::warn("--exec-on-change program still running; not waiting for it");
 }
 
 #[cfg(test)]
@@ -745,7 +742,7 @@ mod tests {
         );
         let program = vec!["sh".into(), "-c".into(), script.into()];
         let (tx, rx) = watch::channel(None);
-        let task = tokio::spawn(hook_loop(program, rx, true));
+        let task = tokio::spawn(hook_loop(program, rx));
         tx.send_replace(change(Action::ScaleUp, 1));
         tokio::time::sleep(Duration::from_millis(100)).await;
         // While the first run sleeps: three changes, of which only the latest is delivered.

@@ -27,7 +27,7 @@ pub async fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
         json::pretty(
             &json::RecommendView::of_decision(&decision)
                 .with_fleet(fleet.as_ref().map(json::FleetJson::new)),
-        )
+        )?
     } else {
         let mut text =
             output::policy::decision_text(&decision, series.last(), app.color, app.width);

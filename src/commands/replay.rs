@@ -29,7 +29,7 @@ pub fn run(app: &App, cmd: &ReplayCmd) -> Result<Exit> {
         None => None,
     };
     let text = match (&b, cmd.json) {
-        (_, true) => json::pretty(&json_view(&a, b.as_ref())),
+        (_, true) => json::pretty(&json_view(&a, b.as_ref()))?,
         (Some(b), false) => compare_text(&a, b, app.color, app.width),
         (None, false) => single_text(&a, app.color, app.width),
     };

@@ -74,13 +74,6 @@ pub fn emit(text: &str) -> io::Result<()> {
     }
 }
 
-/// Print a warning on stderr (suppressed by `--quiet`).
-pub fn warn(quiet: bool, message: &str) {
-    if !quiet {
-        eprintln!("rizk-scale: warning: {message}");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
