@@ -439,7 +439,7 @@ pub struct MonitorCmd {
 /// Parse `--coordination-interval`: at least 100ms (the lease is renewed every third of it).
 pub fn parse_coordination_interval(s: &str) -> Result<Duration, String> {
     match parse_duration(s)? {
-        d if d < crate::fleet::coordinator::MIN_INTERVAL => {
+        d if d < crate::election::coordinator::MIN_INTERVAL => {
             Err(format!("'{s}' is shorter than the 100ms minimum"))
         }
         d => Ok(d),

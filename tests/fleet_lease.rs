@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::redis::Standalone;
-use rizk_scale::fleet::lease::{Elector, Role, holder_id};
+use rizk_scale::election::lease::{Elector, Role, holder_id};
 use rizk_scale::history::redis::ServiceKeys;
 
 const LEASE: Duration = Duration::from_millis(1200);

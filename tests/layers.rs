@@ -70,7 +70,7 @@ fn imports_flow_one_way_with_no_command_to_command_or_output_to_command_edge() {
     // The layers below the commands do not depend on how results are shown.
     let middle = under(&files, &src, &["collect/", "decide.rs"]);
     assert!(!middle.is_empty());
-    let hits = naming(&middle, &src, &["crate::output", "crate::exporter"]);
+    let hits = naming(&middle, &src, &["crate::output", "crate::serve"]);
     assert!(
         hits.is_empty(),
         "collect/decide name output:\n{}",

@@ -1,9 +1,9 @@
 //! Output: pure renderers that return text, and the one place that writes to stdout.
 
 pub mod dashboard;
-pub mod exposition;
 pub mod history;
 pub mod json;
+pub mod metrics_page;
 pub mod policy;
 pub mod replay;
 pub mod sparkline;

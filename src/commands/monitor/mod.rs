@@ -17,7 +17,7 @@
 //! - A tick that fails is shown, counted (`rizk_scale_collect_errors_total`) and the loop goes on.
 //! - The stop is graceful and exits 0 (SIGINT included); it exits 2 only if no tick succeeded.
 //! - `--coordinate` (a Redis history only) runs the leader election as a task of its own
-//!   (`fleet::coordinator`, ticking every third of `--coordination-interval`); every tick reads
+//!   (`election::coordinator`, ticking every third of `--coordination-interval`); every tick reads
 //!   the standing. The leader decides for the fleet (as `recommend --fleet`, over the shared
 //!   history) and runs `--exec-on-change`; a follower collects and appends, and says whom it
 //!   follows. The lease is released when the loop ends.
@@ -37,10 +37,9 @@ use crate::cli::MonitorCmd;
 use crate::collect::{self, Collector, Readings, TargetStatus, store};
 use crate::decide::Decider;
 use crate::diag;
+use crate::election::coordinator::{Coordinator, Plan, Standing};
+use crate::election::lease;
 use crate::exit::Exit;
-use crate::exporter::{self, Shared};
-use crate::fleet::coordinator::{Coordinator, Plan, Standing};
-use crate::fleet::lease;
 use crate::history::store::HistoryStore;
 use crate::output::dashboard::{self, Frame, Tally};
 use crate::output::json::{self, RecommendView, TickErrorView, TickView};
@@ -48,6 +47,7 @@ use crate::policy::engine::Decision;
 use crate::policy::fleet::FleetView;
 use crate::policy::{Action, Recommendation, ReplicaTarget};
 use crate::sample::Sample;
+use crate::serve::{self, Shared};
 use crate::settings::App;
 use crate::settings::policy::PolicyChoice;
 use crate::sources::mapping;
@@ -208,7 +208,7 @@ impl<'a> Monitor<'a> {
             Some(addr) => {
                 let shared = Shared::new(self.cmd.interval);
                 shared.lock().snapshot.history_samples = self.app.history.load()?.samples.len();
-                let listener = exporter::bind(addr).await?;
+                let listener = serve::bind(addr).await?;
                 let bound = listener.local_addr().unwrap_or(addr);
                 if !bound.ip().is_loopback() {
                     self.app.warn(&format!(
@@ -220,7 +220,7 @@ impl<'a> Monitor<'a> {
                     "serving http://{bound}/metrics, /health and /ready"
                 ));
                 let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-                let server = exporter::spawn(listener, shared.clone(), async move {
+                let server = serve::spawn(listener, shared.clone(), async move {
                     let _ = rx.await;
                 });
                 self.shared = Some(shared);

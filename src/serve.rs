@@ -18,7 +18,7 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::output::exposition::{self, Snapshot};
+use crate::output::metrics_page::{self, Snapshot};
 
 /// A tick older than this many intervals makes `/health` answer 503.
 pub const STALE_INTERVALS: u32 = 3;
@@ -97,8 +97,8 @@ pub fn ready(samples: usize) -> (StatusCode, String) {
 }
 
 async fn metrics(State(shared): State<Shared>) -> impl IntoResponse {
-    let body = exposition::render(&shared.lock().snapshot, env!("CARGO_PKG_VERSION"));
-    ([(header::CONTENT_TYPE, exposition::CONTENT_TYPE)], body)
+    let body = metrics_page::render(&shared.lock().snapshot, env!("CARGO_PKG_VERSION"));
+    ([(header::CONTENT_TYPE, metrics_page::CONTENT_TYPE)], body)
 }
 
 async fn health_handler(State(shared): State<Shared>) -> impl IntoResponse {
