@@ -53,14 +53,14 @@ pub(super) async fn hook_loop(program: Vec<OsString>, mut rx: watch::Receiver<Op
             continue;
         }
         delivered = Some((change.action, change.delta));
-        if let Err(message) = run_hook(&program, &change).await {
-            diag::warn(&message);
+        if let Err(e) = run_hook(&program, &change).await {
+            diag::warn(&format!("{e:#}"));
         }
     }
 }
 
 /// Run the program once to completion. Its stdout goes to our stderr (stdout is for ticks).
-pub(super) async fn run_hook(program: &[OsString], change: &Change) -> Result<(), String> {
+pub(super) async fn run_hook(program: &[OsString], change: &Change) -> Result<()> {
     let Some((exe, args)) = program.split_first() else {
         return Ok(());
     };
@@ -76,11 +76,11 @@ pub(super) async fn run_hook(program: &[OsString], change: &Change) -> Result<()
         .stdout(stdout)
         .status()
         .await
-        .map_err(|e| format!("--exec-on-change '{shown}' could not run: {e}"))?;
+        .with_context(|| format!("--exec-on-change '{shown}' could not run"))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!(
+        Err(anyhow::anyhow!(
             "--exec-on-change '{shown}' failed ({status}) for action {} {:+}",
             change.action.as_str(),
             change.delta
