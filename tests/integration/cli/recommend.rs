@@ -1,6 +1,6 @@
 //! `recommend`: the decision, its JSON contract and exit codes.
 
-use crate::util::*;
+use crate::cli::util::*;
 
 const HOT: [&str; 3] = [
     "cpu_percent=95",

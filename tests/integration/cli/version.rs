@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::util::*;
+use crate::cli::util::*;
 
 #[test]
 fn version_names_the_commit_of_this_checkout() {

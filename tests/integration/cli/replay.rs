@@ -2,12 +2,12 @@
 //! and `recommend` with the policy flags (HPA, windows, `--window`).
 //!
 //! The fixture `tests/fixtures/replay/noisy.jsonl` is made by [`noisy_history`] below (a seeded
-//! generator, so it is reproducible); `RIZK_UPDATE_GENERATED=1 cargo test --test cli replay`
+//! generator, so it is reproducible); `RIZK_UPDATE_GENERATED=1 cargo test --test integration cli::replay`
 //! rewrites it and the expected timeline `noisy.expected.txt`.
 
 use std::path::PathBuf;
 
-use crate::util::*;
+use crate::cli::util::*;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

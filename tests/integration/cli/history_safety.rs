@@ -3,7 +3,7 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::util::*;
+use crate::cli::util::*;
 
 #[test]
 fn corrupt_lines_are_reported_and_kept_aside() {

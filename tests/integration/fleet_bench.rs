@@ -1,11 +1,11 @@
-//! Benchmarks, ignored by default (run with `cargo test --release --test fleet_bench --
+//! Benchmarks, ignored by default (run with `cargo test --release --test integration fleet_bench --
 //! --ignored --nocapture`): shared-history append latency on loopback, and the fleet
 //! recommendation over 1000 instances' samples. Figures are printed, and the append p99 is
 //! held to the 5 ms goal.
 
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

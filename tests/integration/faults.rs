@@ -11,10 +11,8 @@
 
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
-mod common;
-#[allow(dead_code)]
-#[path = "cli/util.rs"]
-mod util;
+use crate::cli::util;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

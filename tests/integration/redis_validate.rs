@@ -2,7 +2,7 @@
 //! (healthy, replica lost, master failed over and healed), a cluster without replicas losing a
 //! master, Sentinel with and without quorum, wrong password, nothing listening, hit rate.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

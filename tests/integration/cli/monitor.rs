@@ -10,7 +10,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::util::*;
+use crate::cli::util::*;
 
 const HOT: [&str; 6] = [
     "--metric",

@@ -352,13 +352,6 @@ impl Server {
         format!("127.0.0.1:{}", self.port)
     }
 
-    /// Whether the process is running.
-    pub fn alive(&mut self) -> bool {
-        self.child
-            .as_mut()
-            .is_some_and(|c| c.try_wait().ok().flatten().is_none())
-    }
-
     /// SIGKILL (a crash, not a clean shutdown) and reap.
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
@@ -569,7 +562,8 @@ impl Cluster {
 /// A master, one replica and three Sentinels (quorum 2).
 pub struct SentinelSetup {
     pub master: Server,
-    pub replica: Server,
+    /// Held so the replica runs as long as the setup (no test reads it).
+    _replica: Server,
     pub sentinels: Vec<Server>,
     _dir: TempDir,
 }
@@ -605,7 +599,7 @@ impl SentinelSetup {
             .collect();
         let setup = SentinelSetup {
             master,
-            replica,
+            _replica: replica,
             sentinels,
             _dir: dir,
         };

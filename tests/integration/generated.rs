@@ -2,7 +2,7 @@
 //! and committed. This test fails when they are stale; regenerate them with
 //!
 //! ```sh
-//! RIZK_UPDATE_GENERATED=1 cargo test --test generated
+//! RIZK_UPDATE_GENERATED=1 cargo test --test integration generated
 //! ```
 //!
 //! (uv's `generate_cli_reference.rs` Check/Write modes; not build.rs, so a build never writes
@@ -20,7 +20,7 @@ use clap_complete::{Generator, Shell};
 use rizk_scale::cli::Cli;
 
 /// The one command that rewrites everything this test checks.
-const REGENERATE: &str = "RIZK_UPDATE_GENERATED=1 cargo test --test generated";
+const REGENERATE: &str = "RIZK_UPDATE_GENERATED=1 cargo test --test integration generated";
 
 /// The directories this test owns: every file in them is generated.
 const DIRS: [&str; 2] = ["completions", "man"];

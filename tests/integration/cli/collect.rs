@@ -2,7 +2,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::util::*;
+use crate::cli::util::*;
 
 #[test]
 fn collect_json_prints_the_sample_written() {

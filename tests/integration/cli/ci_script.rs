@@ -7,7 +7,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::util::*;
+use crate::cli::util::*;
 
 const HIGH: &str = r#"{"cpu_percent":95,"memory_percent":85,"requests_per_second":150}"#;
 const LOW: &str = r#"{"cpu_percent":10,"memory_percent":20,"requests_per_second":5,"response_time_ms":50,"error_rate":0.1}"#;

@@ -2,7 +2,7 @@
 //! append-and-trim and the `SET NX PX` lease a shared history and leader election build on,
 //! on a standalone server and on a cluster.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};

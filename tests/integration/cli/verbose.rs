@@ -1,6 +1,6 @@
 //! `-v/--verbose`: diagnostics on stderr only, secrets redacted, `--json` stdout unchanged.
 
-use crate::util::*;
+use crate::cli::util::*;
 
 fn lines_with<'a>(text: &'a str, prefix: &str) -> Vec<&'a str> {
     text.lines().filter(|l| l.starts_with(prefix)).collect()

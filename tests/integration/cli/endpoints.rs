@@ -9,7 +9,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use serde_json::Value;
 
-use crate::util::*;
+use crate::cli::util::*;
 
 /// A server on a loopback port, running until dropped.
 pub struct Server {

@@ -1,6 +1,5 @@
-//! End-to-end tests of the `rizk-scale` binary against temp directories.
-
-#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+//! End-to-end tests of the `rizk-scale` binary against temp directories, one module per command
+//! (`util` holds their helpers, also used by `faults`).
 
 mod ci_script;
 mod collect;
@@ -12,7 +11,7 @@ mod monitor;
 mod recommend;
 mod replay;
 mod schema;
-mod util;
+pub mod util;
 mod validate;
 mod verbose;
 mod version;

@@ -1,6 +1,6 @@
 //! `validate` through the binary: exit codes, JSON shape, errors, redaction.
 
-use crate::util::*;
+use crate::cli::util::*;
 
 fn fixtures() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/validate")

@@ -2,7 +2,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::util::*;
+use crate::cli::util::*;
 
 fn hot(env: &Env) {
     for _ in 0..3 {

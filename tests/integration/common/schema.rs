@@ -2,9 +2,7 @@
 //! list, `null` for nullable), `const`, `enum`, `properties`, `required`, `additionalProperties`
 //! (a boolean), `items`, `oneOf`, `$ref` to `#/$defs/…` and `format: date-time`. Any other
 //! keyword is an error, so a schema cannot silently rely on something unchecked. Shared by the
-//! test crates (`#[path]`), since no validator crate is available.
-
-#![allow(dead_code)]
+//! test modules, since no validator crate is available.
 
 use std::path::Path;
 

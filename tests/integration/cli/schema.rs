@@ -10,11 +10,9 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::util::*;
+use crate::cli::util::*;
 
-#[path = "../common/schema.rs"]
-mod validator;
-use validator::{schema, validate};
+use crate::common::schema::{schema, validate};
 
 /// Run `args` and check its stdout against `schema/<name>.schema.json`.
 fn assert_output_matches(env: &Env, args: &[&str], name: &str) -> Value {

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::util::*;
+use crate::cli::util::*;
 
 /// A history in merge order (no timestamp first, then by time), with unknowns, an awkward
 /// instance name, fractional seconds and float values that do not print short.
