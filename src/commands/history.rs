@@ -43,7 +43,7 @@ fn run_show(app: &App, cmd: &HistoryShowCmd) -> Result<Exit> {
     let samples = load(app)?;
     let text = if cmd.json {
         let last = &samples[samples.len() - cmd.last.min(samples.len())..];
-        json::pretty(&SamplesView::new(last))
+        json::pretty(&SamplesView::new(last))?
     } else {
         let path = app.history.location();
         show(
@@ -77,7 +77,7 @@ fn run_export(app: &App, cmd: &HistoryExportCmd) -> Result<Exit> {
             }
             to_csv(&samples)
         }
-        ExportFormat::Json => json::pretty(&SamplesView::new(&samples)),
+        ExportFormat::Json => json::pretty(&SamplesView::new(&samples))?,
         ExportFormat::Jsonl => to_lines(&samples),
     };
     match &cmd.output {
