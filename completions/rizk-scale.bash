@@ -184,7 +184,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__collect)
-            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --strict-exposition --prometheus --prometheus-query --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --strict-exposition --allow-partial --prometheus --prometheus-query --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1006,7 +1006,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__monitor)
-            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --strict-exposition --prometheus --prometheus-query --policy --scale-up-window --scale-down-window --window --statistic --tolerance --target --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --coordinate --coordination-interval --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --strict-exposition --allow-partial --prometheus --prometheus-query --policy --scale-up-window --scale-down-window --window --statistic --tolerance --target --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --coordinate --coordination-interval --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1148,7 +1148,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__recommend)
-            opts="-q -v -h --json --collect --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --strict-exposition --prometheus --prometheus-query --current-replicas --min-replicas --max-replicas --max-age --exit-code --policy --scale-up-window --scale-down-window --window --statistic --tolerance --target --fleet --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --json --collect --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --strict-exposition --allow-partial --prometheus --prometheus-query --current-replicas --min-replicas --max-replicas --max-age --exit-code --policy --scale-up-window --scale-down-window --window --statistic --tolerance --target --fleet --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

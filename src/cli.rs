@@ -200,6 +200,10 @@ pub struct EndpointArgs {
     /// one HELP/TYPE per text family); by default a page is read as Prometheus reads it
     #[arg(long)]
     pub strict_exposition: bool,
+    /// When every --endpoint fails, keep a sample of the host (and --metric) instead of exiting
+    /// 2 (collect, recommend --collect; monitor always keeps it)
+    #[arg(long)]
+    pub allow_partial: bool,
 }
 
 /// `rizk-scale recommend`.

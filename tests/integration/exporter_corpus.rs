@@ -2,7 +2,6 @@
 //! they were captured with by an axum server on 127.0.0.1: each parses by default with exactly
 //! as many samples as a real Prometheus scrape of the same bytes counted
 //! (`scrape_samples_scraped`, stored in `expected.tsv`).
-#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -1,7 +1,6 @@
 //! `promtool check metrics` (Debian `prometheus`) on `monitor --serve`'s `/metrics`, with every
 //! sample metric known and one endpoint up and one down: no lint findings. The endpoints are a
 //! `file://` page and a closed loopback port; only 127.0.0.1 is contacted.
-#![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

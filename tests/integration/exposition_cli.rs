@@ -1,7 +1,6 @@
 //! The exposition modes through the CLI: `file://` format by extension or content (said under
 //! `-v`), `--strict-exposition` on collect and validate, and validate's warning for a page that
 //! Prometheus reads but its format forbids. Files only: no network.
-#![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -2,7 +2,6 @@
 //! JSON Lines import, a JSON endpoint body): fractional `active_connections`, CPU and memory
 //! utilization above 100, an invalid field that makes only its metric unknown (warned with
 //! file:line, written back verbatim), and field names close to a metric's.
-#![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 use std::process::{Command, Output};

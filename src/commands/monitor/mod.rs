@@ -184,7 +184,7 @@ impl<'a> Monitor<'a> {
         let decider = Decider::live(&choice, cmd.current_replicas, max_age)?;
         // One collector for the whole run: CPU is measured between ticks and HTTP connections
         // to the endpoints are kept alive.
-        let collector = Collector::new(app, &cmd.sampling)?;
+        let collector = Collector::new(app, &cmd.sampling)?.allowing_partial();
         Ok(Monitor {
             app,
             cmd,
