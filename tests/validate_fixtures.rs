@@ -321,7 +321,7 @@ async fn nginx_fixtures() {
         &r,
         ids::CIRCUIT_BREAKERS,
         Status::Warn,
-        &["rely on nginx defaults (max_fails=1, fail_timeout=10s)"],
+        &["without explicit max_fails/fail_timeout (nginx defaults: 1 failure / 10s)"],
     );
 
     let r = nginx("nginx/max-fails-zero.conf").await;
@@ -351,7 +351,7 @@ async fn nginx_fixtures() {
         &r,
         ids::LOAD_BALANCER,
         Status::Warn,
-        &["no /health location"],
+        &["no health location in nginx.conf"],
     );
 }
 

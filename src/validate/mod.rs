@@ -156,7 +156,7 @@ pub fn evaluate(facts: &Facts, att: &Attestations, selected: &[&str]) -> Vec<Che
     let n = facts.nginx.as_ref();
     let mut checks = vec![
         rules::skip(ids::REDIS_HA, "--redis"),
-        rules::infrastructure::load_balancer(n, facts.health.as_deref()),
+        rules::infrastructure::load_balancer(n, m, facts.health.as_deref()),
         rules::infrastructure::autoscaling_policy(m),
         rules::infrastructure::resources(m),
         rules::infrastructure::pdb(m),
@@ -171,7 +171,7 @@ pub fn evaluate(facts: &Facts, att: &Attestations, selected: &[&str]) -> Vec<Che
         rules::reliability::multi_az(m),
         rules::reliability::graceful_shutdown(m),
         rules::reliability::circuit_breakers(n, att),
-        rules::reliability::retry_logic(n, att),
+        rules::reliability::retry_logic(n, m, att),
         rules::reliability::backup_recovery(att),
     ]);
     if let Some(redis) = &facts.redis {

@@ -309,7 +309,7 @@ fn annotation_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
             let containers = &w.spec.template.spec.containers;
             if let Some(port) = port {
                 let exposed = containers.iter().flat_map(|c| &c.ports).any(|p| {
-                    p.container_port.to_string() == *port
+                    p.container_port.is_some_and(|n| n.to_string() == *port)
                         || p.name.as_deref() == Some(port.as_str())
                 });
                 if !exposed {

@@ -6,7 +6,7 @@ use crate::redact;
 use crate::sources::manifests::{
     IntOrPercent, Manifests, Workload, labels_display, parse_quantity,
 };
-use crate::sources::nginx::{NginxConf, Upstream};
+use crate::sources::nginx::{Location, NginxConf, Upstream, UpstreamServer};
 use crate::validate::check::Check;
 use crate::validate::facts::ProbeResult;
 use crate::validate::ids;
@@ -57,16 +57,22 @@ pub fn probe_findings(probes: &[ProbeResult], hint: &str) -> Vec<Finding> {
         .collect()
 }
 
-/// `infrastructure.load_balancer`: an upstream with ≥ 2 servers, passive health checks
-/// (`max_fails`/`fail_timeout`), a `/health` location; every `--health-url` answering 2xx.
-pub fn load_balancer(nginx: Option<&NginxConf>, health: Option<&[ProbeResult]>) -> Check {
+/// `infrastructure.load_balancer`: an upstream with ≥ 2 servers (or a reason they are only
+/// known at run time), passive health checks (`max_fails`/`fail_timeout`), a location for the
+/// pods' probe path (or a common health path) or an active `health_check`; every
+/// `--health-url` answering 2xx.
+pub fn load_balancer(
+    nginx: Option<&NginxConf>,
+    m: Option<&Manifests>,
+    health: Option<&[ProbeResult]>,
+) -> Check {
     let id = ids::LOAD_BALANCER;
     if nginx.is_none() && health.is_none() {
         return skip(id, "--nginx-conf or --health-url");
     }
     let mut findings = Vec::new();
     if let Some(conf) = nginx {
-        findings.extend(nginx_findings(conf));
+        findings.extend(nginx_findings(conf, &probe_paths(m)));
     }
     if let Some(probes) = health {
         findings.extend(probe_findings(
@@ -77,16 +83,130 @@ pub fn load_balancer(nginx: Option<&NginxConf>, health: Option<&[ProbeResult]>) 
     merge(id, findings)
 }
 
-fn nginx_findings(conf: &NginxConf) -> Vec<Finding> {
+/// Paths load balancers and orchestrators commonly probe.
+pub const COMMON_HEALTH_PATHS: [&str; 10] = [
+    "/health",
+    "/healthz",
+    "/healthcheck",
+    "/health_check",
+    "/_health",
+    "/ready",
+    "/readyz",
+    "/livez",
+    "/ping",
+    "/metrics",
+];
+
+/// The HTTP paths the workloads' readiness and liveness probes ask (`httpGet.path`).
+pub fn probe_paths(m: Option<&Manifests>) -> Vec<String> {
+    let mut paths: Vec<String> = m
+        .into_iter()
+        .flat_map(|m| &m.workloads)
+        .flat_map(|w| &w.object.spec.template.spec.containers)
+        .flat_map(|c| [&c.readiness_probe, &c.liveness_probe])
+        .flatten()
+        .filter_map(|p| p.pointer("/httpGet/path").and_then(|v| v.as_str()))
+        .map(|p| p.split('?').next().unwrap_or(p).to_string())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+/// The health path location `l` serves, if any: a probe path of the workloads (first) or a
+/// common one; exact and prefix locations match as nginx matches them, regex locations when
+/// they name the path's last segment.
+pub fn health_path(l: &Location, probes: &[String]) -> Option<String> {
+    if l.stream {
+        return None;
+    }
+    let candidates = probes.iter().map(String::as_str).chain(
+        COMMON_HEALTH_PATHS
+            .iter()
+            .copied()
+            .filter(|p| *p != "/metrics"),
+    );
+    for p in candidates {
+        let hit = match l.modifier.as_deref() {
+            Some("=") => l.path == p,
+            Some("~" | "~*") => {
+                let last = p.rsplit('/').find(|s| !s.is_empty()).unwrap_or(p);
+                !last.is_empty() && l.path.contains(last)
+            }
+            _ => l.path.len() > 1 && p.starts_with(l.path.trim_end_matches('/')),
+        };
+        if hit {
+            return Some(p.to_string());
+        }
+    }
+    None
+}
+
+/// Passive health checking (`max_fails`/`fail_timeout`) on `servers` of `up`: a failure when a
+/// server turns it off (`max_fails=0` or `fail_timeout=0`), a warning when a server relies on
+/// the defaults, `None` when every server sets both.
+pub fn passive_problem(up: &Upstream, servers: &[&UpstreamServer], hint: &str) -> Option<Finding> {
+    let off: Vec<String> = servers
+        .iter()
+        .filter_map(|s| {
+            if s.max_fails == Some(0) {
+                Some(format!("max_fails=0 on {}", s.address))
+            } else if s
+                .fail_timeout
+                .as_deref()
+                .is_some_and(|t| t.trim_end_matches(|c: char| c.is_ascii_alphabetic()) == "0")
+            {
+                Some(format!("fail_timeout=0 on {}", s.address))
+            } else {
+                None
+            }
+        })
+        .collect();
+    let unset: Vec<&str> = servers
+        .iter()
+        .filter(|s| s.max_fails.is_none() || s.fail_timeout.is_none())
+        .map(|s| s.address.as_str())
+        .collect();
+    if !off.is_empty() {
+        Some(Finding::fail(
+            format!(
+                "upstream {} ({}): {} disables passive health checks: a failing server is never taken out",
+                up.name,
+                up.origin,
+                off.join(", ")
+            ),
+            hint,
+        ))
+    } else if !unset.is_empty() {
+        Some(Finding::warn(
+            format!(
+                "upstream {}: {} without explicit max_fails/fail_timeout (nginx defaults: 1 failure / 10s)",
+                up.name,
+                unset.join(", ")
+            ),
+            hint,
+        ))
+    } else {
+        None
+    }
+}
+
+fn nginx_findings(conf: &NginxConf, probes: &[String]) -> Vec<Finding> {
     let ups = relevant_upstreams(conf);
     if ups.is_empty() {
         return vec![no_upstream(conf)];
     }
     let mut findings = Vec::new();
-    for up in ups {
+    let hint = "set max_fails=3 fail_timeout=30s on every upstream server (passive health checks)";
+    for up in &ups {
         let active: Vec<_> = up.servers.iter().filter(|s| !s.down && !s.backup).collect();
         let names: Vec<&str> = active.iter().map(|s| s.address.as_str()).collect();
-        if active.len() < 2 {
+        if let Some(why) = up.runtime_servers() {
+            findings.push(Finding::manual(
+                format!("upstream {} ({}): {why}", up.name, up.origin),
+                "check the live upstream has ≥ 2 healthy servers (NGINX Plus API, DNS records or the Lua balancer's backends)",
+            ));
+        } else if active.len() < 2 {
             findings.push(Finding::fail(
                 format!(
                     "upstream {} ({}) has {} active server{}{}",
@@ -100,37 +220,9 @@ fn nginx_findings(conf: &NginxConf) -> Vec<Finding> {
             ));
             continue;
         }
-        let zero: Vec<&str> = active
-            .iter()
-            .filter(|s| s.max_fails == Some(0))
-            .map(|s| s.address.as_str())
-            .collect();
-        let unset: Vec<&str> = active
-            .iter()
-            .filter(|s| s.max_fails.is_none() || s.fail_timeout.is_none())
-            .map(|s| s.address.as_str())
-            .collect();
-        let hint =
-            "set max_fails=3 fail_timeout=30s on every upstream server (passive health checks)";
-        if !zero.is_empty() {
-            findings.push(Finding::fail(
-                format!(
-                    "upstream {}: max_fails=0 on {} disables passive health checks",
-                    up.name,
-                    zero.join(", ")
-                ),
-                hint,
-            ));
-        } else if !unset.is_empty() {
-            findings.push(Finding::warn(
-                format!(
-                    "upstream {}: {} without explicit max_fails/fail_timeout (nginx defaults: 1 failure / 10s)",
-                    up.name,
-                    unset.join(", ")
-                ),
-                hint,
-            ));
-        } else {
+        if let Some(problem) = passive_problem(up, &active, hint) {
+            findings.push(problem);
+        } else if !active.is_empty() {
             let first = active[0];
             let mut msg = format!(
                 "upstream {}: {} servers with max_fails={} fail_timeout={}",
@@ -149,20 +241,42 @@ fn nginx_findings(conf: &NginxConf) -> Vec<Finding> {
             findings.push(Finding::pass(msg));
         }
     }
-    let health = conf
+    let names: Vec<&str> = ups.iter().map(|u| u.name.as_str()).collect();
+    let active = conf
         .locations
         .iter()
-        .find(|l| l.path.contains("health") || l.health_check);
-    match health {
-        Some(l) if l.health_check => findings.push(Finding::pass(format!(
-            "active health_check in location {} ({})",
-            l.path, l.origin
+        .find(|l| l.health_check && l.upstream_name().is_some_and(|n| names.contains(&n)));
+    let passive = conf
+        .locations
+        .iter()
+        .find_map(|l| health_path(l, probes).map(|p| (l, p)));
+    match (active, passive) {
+        (Some(l), _) => findings.push(Finding::pass(format!(
+            "active health_check in {}",
+            l.describe()
         ))),
-        Some(l) => findings.push(Finding::pass(format!("location {} ({})", l.path, l.origin))),
-        None => findings.push(Finding::warn(
-            "no /health location in nginx.conf",
-            "add `location /health { proxy_pass http://UPSTREAM/health; }`",
-        )),
+        (None, Some((l, p))) => {
+            let source = if probes.contains(&p) {
+                "the pods' probe path"
+            } else {
+                "a common health path"
+            };
+            findings.push(Finding::pass(format!(
+                "{} serves {p} ({source})",
+                l.describe()
+            )))
+        }
+        (None, None) => {
+            let wanted = if probes.is_empty() {
+                "/health, /healthz or /ready".to_string()
+            } else {
+                probes.join(", ")
+            };
+            findings.push(Finding::warn(
+                format!("no health location in nginx.conf (looked for {wanted})"),
+                "add a location for the pods' readiness path (e.g. `location = /healthz { proxy_pass http://UPSTREAM; }`) or an active health_check",
+            ))
+        }
     }
     findings
 }
@@ -725,11 +839,11 @@ mod tests {
         let good = "upstream b { server a:1 max_fails=3 fail_timeout=30s; server b:1 max_fails=3 fail_timeout=30s; }\n\
                     server { location / { proxy_pass http://b; } location /health { proxy_pass http://b/health; } }";
         let conf = parse_str(Path::new("nginx.conf"), good).unwrap();
-        let c = load_balancer(Some(&conf), None);
+        let c = load_balancer(Some(&conf), None, None);
         assert_eq!(c.status, Status::Pass, "{c:?}");
         assert_eq!(
             c.message,
-            "upstream b: 2 servers with max_fails=3 fail_timeout=30s; location /health (nginx.conf:2)"
+            "upstream b: 2 servers with max_fails=3 fail_timeout=30s; location /health (nginx.conf:2) serves /health (a common health path)"
         );
 
         let single = parse_str(
@@ -737,7 +851,7 @@ mod tests {
             &good.replace("server b:1 max_fails=3 fail_timeout=30s;", ""),
         )
         .unwrap();
-        let c = load_balancer(Some(&single), None);
+        let c = load_balancer(Some(&single), None, None);
         assert_eq!(c.status, Status::Fail);
         assert_eq!(
             c.message,
@@ -749,7 +863,7 @@ mod tests {
             &good.replace(" max_fails=3 fail_timeout=30s", ""),
         )
         .unwrap();
-        let c = load_balancer(Some(&defaults), None);
+        let c = load_balancer(Some(&defaults), None, None);
         assert_eq!(c.status, Status::Warn);
         assert!(
             c.message
@@ -761,22 +875,25 @@ mod tests {
             &good.replacen("max_fails=3", "max_fails=0", 1),
         )
         .unwrap();
-        assert_eq!(load_balancer(Some(&zero), None).status, Status::Fail);
+        assert_eq!(load_balancer(Some(&zero), None, None).status, Status::Fail);
 
         let no_health = parse_str(
             Path::new("nginx.conf"),
             &good.replace("location /health", "location /status"),
         )
         .unwrap();
-        let c = load_balancer(Some(&no_health), None);
+        let c = load_balancer(Some(&no_health), None, None);
         assert_eq!(
             (c.status, c.message.as_str()),
-            (Status::Warn, "no /health location in nginx.conf")
+            (
+                Status::Warn,
+                "no health location in nginx.conf (looked for /health, /healthz or /ready)"
+            )
         );
 
         let none = parse_str(Path::new("nginx.conf"), "server { listen 80; }").unwrap();
         assert_eq!(
-            load_balancer(Some(&none), None).message,
+            load_balancer(Some(&none), None, None).message,
             "no upstream block in nginx.conf (1 files read)"
         );
 
@@ -784,23 +901,23 @@ mod tests {
             probe("http://u:pw@lb/health", Ok(200)),
             probe("http://lb2/health", Ok(503)),
         ];
-        let c = load_balancer(None, Some(&probes));
+        let c = load_balancer(None, None, Some(&probes));
         assert_eq!(
             (c.status, c.message.as_str()),
             (Status::Fail, "http://lb2/health → 503")
         );
-        let c = load_balancer(None, Some(&probes[..1]));
+        let c = load_balancer(None, None, Some(&probes[..1]));
         assert_eq!(
             (c.status, c.message.as_str()),
             (Status::Pass, "http://u:***@lb/health → 200 (12 ms)")
         );
         let refused = [probe("http://lb/health", Err("connection refused".into()))];
         assert_eq!(
-            load_balancer(None, Some(&refused)).message,
+            load_balancer(None, None, Some(&refused)).message,
             "http://lb/health → connection refused"
         );
         assert_eq!(
-            load_balancer(None, None).message,
+            load_balancer(None, None, None).message,
             "needs --nginx-conf or --health-url"
         );
     }

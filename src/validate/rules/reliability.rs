@@ -1,10 +1,12 @@
 //! Reliability rules: zone spreading, graceful shutdown, circuit breakers and retries (from
 //! nginx, or attested), backup and recovery (attested; Redis persistence added by the runner).
 
-use super::infrastructure::{no_upstream, relevant_upstreams};
+use super::infrastructure::{
+    health_path, no_upstream, passive_problem, probe_paths, relevant_upstreams,
+};
 use super::{Finding, attested, for_workloads, merge, skip};
 use crate::sources::manifests::{LabelSelector, Manifests, Workload};
-use crate::sources::nginx::NginxConf;
+use crate::sources::nginx::{Location, NginxConf};
 use crate::validate::attest::Attestations;
 use crate::validate::check::{Check, Status};
 use crate::validate::ids;
@@ -197,7 +199,7 @@ fn with_attestation(id: &str, key: &str, nginx: Option<Vec<Finding>>, att: &Atte
 }
 
 /// `reliability.circuit_breakers`: nginx's passive breaker (`max_fails`/`fail_timeout` on every
-/// upstream server; `max_fails=0` turns it off), or attested.
+/// upstream server; `max_fails=0` or `fail_timeout=0` turns it off), or attested.
 pub fn circuit_breakers(nginx: Option<&NginxConf>, att: &Attestations) -> Check {
     let findings = nginx.map(|conf| {
         let ups = relevant_upstreams(conf);
@@ -208,52 +210,43 @@ pub fn circuit_breakers(nginx: Option<&NginxConf>, att: &Attestations) -> Check 
         ups.into_iter()
             .map(|up| {
                 let live: Vec<_> = up.servers.iter().filter(|s| !s.down).collect();
-                let zero: Vec<&str> =
-                    live.iter().filter(|s| s.max_fails == Some(0)).map(|s| s.address.as_str()).collect();
-                let unset: Vec<&str> = live
-                    .iter()
-                    .filter(|s| s.max_fails.is_none() || s.fail_timeout.is_none())
-                    .map(|s| s.address.as_str())
-                    .collect();
-                if !zero.is_empty() {
-                    Finding::fail(
-                        format!("upstream {}: max_fails=0 on {}: failing servers are never taken out", up.name, zero.join(", ")),
-                        hint,
-                    )
-                } else if live.is_empty() {
-                    Finding::fail(format!("upstream {} ({}) has no servers", up.name, up.origin), hint)
-                } else if !unset.is_empty() {
-                    Finding::warn(
-                        format!(
-                            "upstream {}: {} rely on nginx defaults (max_fails=1, fail_timeout=10s)",
-                            up.name,
-                            unset.join(", ")
-                        ),
-                        hint,
-                    )
-                } else {
-                    let s = live[0];
-                    Finding::pass(format!(
-                        "upstream {}: max_fails={} fail_timeout={} on {} server{} ({})",
-                        up.name,
-                        s.max_fails.unwrap_or_default(),
-                        s.fail_timeout.as_deref().unwrap_or_default(),
-                        live.len(),
-                        if live.len() == 1 { "" } else { "s" },
-                        s.origin
-                    ))
+                if let Some(problem) = passive_problem(up, &live, hint) {
+                    return problem;
                 }
+                let Some(s) = live.first() else {
+                    return match up.runtime_servers() {
+                        Some(why) => Finding::manual(
+                            format!("upstream {} ({}): {why}", up.name, up.origin),
+                            "check max_fails/fail_timeout on the servers added at run time",
+                        ),
+                        None => Finding::fail(
+                            format!("upstream {} ({}) has no servers", up.name, up.origin),
+                            hint,
+                        ),
+                    };
+                };
+                Finding::pass(format!(
+                    "upstream {}: max_fails={} fail_timeout={} on {} server{} ({})",
+                    up.name,
+                    s.max_fails.unwrap_or_default(),
+                    s.fail_timeout.as_deref().unwrap_or_default(),
+                    live.len(),
+                    if live.len() == 1 { "" } else { "s" },
+                    s.origin
+                ))
             })
             .collect()
     });
     with_attestation(ids::CIRCUIT_BREAKERS, "circuit_breakers", findings, att)
 }
 
-/// `reliability.retry_logic`: every location that proxies traffic to an upstream retries on the
-/// next server (`proxy_next_upstream`, not `off`) a bounded number of times
-/// (`proxy_next_upstream_tries` ≥ 1), or attested. Health and metrics locations are left out:
+/// `reliability.retry_logic`: every place that passes traffic to an upstream (HTTP locations
+/// with `proxy_pass`, `grpc_pass`, `fastcgi_pass`, …, and `stream` servers) retries on the next
+/// server (`<module>_next_upstream`, not `off`) a bounded number of times
+/// (`<module>_next_upstream_tries` ≥ 1), or attested. Health and metrics locations are left out:
 /// retrying a probe would hide a failing instance.
-pub fn retry_logic(nginx: Option<&NginxConf>, att: &Attestations) -> Check {
+pub fn retry_logic(nginx: Option<&NginxConf>, m: Option<&Manifests>, att: &Attestations) -> Check {
+    let probes = probe_paths(m);
     let findings = nginx.map(|conf| {
         let ups = relevant_upstreams(conf);
         if ups.is_empty() {
@@ -264,49 +257,62 @@ pub fn retry_logic(nginx: Option<&NginxConf>, att: &Attestations) -> Check {
             .locations
             .iter()
             .filter(|l| l.upstream_name().is_some_and(|n| names.contains(&n)))
-            .filter(|l| !["health", "metrics", "ready", "live"].iter().any(|p| l.path.contains(p)))
+            .filter(|l| health_path(l, &probes).is_none() && !l.path.contains("metrics"))
             .collect();
         if traffic.is_empty() {
             return vec![Finding::fail(
-                format!("no location proxies traffic to upstream {}", names.join(", ")),
+                format!(
+                    "no location proxies traffic to upstream {}",
+                    names.join(", ")
+                ),
                 "proxy_pass the application's locations to the upstream",
             )];
         }
-        let hint = "set proxy_next_upstream error timeout http_502 http_503 and proxy_next_upstream_tries 3";
-        traffic
-            .into_iter()
-            .map(|l| {
-                let at = format!("location {} ({})", l.path, l.origin);
-                let Some(next) = &l.proxy_next_upstream else {
-                    return Finding::warn(
-                        format!("{at}: no proxy_next_upstream (nginx default: error timeout, unlimited tries)"),
-                        hint,
-                    );
-                };
-                if next.value.iter().any(|v| v == "off") {
-                    return Finding::fail(
-                        format!("{at}: proxy_next_upstream off ({}): failed requests are not retried", next.origin),
-                        hint,
-                    );
-                }
-                let tries = l.proxy_next_upstream_tries.as_ref().and_then(|t| t.value.parse::<u32>().ok());
-                match tries {
-                    Some(n) if n >= 1 => Finding::pass(format!(
-                        "{at}: proxy_next_upstream {}, proxy_next_upstream_tries {n}",
-                        next.value.join(" ")
-                    )),
-                    _ => Finding::warn(
-                        format!(
-                            "{at}: proxy_next_upstream {} without a proxy_next_upstream_tries bound: retries can amplify an outage",
-                            next.value.join(" ")
-                        ),
-                        "set proxy_next_upstream_tries 3",
-                    ),
-                }
-            })
-            .collect()
+        traffic.into_iter().map(retry_finding).collect()
     });
     with_attestation(ids::RETRY_LOGIC, "retry_logic", findings, att)
+}
+
+fn retry_finding(l: &Location) -> Finding {
+    let module = l.module();
+    let at = l.describe();
+    let next = format!("{module}_next_upstream");
+    let tries_name = format!("{next}_tries");
+    let hint = if l.stream {
+        format!("set {tries_name} 3")
+    } else {
+        format!("set {next} error timeout http_502 http_503 and {tries_name} 3")
+    };
+    let tries = l
+        .next_upstream_tries
+        .as_ref()
+        .and_then(|t| t.value.parse::<u32>().ok());
+    let setting = match (&l.next_upstream, l.stream) {
+        (Some(n), _) if n.value.iter().any(|v| v == "off") => {
+            return Finding::fail(
+                format!(
+                    "{at}: {next} off ({}): failed requests are not retried",
+                    n.origin
+                ),
+                hint,
+            );
+        }
+        (Some(n), _) => format!("{next} {}", n.value.join(" ")),
+        (None, true) => format!("{next} on (the stream default)"),
+        (None, false) => {
+            return Finding::warn(
+                format!("{at}: no {next} (nginx default: error timeout, unlimited tries)"),
+                hint,
+            );
+        }
+    };
+    match tries {
+        Some(n) if n >= 1 => Finding::pass(format!("{at}: {setting}, {tries_name} {n}")),
+        _ => Finding::warn(
+            format!("{at}: {setting} without a {tries_name} bound: retries can amplify an outage"),
+            format!("set {tries_name} 3"),
+        ),
+    }
 }
 
 /// `reliability.backup_recovery` (attestation part): a restore test attested recently;
@@ -439,7 +445,7 @@ mod tests {
         assert_eq!(c.status, Status::Warn);
         assert_eq!(
             c.message,
-            "upstream b: a:1, b:1 rely on nginx defaults (max_fails=1, fail_timeout=10s)"
+            "upstream b: a:1, b:1 without explicit max_fails/fail_timeout (nginx defaults: 1 failure / 10s)"
         );
         let zero = conf(&GOOD.replace("max_fails=3", "max_fails=0"));
         assert_eq!(circuit_breakers(Some(&zero), &none).status, Status::Fail);
@@ -470,7 +476,7 @@ mod tests {
     #[test]
     fn retry_logic_cases() {
         let none = Attestations::none(date(2026, 11, 23));
-        let c = retry_logic(Some(&conf(GOOD)), &none);
+        let c = retry_logic(Some(&conf(GOOD)), None, &none);
         assert_eq!(c.status, Status::Pass, "{c:?}");
         assert_eq!(
             c.message,
@@ -478,6 +484,7 @@ mod tests {
         );
         let c = retry_logic(
             Some(&conf(&GOOD.replace(" proxy_next_upstream_tries 3;\n", ""))),
+            None,
             &none,
         );
         assert_eq!(c.status, Status::Warn);
@@ -492,6 +499,7 @@ mod tests {
                 " proxy_next_upstream error timeout http_502;\n",
                 "",
             ))),
+            None,
             &none,
         );
         assert_eq!(c.status, Status::Warn);
@@ -502,6 +510,7 @@ mod tests {
         );
         let c = retry_logic(
             Some(&conf(&GOOD.replace("error timeout http_502", "off"))),
+            None,
             &none,
         );
         assert_eq!(c.status, Status::Fail);
@@ -510,6 +519,7 @@ mod tests {
                 "location / {\n proxy_pass http://b;",
                 "location / {\n return 200;",
             ))),
+            None,
             &none,
         );
         assert_eq!(
