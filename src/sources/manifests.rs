@@ -46,6 +46,8 @@ pub struct Manifests {
     pub monitors: Vec<Located<Monitor>>,
     /// KEDA ScaledObjects.
     pub scaled_objects: Vec<Located<ScaledObject>>,
+    /// `namespace/name` of the workloads `--workload` restricts the checks to (empty: all).
+    pub only_workloads: Vec<String>,
     /// (kind, namespace, name) of every object read, to count duplicates once.
     seen: std::collections::BTreeSet<(String, String, String)>,
     /// The files read, in order.

@@ -46,7 +46,7 @@ fn the_seed_deployment_is_ready_and_strict_counts_warnings() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let r: ReportJson = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((r.schema_version, r.ready), (1, true));
-    assert_eq!(r.checks.len(), 20);
+    assert_eq!(r.checks.len(), 21);
     let status = |id: &str| {
         r.checks
             .iter()

@@ -1,10 +1,10 @@
 //! Infrastructure rules: load balancer, autoscaling policy, resources, disruption budgets.
 //! (`infrastructure.redis_ha` comes from `validate::redis`.)
 
-use super::{Finding, for_workloads, hpas_for, merge, skip};
+use super::{Finding, for_workloads, hpas_for, merge, min_scale, scaled_objects_for, skip};
 use crate::redact;
 use crate::sources::manifests::{
-    IntOrPercent, Manifests, Workload, labels_display, parse_quantity,
+    IntOrPercent, Manifests, ScaledObject, Workload, labels_display, parse_quantity,
 };
 use crate::sources::nginx::{Location, NginxConf, Upstream, UpstreamServer};
 use crate::validate::check::Check;
@@ -285,11 +285,123 @@ fn nginx_findings(conf: &NginxConf, probes: &[String]) -> Vec<Finding> {
 /// < 3), maxReplicas > minReplicas, metrics listed, utilization metrics backed by requests,
 /// `behavior` defined.
 pub fn autoscaling_policy(m: Option<&Manifests>) -> Check {
-    for_workloads(ids::AUTOSCALING_POLICY, m, hpa_findings)
+    let check = for_workloads(ids::AUTOSCALING_POLICY, m, hpa_findings);
+    let Some(m) = m else { return check };
+    let mut findings = vec![Finding {
+        status: check.status,
+        message: check.message,
+        hint: check.hint,
+    }];
+    findings.extend(dangling_targets(m));
+    merge(ids::AUTOSCALING_POLICY, findings)
+}
+
+/// HPAs and ScaledObjects whose target is not among the manifests' workloads.
+fn dangling_targets(m: &Manifests) -> Vec<Finding> {
+    let exists = |ns: &str, kind: &str, name: &str| {
+        m.workloads.iter().any(|w| {
+            let w = &w.object;
+            w.metadata.ns() == ns && w.kind == kind && w.metadata.name == name
+        })
+    };
+    let hpas = m.hpas.iter().map(|h| {
+        let h = &h.object;
+        (
+            "HPA",
+            &h.metadata,
+            h.spec.scale_target_ref.kind.as_str(),
+            &h.spec.scale_target_ref.name,
+        )
+    });
+    let keda = m.scaled_objects.iter().map(|s| {
+        let s = &s.object;
+        let kind = s.spec.scale_target_ref.kind.as_str();
+        let kind = if kind.is_empty() { "Deployment" } else { kind };
+        (
+            "ScaledObject",
+            &s.metadata,
+            kind,
+            &s.spec.scale_target_ref.name,
+        )
+    });
+    hpas.chain(keda)
+        .filter(|(_, meta, kind, name)| !exists(meta.ns(), kind, name))
+        .map(|(what, meta, kind, name)| {
+            Finding::warn(
+                format!(
+                    "{what} {} targets {kind} {}/{name}, which is not in --manifests",
+                    meta.name,
+                    meta.ns()
+                ),
+                "fix scaleTargetRef, or include the target's manifest in --manifests",
+            )
+        })
+        .collect()
+}
+
+fn keda_findings(so: &ScaledObject, w: &Workload) -> Vec<Finding> {
+    let name = &so.metadata.name;
+    let spec = &so.spec;
+    let min = spec.min_replica_count.unwrap_or(0);
+    let max = spec.max_replica_count.unwrap_or(100);
+    let note = |set: bool| if set { "" } else { " (KEDA default)" };
+    let summary = format!(
+        "KEDA ScaledObject {name} → {}: minReplicaCount {min}{}, maxReplicaCount {max}{}, {} trigger{}",
+        w.display(),
+        note(spec.min_replica_count.is_some()),
+        note(spec.max_replica_count.is_some()),
+        spec.triggers.len(),
+        if spec.triggers.len() == 1 { "" } else { "s" }
+    );
+    if spec.triggers.is_empty() {
+        return vec![Finding::fail(
+            format!("{summary}: nothing to scale on"),
+            "add a trigger (cpu, prometheus, …) to the ScaledObject",
+        )];
+    }
+    if max <= min {
+        return vec![Finding::fail(
+            format!("{summary}: maxReplicaCount ≤ minReplicaCount, it cannot scale"),
+            "set maxReplicaCount above minReplicaCount",
+        )];
+    }
+    if min < 2 {
+        return vec![Finding::warn(
+            format!(
+                "{summary}: fewer than 2 replicas at the minimum (one pod, or none, serves the traffic)"
+            ),
+            "set minReplicaCount: 3 for a service behind a load balancer",
+        )];
+    }
+    vec![Finding::pass(summary)]
 }
 
 fn hpa_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
     let hpas = hpas_for(m, w);
+    let keda = scaled_objects_for(m, w);
+    match (hpas.len(), keda.as_slice()) {
+        (0, [so]) => return keda_findings(so, w),
+        (0, []) | (1, []) => {}
+        _ => {
+            let names: Vec<String> = hpas
+                .iter()
+                .map(|h| format!("HPA {}", h.metadata.name))
+                .chain(
+                    keda.iter()
+                        .map(|s| format!("ScaledObject {}", s.metadata.name)),
+                )
+                .collect();
+            return vec![Finding::fail(
+                format!(
+                    "{} autoscalers target {} ({}): they fight over the replica count",
+                    names.len(),
+                    w.display(),
+                    names.join(", ")
+                ),
+                "keep exactly one HPA (or one KEDA ScaledObject) per workload",
+            )];
+        }
+    }
     let [hpa] = hpas.as_slice() else {
         if hpas.is_empty() {
             return vec![Finding::fail(
@@ -356,7 +468,9 @@ fn hpa_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
         .iter()
         .filter(|mt| mt.get("type").and_then(|t| t.as_str()) == Some("Resource"))
         .filter(|mt| {
+            // v2/v2beta2: target.type Utilization; v2beta1: targetAverageUtilization.
             mt.pointer("/resource/target/type").and_then(|t| t.as_str()) == Some("Utilization")
+                || mt.pointer("/resource/targetAverageUtilization").is_some()
         })
         .filter_map(|mt| {
             mt.pointer("/resource/name")
@@ -369,7 +483,10 @@ fn hpa_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
     }
     for resource in utilization {
         for c in &w.spec.template.spec.containers {
-            if !c.resources.requests.contains_key(&resource) {
+            // A limit alone defaults the request to it.
+            if !c.resources.requests.contains_key(&resource)
+                && !c.resources.limits.contains_key(&resource)
+            {
                 problems.push(Finding::fail(
                     format!(
                         "HPA {name} scales on {resource} utilization but container {} has no {resource} request",
@@ -397,45 +514,77 @@ fn hpa_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
     ))]
 }
 
-/// `infrastructure.resources`: every container has cpu and memory requests and limits, and no
-/// request exceeds its limit.
+/// `infrastructure.resources`: every container and init container has cpu and memory requests
+/// and limits (a request left out is defaulted to its limit, as the API server does, and said
+/// so), and no request exceeds its limit.
 pub fn resources(m: Option<&Manifests>) -> Check {
     for_workloads(ids::RESOURCES, m, |_, w| resource_findings(w))
 }
 
 fn resource_findings(w: &Workload) -> Vec<Finding> {
-    let containers = &w.spec.template.spec.containers;
-    if containers.is_empty() {
+    let pod = &w.spec.template.spec;
+    if pod.containers.is_empty() {
         return vec![Finding::fail(
             format!("{} has no containers", w.display()),
             "add the application container",
         )];
     }
     let hint = "set resources.requests and resources.limits for cpu and memory on every container";
+    let all = pod
+        .containers
+        .iter()
+        .map(|c| ("container", c))
+        .chain(pod.init_containers.iter().map(|c| ("init container", c)));
     let mut problems = Vec::new();
-    for c in containers {
+    let mut details = Vec::new();
+    for (role, c) in all {
         let r = &c.resources;
         let mut missing = Vec::new();
+        let mut defaulted = Vec::new();
         for (map, kind) in [(&r.requests, "request"), (&r.limits, "limit")] {
             for res in ["cpu", "memory"] {
-                match map.get(res) {
-                    None => missing.push(format!("{res} {kind}")),
-                    Some(q) if parse_quantity(q).is_none() => problems.push(Finding::fail(
+                if let Some(q) = map.get(res).filter(|q| parse_quantity(q).is_none()) {
+                    problems.push(Finding::fail(
                         format!(
-                            "{}: container {} {res} {kind} '{q}' is not a quantity",
+                            "{}: {role} {} {res} {kind} '{q}' is not a quantity",
                             w.display(),
                             c.name
                         ),
                         hint,
-                    )),
-                    Some(_) => {}
+                    ));
                 }
             }
         }
+        for res in ["cpu", "memory"] {
+            match (r.requests.get(res), r.limits.get(res)) {
+                (None, None) => {
+                    missing.push(format!("{res} request"));
+                    missing.push(format!("{res} limit"));
+                }
+                (Some(_), None) => missing.push(format!("{res} limit")),
+                // The API server defaults a missing request to the limit.
+                (None, Some(_)) => defaulted.push(res),
+                (Some(req), Some(lim)) => {
+                    if let (Some(a), Some(b)) = (parse_quantity(req), parse_quantity(lim))
+                        && a > b
+                    {
+                        problems.push(Finding::fail(
+                            format!(
+                                "{}: {role} {} {res} request {req} > limit {lim}",
+                                w.display(),
+                                c.name
+                            ),
+                            "a request cannot exceed its limit",
+                        ));
+                    }
+                }
+            }
+        }
+        missing.sort_by_key(|m| m.ends_with("limit"));
         if !missing.is_empty() {
             problems.push(Finding::fail(
                 format!(
-                    "{}: container {} has no {}",
+                    "{}: {role} {} has no {}",
                     w.display(),
                     c.name,
                     missing.join(", ")
@@ -443,44 +592,37 @@ fn resource_findings(w: &Workload) -> Vec<Finding> {
                 hint,
             ));
         }
-        for res in ["cpu", "memory"] {
-            let (Some(req), Some(lim)) = (r.requests.get(res), r.limits.get(res)) else {
-                continue;
-            };
-            if let (Some(a), Some(b)) = (parse_quantity(req), parse_quantity(lim))
-                && a > b
-            {
-                problems.push(Finding::fail(
-                    format!(
-                        "{}: container {} {res} request {req} > limit {lim}",
-                        w.display(),
-                        c.name
-                    ),
-                    "a request cannot exceed its limit",
-                ));
-            }
-        }
+        let get = |m: &std::collections::BTreeMap<String, String>, k: &str| {
+            m.get(k).cloned().unwrap_or_default()
+        };
+        let request = |res: &str| {
+            r.requests
+                .get(res)
+                .or(r.limits.get(res))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let note = if defaulted.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({} request{} defaulted to the limit by the API server)",
+                defaulted.join(" and "),
+                if defaulted.len() == 1 { "" } else { "s" }
+            )
+        };
+        details.push(format!(
+            "{role} {}: requests cpu {} memory {}, limits cpu {} memory {}{note}",
+            c.name,
+            request("cpu"),
+            request("memory"),
+            get(&r.limits, "cpu"),
+            get(&r.limits, "memory")
+        ));
     }
     if !problems.is_empty() {
         return problems;
     }
-    let details: Vec<String> = containers
-        .iter()
-        .map(|c| {
-            let r = &c.resources;
-            let get = |m: &std::collections::BTreeMap<String, String>, k: &str| {
-                m.get(k).cloned().unwrap_or_default()
-            };
-            format!(
-                "container {}: requests cpu {} memory {}, limits cpu {} memory {}",
-                c.name,
-                get(&r.requests, "cpu"),
-                get(&r.requests, "memory"),
-                get(&r.limits, "cpu"),
-                get(&r.limits, "memory")
-            )
-        })
-        .collect();
     vec![Finding::pass(format!(
         "{}: {}",
         w.display(),
@@ -548,17 +690,7 @@ fn pdb_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
         }
     };
     let name = &pdb.metadata.name;
-    let hpas = hpas_for(m, w);
-    let (floor, basis) = match hpas.first() {
-        Some(h) => {
-            let min = h.spec.min_replicas.unwrap_or(1);
-            (min, format!("HPA minReplicas {min}"))
-        }
-        None => {
-            let r = w.spec.replicas.unwrap_or(1);
-            (r, format!("replicas {r}"))
-        }
-    };
+    let (floor, basis) = min_scale(m, w);
     let blocked_hint =
         "lower minAvailable below the minimum replica count, or use maxUnavailable: 1";
     let (allowed, setting) = match (pdb.spec.min_available, pdb.spec.max_unavailable) {
@@ -590,6 +722,15 @@ fn pdb_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
                     blocked_hint,
                 )];
             }
+            if need == 0 {
+                return vec![Finding::fail(
+                    format!(
+                        "PDB {name}: minAvailable {min_available} lets every pod of {} be evicted at once: it protects nothing",
+                        w.display()
+                    ),
+                    "set maxUnavailable: 1 (or minAvailable one below the minimum replica count)",
+                )];
+            }
             (floor - need, format!("minAvailable {min_available}"))
         }
         (None, Some(max_unavailable)) => {
@@ -600,6 +741,19 @@ fn pdb_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
                         "PDB {name}: maxUnavailable {max_unavailable} blocks every voluntary disruption"
                     ),
                     blocked_hint,
+                )];
+            }
+            if n >= floor {
+                let shown = match max_unavailable {
+                    IntOrPercent::Int(_) => max_unavailable.to_string(),
+                    IntOrPercent::Percent(_) => format!("{max_unavailable} (= {n} pods)"),
+                };
+                return vec![Finding::fail(
+                    format!(
+                        "PDB {name}: maxUnavailable {shown} ≥ {basis}: every pod of {} may be evicted at once, the PDB protects nothing",
+                        w.display()
+                    ),
+                    "set maxUnavailable below the minimum replica count (maxUnavailable: 1)",
                 )];
             }
             (n, format!("maxUnavailable {max_unavailable}"))
@@ -694,9 +848,13 @@ mod tests {
         let memory = GOOD_HPA.replace("name: cpu", "name: memory");
         let m = manifests(&hpa(&memory)).clone();
         let mut m2 = m.clone();
+        let r = &mut m2.workloads[0].object.spec.template.spec.containers[0].resources;
+        r.requests.remove("memory");
+        // With a limit the API server defaults the request to it: still computable.
+        assert_eq!(autoscaling_policy(Some(&m2)).status, Status::Pass);
         m2.workloads[0].object.spec.template.spec.containers[0]
             .resources
-            .requests
+            .limits
             .remove("memory");
         let c = autoscaling_policy(Some(&m2));
         assert_eq!(c.status, Status::Fail);
@@ -713,7 +871,8 @@ mod tests {
         let c = autoscaling_policy(Some(&manifests(&two)));
         assert_eq!(c.status, Status::Fail);
         assert!(
-            c.message.contains("2 HPAs target Deployment web (h, h2)"),
+            c.message
+                .contains("2 autoscalers target Deployment web (HPA h, HPA h2)"),
             "{}",
             c.message
         );

@@ -5,7 +5,7 @@ use super::infrastructure::{
     health_path, no_upstream, passive_problem, probe_paths, relevant_upstreams,
 };
 use super::{Finding, attested, for_workloads, merge, skip};
-use crate::sources::manifests::{LabelSelector, Manifests, Workload};
+use crate::sources::manifests::{LabelSelector, Manifests, PodAffinityTerm, Workload};
 use crate::sources::nginx::{Location, NginxConf};
 use crate::validate::attest::Attestations;
 use crate::validate::check::{Check, Status};
@@ -55,7 +55,12 @@ fn multi_az_findings(w: &Workload) -> Vec<Finding> {
             );
         for (kind, t) in terms {
             let what = format!("pod anti-affinity ({kind}) on {}", t.topology_key);
-            if selects(&t.label_selector) {
+            if !own_namespace(t, w.metadata.ns()) {
+                ignored.push(format!(
+                    "{what} (it counts only pods in {})",
+                    namespaces_display(t)
+                ));
+            } else if selects(&t.label_selector) {
                 effective.push((what, t.topology_key.clone()));
             } else {
                 ignored.push(what);
@@ -102,6 +107,28 @@ fn multi_az_findings(w: &Workload) -> Vec<Finding> {
     vec![Finding::fail(message, hint)]
 }
 
+/// Whether an affinity term counts pods of namespace `ns`: by default its own namespace; with
+/// `namespaces` those; with `namespaceSelector` the namespaces it selects (`{}`: all; otherwise
+/// judged on the `kubernetes.io/metadata.name` label every namespace carries).
+fn own_namespace(t: &PodAffinityTerm, ns: &str) -> bool {
+    let listed = t.namespaces.iter().any(|n| n == ns);
+    match &t.namespace_selector {
+        None => t.namespaces.is_empty() || listed,
+        Some(sel) => {
+            let labels = [("kubernetes.io/metadata.name".to_string(), ns.to_string())].into();
+            listed || sel.matches(&labels)
+        }
+    }
+}
+
+fn namespaces_display(t: &PodAffinityTerm) -> String {
+    let mut parts: Vec<String> = t.namespaces.clone();
+    if let Some(sel) = &t.namespace_selector {
+        parts.push(format!("namespaceSelector {sel}"));
+    }
+    parts.join(", ")
+}
+
 /// Seconds a preStop hook sleeps (`sleep: {seconds: N}` or an exec running `sleep N`).
 fn pre_stop_sleep(pre_stop: &serde_json::Value) -> Option<i64> {
     if let Some(s) = pre_stop.pointer("/sleep/seconds").and_then(|v| v.as_i64()) {
@@ -117,8 +144,9 @@ fn pre_stop_sleep(pre_stop: &serde_json::Value) -> Option<i64> {
     words.get(at + 1)?.trim_end_matches(';').parse().ok()
 }
 
-/// `reliability.graceful_shutdown`: a preStop hook and/or terminationGracePeriodSeconds ≥ 30;
-/// a preStop sleep that outlasts the grace period fails.
+/// `reliability.graceful_shutdown`: a preStop hook (without one, warn whatever the grace period:
+/// the endpoints-removal race drops in-flight requests); a preStop sleep that outlasts
+/// terminationGracePeriodSeconds, or a grace period of 0, fails.
 pub fn graceful_shutdown(m: Option<&Manifests>) -> Check {
     for_workloads(ids::GRACEFUL_SHUTDOWN, m, |_, w| shutdown_findings(w))
 }
@@ -157,25 +185,93 @@ fn shutdown_findings(w: &Workload) -> Vec<Finding> {
             "make terminationGracePeriodSeconds exceed the preStop sleep plus the app's drain time",
         )];
     }
-    match (hooks.first(), grace >= 30) {
-        (Some((name, sleep)), _) => {
+    match hooks.first() {
+        Some((name, sleep)) => {
             let sleep = sleep.map_or(String::new(), |s| format!(", sleep {s}s"));
             vec![Finding::pass(format!(
                 "{}: container {name} preStop hook{sleep}; {grace_text}",
                 w.display()
             ))]
         }
-        (None, true) => vec![Finding::pass(format!(
-            "{}: {grace_text}; no preStop hook",
-            w.display()
-        ))],
-        (None, false) => {
-            vec![Finding::fail(
-                format!("{}: no preStop hook and {grace_text} (< 30)", w.display()),
-                hint,
-            )]
+        None => vec![Finding::warn(
+            format!(
+                "{}: no preStop hook ({grace_text}): SIGTERM races the removal from the Service endpoints, so requests still routed to a stopping pod are dropped",
+                w.display()
+            ),
+            hint,
+        )],
+    }
+}
+
+/// A probe in a few words: "httpGet /ready port 8080", "tcpSocket port 80", "exec", "grpc".
+fn probe_text(p: &serde_json::Value) -> String {
+    let port = |v: Option<&serde_json::Value>| {
+        v.map(|v| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .map_or(String::new(), |p| format!(" port {p}"))
+    };
+    if let Some(h) = p.get("httpGet") {
+        let path = h.get("path").and_then(|v| v.as_str()).unwrap_or("/");
+        format!("httpGet {path}{}", port(h.get("port")))
+    } else if let Some(t) = p.get("tcpSocket") {
+        format!("tcpSocket{}", port(t.get("port")))
+    } else if p.get("grpc").is_some() {
+        format!("grpc{}", port(p.pointer("/grpc/port")))
+    } else {
+        "exec".to_string()
+    }
+}
+
+/// `reliability.health_probes`: every serving container (one with ports; else the first) has a
+/// readiness probe — without one the pod gets traffic before it can serve and keeps it when it
+/// cannot, so the load balancer's health checking has nothing to go on (fail); a liveness probe
+/// (warn when absent); and a liveness probe that is not the readiness probe (identical ones
+/// restart pods that should only be taken out of rotation: warn).
+pub fn health_probes(m: Option<&Manifests>) -> Check {
+    for_workloads(ids::HEALTH_PROBES, m, |_, w| probe_findings(w))
+}
+
+fn probe_findings(w: &Workload) -> Vec<Finding> {
+    let containers = &w.spec.template.spec.containers;
+    let mut serving: Vec<_> = containers.iter().filter(|c| !c.ports.is_empty()).collect();
+    if serving.is_empty() {
+        serving.extend(containers.first());
+    }
+    let mut problems = Vec::new();
+    let mut fine = Vec::new();
+    for c in serving {
+        let at = format!("{}: container {}", w.display(), c.name);
+        match (&c.readiness_probe, &c.liveness_probe) {
+            (None, _) => problems.push(Finding::fail(
+                format!("{at} has no readinessProbe: it gets traffic before it is ready and keeps it while it cannot serve"),
+                "add a readinessProbe (httpGet on the app's health path) to every serving container",
+            )),
+            (Some(r), None) => problems.push(Finding::warn(
+                format!("{at}: readiness {} but no livenessProbe: a hung process is never restarted", probe_text(r)),
+                "add a livenessProbe that checks the process only (not its dependencies)",
+            )),
+            (Some(r), Some(l)) if r == l => problems.push(Finding::warn(
+                format!("{at}: livenessProbe identical to readinessProbe ({}): a slow dependency restarts pods instead of taking them out of rotation", probe_text(r)),
+                "make the liveness probe cheaper or more tolerant than the readiness probe (other path, higher failureThreshold)",
+            )),
+            (Some(r), Some(l)) => fine.push(format!(
+                "container {}: readiness {}, liveness {}",
+                c.name,
+                probe_text(r),
+                probe_text(l)
+            )),
         }
     }
+    if !problems.is_empty() {
+        return problems;
+    }
+    vec![Finding::pass(format!(
+        "{}: {}",
+        w.display(),
+        fine.join("; ")
+    ))]
 }
 
 /// Attestation and nginx evidence together: a fresh attestation stands in for nginx warnings
@@ -377,18 +473,28 @@ mod tests {
 
     #[test]
     fn graceful_shutdown_cases() {
-        let c = graceful_shutdown(Some(&deploy("")));
-        assert_eq!(c.status, Status::Pass);
-        assert_eq!(
-            c.message,
-            "Deployment web: terminationGracePeriodSeconds 30 (default); no preStop hook"
-        );
-        let c = graceful_shutdown(Some(&deploy("      terminationGracePeriodSeconds: 10\n")));
-        assert_eq!(c.status, Status::Fail);
-        assert_eq!(
-            c.message,
-            "Deployment web: no preStop hook and terminationGracePeriodSeconds 10 (< 30)"
-        );
+        // No preStop hook warns whatever the grace period: the endpoints-removal race.
+        for (grace, text) in [
+            ("", "terminationGracePeriodSeconds 30 (default)"),
+            (
+                "      terminationGracePeriodSeconds: 10\n",
+                "terminationGracePeriodSeconds 10",
+            ),
+            (
+                "      terminationGracePeriodSeconds: 120\n",
+                "terminationGracePeriodSeconds 120",
+            ),
+        ] {
+            let c = graceful_shutdown(Some(&deploy(grace)));
+            assert_eq!(c.status, Status::Warn, "{c:?}");
+            assert!(
+                c.message.starts_with(&format!(
+                    "Deployment web: no preStop hook ({text}): SIGTERM races"
+                )),
+                "{}",
+                c.message
+            );
+        }
 
         let with_hook = |grace: &str, hook: &str| {
             let mut m = deploy(grace);
