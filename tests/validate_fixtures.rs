@@ -52,24 +52,9 @@ async fn nginx(conf: &str) -> Report {
     .await
 }
 
-/// Assert the status of `id` and that its message contains every piece of `evidence`.
-fn expect(report: &Report, id: &str, status: Status, evidence: &[&str]) {
-    let check = report
-        .get(id)
-        .unwrap_or_else(|| panic!("{id} not in report"));
-    assert_eq!(check.status, status, "{id}: {check:?}");
-    for e in evidence {
-        assert!(
-            check.message.contains(e),
-            "{id}: {:?} does not contain {e:?}",
-            check.message
-        );
-    }
-    if status != Status::Pass && status != Status::Skip {
-        assert!(!check.hint.is_empty(), "{id}: no hint");
-        assert!(!check.hint.contains('\n'), "{id}: hint is not one line");
-    }
-}
+#[path = "common/verdict.rs"]
+mod verdict;
+use verdict::expect;
 
 #[tokio::test]
 async fn the_seed_set_is_ready_with_two_warnings() {

@@ -48,6 +48,8 @@ pub struct Manifests {
     pub scaled_objects: Vec<Located<ScaledObject>>,
     /// `namespace/name` of the workloads `--workload` restricts the checks to (empty: all).
     pub only_workloads: Vec<String>,
+    /// Duplicates met in the file being read (noted once per file).
+    duplicates: Vec<String>,
     /// (kind, namespace, name) of every object read, to count duplicates once.
     seen: std::collections::BTreeSet<(String, String, String)>,
     /// The files read, in order.
@@ -797,6 +799,18 @@ pub fn parse_into(out: &mut Manifests, file: &Path, text: &str) -> Result<(), Ma
             }
         }
     }
+    let dups = std::mem::take(&mut out.duplicates);
+    if let Some(first) = dups.first() {
+        let more = match dups.len() {
+            1 => String::new(),
+            2 => format!(" and {}", dups[1]),
+            n => format!(" and {} more", n - 1),
+        };
+        out.notes.push(format!(
+            "{}: {first}{more} already read from another file or document: counted once",
+            file.display()
+        ));
+    }
     if skipped > 0 {
         out.notes.push(format!(
             "{}: {} without a 'kind' (not Kubernetes objects, e.g. a values or Chart file): skipped",
@@ -855,10 +869,7 @@ fn add_object(
         .unwrap_or("default");
     let key = (kind.to_string(), ns.to_string(), name.to_string());
     if name != "?" && !out.seen.insert(key) {
-        out.notes.push(format!(
-            "{}: {kind} {ns}/{name} was already read: counted once",
-            at.file.display()
-        ));
+        out.duplicates.push(format!("{kind} {ns}/{name}"));
         return Ok(());
     }
     out.documents += 1;
@@ -1037,7 +1048,9 @@ mod tests {
         assert_eq!(m.kinds["Deployment"], 2);
         assert_eq!(
             m.notes,
-            ["m/x.yaml: Deployment default/a was already read: counted once"]
+            [
+                "m/x.yaml: Deployment default/a already read from another file or document: counted once"
+            ]
         );
         let k = parse("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n").unwrap();
         assert_eq!((k.documents, k.notes.len()), (0, 1));

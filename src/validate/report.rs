@@ -218,7 +218,7 @@ fn group_by_workload(message: &str) -> String {
     let mut lines: Vec<String> = general.iter().map(|g| g.to_string()).collect();
     for (w, pieces) in groups {
         lines.push(format!("{w}:"));
-        lines.extend(pieces.iter().map(|p| format!("  {p}")));
+        lines.extend(pieces.iter().map(|p| format!("· {p}")));
     }
     lines.join("\n")
 }

@@ -418,6 +418,22 @@ fn annotation_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
                     hint,
                 )];
             }
+            if !m.monitors.is_empty() {
+                let names: Vec<String> = m
+                    .monitors
+                    .iter()
+                    .map(|x| format!("{} {}", x.object.kind, x.object.metadata.name))
+                    .collect();
+                return vec![Finding::warn(
+                    format!(
+                        "{}: no prometheus.io/scrape annotation, and {} select{} none of its Services or pods",
+                        w.display(),
+                        names.join(", "),
+                        if names.len() == 1 { "s" } else { "" }
+                    ),
+                    "make a ServiceMonitor select the workload's Service labels (in its namespace) on a named port",
+                )];
+            }
             vec![Finding::warn(
                 format!(
                     "{}: no prometheus.io/scrape annotation and no ServiceMonitor/PodMonitor",

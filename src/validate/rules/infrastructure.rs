@@ -142,6 +142,31 @@ pub fn health_path(l: &Location, probes: &[String]) -> Option<String> {
     None
 }
 
+/// The place an active `health_check` (NGINX Plus) probes `up` from, if any.
+pub fn active_check<'a>(conf: &'a NginxConf, up: &Upstream) -> Option<&'a Location> {
+    conf.locations
+        .iter()
+        .find(|l| l.health_check && l.upstream_name() == Some(up.name.as_str()))
+}
+
+/// Health checking of `servers` of `up`: an active `health_check` passes (it takes failing
+/// servers out whatever the passive settings), otherwise as [`passive_problem`].
+pub fn health_checking(
+    conf: &NginxConf,
+    up: &Upstream,
+    servers: &[&UpstreamServer],
+    hint: &str,
+) -> Option<Finding> {
+    match active_check(conf, up) {
+        Some(l) => Some(Finding::pass(format!(
+            "upstream {}: active health_check in {}",
+            up.name,
+            l.describe()
+        ))),
+        None => passive_problem(up, servers, hint),
+    }
+}
+
 /// Passive health checking (`max_fails`/`fail_timeout`) on `servers` of `up`: a failure when a
 /// server turns it off (`max_fails=0` or `fail_timeout=0`), a warning when a server relies on
 /// the defaults, `None` when every server sets both.
@@ -220,8 +245,8 @@ fn nginx_findings(conf: &NginxConf, probes: &[String]) -> Vec<Finding> {
             ));
             continue;
         }
-        if let Some(problem) = passive_problem(up, &active, hint) {
-            findings.push(problem);
+        if let Some(finding) = health_checking(conf, up, &active, hint) {
+            findings.push(finding);
         } else if !active.is_empty() {
             let first = active[0];
             let mut msg = format!(

@@ -2,7 +2,7 @@
 //! nginx, or attested), backup and recovery (attested; Redis persistence added by the runner).
 
 use super::infrastructure::{
-    health_path, no_upstream, passive_problem, probe_paths, relevant_upstreams,
+    health_checking, health_path, no_upstream, probe_paths, relevant_upstreams,
 };
 use super::{Finding, attested, for_workloads, merge, skip};
 use crate::sources::manifests::{LabelSelector, Manifests, PodAffinityTerm, Workload};
@@ -224,19 +224,36 @@ fn probe_text(p: &serde_json::Value) -> String {
     }
 }
 
-/// `reliability.health_probes`: every serving container (one with ports; else the first) has a
+/// `reliability.health_probes`: every serving container (one with ports; else the first, when a
+/// Service selects the pods) has a
 /// readiness probe — without one the pod gets traffic before it can serve and keeps it when it
 /// cannot, so the load balancer's health checking has nothing to go on (fail); a liveness probe
 /// (warn when absent); and a liveness probe that is not the readiness probe (identical ones
 /// restart pods that should only be taken out of rotation: warn).
 pub fn health_probes(m: Option<&Manifests>) -> Check {
-    for_workloads(ids::HEALTH_PROBES, m, |_, w| probe_findings(w))
+    for_workloads(ids::HEALTH_PROBES, m, probe_findings)
 }
 
-fn probe_findings(w: &Workload) -> Vec<Finding> {
+fn probe_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
     let containers = &w.spec.template.spec.containers;
+    let labels = &w.spec.template.metadata.labels;
     let mut serving: Vec<_> = containers.iter().filter(|c| !c.ports.is_empty()).collect();
     if serving.is_empty() {
+        // No declared ports: serving only if a Service sends it traffic.
+        let behind_service = m.services.iter().map(|s| &s.object).any(|s| {
+            s.metadata.ns() == w.metadata.ns()
+                && !s.spec.selector.is_empty()
+                && s.spec
+                    .selector
+                    .iter()
+                    .all(|(k, v)| labels.get(k) == Some(v))
+        });
+        if !behind_service {
+            return vec![Finding::pass(format!(
+                "{}: serves no traffic (no container ports, no Service selects it): probes not required",
+                w.display()
+            ))];
+        }
         serving.extend(containers.first());
     }
     let mut problems = Vec::new();
@@ -294,8 +311,9 @@ fn with_attestation(id: &str, key: &str, nginx: Option<Vec<Finding>>, att: &Atte
     }
 }
 
-/// `reliability.circuit_breakers`: nginx's passive breaker (`max_fails`/`fail_timeout` on every
-/// upstream server; `max_fails=0` or `fail_timeout=0` turns it off), or attested.
+/// `reliability.circuit_breakers`: an active `health_check` on the upstream, or nginx's passive
+/// breaker (`max_fails`/`fail_timeout` on every upstream server; `max_fails=0` or
+/// `fail_timeout=0` turns it off), or attested.
 pub fn circuit_breakers(nginx: Option<&NginxConf>, att: &Attestations) -> Check {
     let findings = nginx.map(|conf| {
         let ups = relevant_upstreams(conf);
@@ -306,8 +324,8 @@ pub fn circuit_breakers(nginx: Option<&NginxConf>, att: &Attestations) -> Check 
         ups.into_iter()
             .map(|up| {
                 let live: Vec<_> = up.servers.iter().filter(|s| !s.down).collect();
-                if let Some(problem) = passive_problem(up, &live, hint) {
-                    return problem;
+                if let Some(finding) = health_checking(conf, up, &live, hint) {
+                    return finding;
                 }
                 let Some(s) = live.first() else {
                     return match up.runtime_servers() {
