@@ -14,7 +14,10 @@ fn corpus() -> PathBuf {
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
+        .map(|e| {
+            e.unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                .path()
+        })
         .collect();
     entries.sort();
     for p in entries {
@@ -42,7 +45,7 @@ fn is_nginx(p: &Path) -> bool {
 }
 
 fn rel(p: &Path) -> String {
-    p.strip_prefix(corpus()).unwrap().display().to_string()
+    p.strip_prefix(corpus()).unwrap_or(p).display().to_string()
 }
 
 /// Files that are not valid as they are, and the error each must give.
