@@ -27,3 +27,4 @@ mod sample_values;
 mod secrets;
 mod settings_env;
 mod validate_fixtures;
+mod validate_realworld;
