@@ -16,14 +16,14 @@ pub struct PolicyArgs {
     /// current replicas)
     #[arg(long, value_enum, default_value_t = PolicyArg::Threshold, value_name = "POLICY")]
     pub policy: PolicyArg,
-    /// Scale up only as far as every sample in this window agrees, HPA-style (0 = off; the
-    /// seed's HPA manifest uses 60s)
-    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_duration)]
-    pub scale_up_window: Duration,
-    /// Scale down only when every sample in this window recommended it, HPA-style (0 = off;
-    /// the seed's HPA manifest uses 5m)
-    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_duration)]
-    pub scale_down_window: Duration,
+    /// Scale up only as far as every sample in this window agrees, HPA-style (0 = off) [default:
+    /// 0; under --policy hpa the behavior's window, Kubernetes default 0; the seed's hpa.yaml 60s]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub scale_up_window: Option<Duration>,
+    /// Scale down only when every sample in this window recommended it, HPA-style (0 = off)
+    /// [default: 0; under --policy hpa the behavior's window, Kubernetes default 5m]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub scale_down_window: Option<Duration>,
     /// Decide on a statistic of the last N samples per metric instead of the newest (1 = off)
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = parse_window)]
     pub window: usize,

@@ -96,6 +96,7 @@ mod tests {
     fn hpa_text_has_every_proposal_the_winner_and_limits_before_the_decision() {
         let s = Settings {
             policy: PolicyKind::Hpa(HpaPolicy::default()),
+            bounds: crate::policy::ReplicaBounds { min: 1, max: 50 },
             ..Settings::default()
         };
         let h = vec![hot()];
@@ -104,7 +105,9 @@ mod tests {
         // rps 1000 / 2 = 500 per replica → ratio 5 → 10, capped to max(4, 6) = 6.
         assert!(text.contains("1000.0 (500.0/replica)"), "{text}");
         assert!(text.contains("Winner: requests_per_second\n"));
-        assert!(text.contains("Limit: 10 capped to 6 by the scale-up limit max(2 × 2, 2 + 4)\n"));
+        assert!(text.contains(
+            "Limit: 10 limited to 6 by the scale-up policy 100% per 15s or 4 pods per 15s (Max) from 2\n"
+        ));
         let limit_at = text.find("Limit:").unwrap();
         let decision_at = text
             .find("Recommendation: scale_up +4 (2 → 6 replicas)")

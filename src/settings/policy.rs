@@ -53,20 +53,19 @@ impl PolicyChoice {
                 }
                 PolicyKind::Hpa(HpaPolicy {
                     targets,
-                    tolerance: args.tolerance,
+                    tolerance_up: args.tolerance,
+                    tolerance_down: args.tolerance,
                     max_age,
+                    ..HpaPolicy::default()
                 })
             }
         };
         let settings = Settings {
+            windows: windows(&policy, args),
             policy,
             smoothing: Smoothing {
                 samples: args.window,
                 statistic: statistic(args.statistic),
-            },
-            windows: Windows {
-                scale_up: args.scale_up_window,
-                scale_down: args.scale_down_window,
             },
             bounds,
         };
@@ -88,8 +87,8 @@ impl PolicyChoice {
         for o in &spec.overrides {
             match o {
                 Override::Policy(p) => c.args.policy = *p,
-                Override::ScaleUpWindow(d) => c.args.scale_up_window = *d,
-                Override::ScaleDownWindow(d) => c.args.scale_down_window = *d,
+                Override::ScaleUpWindow(d) => c.args.scale_up_window = Some(*d),
+                Override::ScaleDownWindow(d) => c.args.scale_down_window = Some(*d),
                 Override::Window(n) => c.args.window = *n,
                 Override::Statistic(s) => c.args.statistic = *s,
                 Override::Tolerance(t) => c.args.tolerance = *t,
@@ -113,11 +112,11 @@ impl PolicyChoice {
             .to_string(),
         ];
         let dur = |d: Duration| humantime::format_duration(d).to_string();
-        if !a.scale_up_window.is_zero() {
-            parts.push(format!("scale-up-window={}", dur(a.scale_up_window)));
+        if let Some(w) = a.scale_up_window {
+            parts.push(format!("scale-up-window={}", dur(w)));
         }
-        if !a.scale_down_window.is_zero() {
-            parts.push(format!("scale-down-window={}", dur(a.scale_down_window)));
+        if let Some(w) = a.scale_down_window {
+            parts.push(format!("scale-down-window={}", dur(w)));
         }
         if a.window > 1 {
             parts.push(format!(
@@ -139,6 +138,19 @@ impl PolicyChoice {
             parts.push(format!("replicas {}..{}", self.bounds.min, self.bounds.max));
         }
         parts.join(", ")
+    }
+}
+
+/// The stabilization windows: the flags when given, else the HPA behavior's (Kubernetes
+/// defaults: up 0, down 5m), else off for the seed's rules.
+fn windows(policy: &PolicyKind, args: &PolicyArgs) -> Windows {
+    let (up, down) = match policy {
+        PolicyKind::Hpa(h) => (h.behavior.scale_up.window, h.behavior.scale_down.window),
+        PolicyKind::Threshold(_) => (Duration::ZERO, Duration::ZERO),
+    };
+    Windows {
+        scale_up: args.scale_up_window.unwrap_or(up),
+        scale_down: args.scale_down_window.unwrap_or(down),
     }
 }
 
@@ -206,7 +218,10 @@ mod tests {
                 (Metric::ResponseTimeMs, 400.0)
             ]
         );
-        assert_eq!((h.tolerance, h.max_age), (0.2, None));
+        assert_eq!(
+            (h.tolerance_up, h.tolerance_down, h.max_age),
+            (0.2, 0.2, None)
+        );
         assert_eq!(
             c.label(),
             "hpa, tolerance=0.2, target=cpu_percent=60, target=memory_percent=off, target=response_time_ms=400"
