@@ -33,6 +33,14 @@ pub fn decision_text(
     if let (Some(hpa), Some(t)) = (&decision.hpa, decision.replicas) {
         notes.push_str(&hpa_table(hpa, t.current_replicas, color, width));
     }
+    let base = match limited_line(decision) {
+        // After the Recommendation line, before the Reason.
+        Some(line) => match base.find("\nReason: ") {
+            Some(at) => format!("{}\n{line}{}", &base[..at], &base[at..]),
+            None => base + &line + "\n",
+        },
+        None => base,
+    };
     if notes.is_empty() {
         return base;
     }
@@ -41,6 +49,22 @@ pub fn decision_text(
         Some(at) => format!("{}{notes}{}", &base[..at], &base[at..]),
         None => base + &notes,
     }
+}
+
+/// "Limited by: max_replicas (the policy wanted scale_up +3)", when a limit changed the decision.
+pub fn limited_line(decision: &Decision) -> Option<String> {
+    if decision.limited_by.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = decision.limited_by.iter().map(|l| l.as_str()).collect();
+    let wanted = decision.proposed.map_or(String::new(), |p| {
+        let delta = match p.replica_delta {
+            0 => String::new(),
+            d => format!(" {d:+}"),
+        };
+        format!(" (the policy wanted {}{delta})", p.action.as_str())
+    });
+    Some(format!("Limited by: {}{wanted}", names.join(", ")))
 }
 
 /// One row per HPA metric, then the winner and the limits.
@@ -108,6 +132,10 @@ mod tests {
         assert!(text.contains(
             "Limit: 10 limited to 6 by the scale-up policy 100% per 15s or 4 pods per 15s (Max) from 2\n"
         ));
+        assert!(
+            text.contains("(2 → 6 replicas)\nLimited by: scale_up_policy (the policy wanted scale_up +8)\nReason: "),
+            "{text}"
+        );
         let limit_at = text.find("Limit:").unwrap();
         let decision_at = text
             .find("Recommendation: scale_up +4 (2 → 6 replicas)")
