@@ -213,16 +213,16 @@ impl<'a> Monitor<'a> {
             Mode::Plain
         };
         let max_age = (!cmd.max_age.is_zero()).then_some(cmd.max_age);
-        let settings = PolicyChoice {
+        let choice = PolicyChoice {
             args: cmd.policy.clone(),
             bounds: ReplicaBounds {
                 min: cmd.min_replicas,
                 max: cmd.max_replicas,
             },
             base: app.policy.clone(),
-        }
-        .resolve(max_age)?;
-        if cmd.policy.policy == crate::cli::PolicyArg::Hpa && cmd.current_replicas.is_none() {
+        };
+        let settings = choice.resolve(max_age)?;
+        if choice.is_hpa() && cmd.current_replicas.is_none() {
             anyhow::bail!(
                 "--policy 'hpa' needs --current-replicas N: the HPA's proposals are proportional to the replicas running"
             );

@@ -2,11 +2,12 @@
 
 use anyhow::{Result, bail};
 
-use crate::cli::{PolicyArg, RecommendCmd};
+use crate::cli::RecommendCmd;
 use crate::commands::collect;
 use crate::exit::Exit;
 use crate::output::{self, json, table};
 use crate::policy::ReplicaBounds;
+use crate::policy::behavior::observed_replicas;
 use crate::policy::{engine, fleet};
 use crate::settings::App;
 use crate::settings::policy::PolicyChoice;
@@ -22,17 +23,18 @@ pub fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
         base: app.policy.clone(),
     };
     let settings = choice.resolve((!cmd.max_age.is_zero()).then_some(cmd.max_age))?;
-    if cmd.policy.policy == PolicyArg::Hpa && cmd.current_replicas.is_none() {
-        bail!(
-            "--policy 'hpa' needs --current-replicas N: the HPA's proposals are proportional to the replicas running"
-        );
-    }
     if cmd.collect {
         let mut collected = collect::take_sample(app, &cmd.sampling)?;
         collect::store_collected(app, &mut collected)?;
     }
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
+    let recorded = loaded.samples.last().and_then(observed_replicas);
+    if choice.is_hpa() && cmd.current_replicas.is_none() && recorded.is_none() {
+        bail!(
+            "--policy 'hpa' needs --current-replicas N (or a newest sample with `replicas`): the HPA's proposals are proportional to the replicas running"
+        );
+    }
     let now = collect::now_ms();
     let max_age = (!cmd.max_age.is_zero()).then_some(cmd.max_age);
     let fleet = cmd

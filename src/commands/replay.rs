@@ -3,11 +3,12 @@
 
 use anyhow::{Result, bail};
 
-use crate::cli::{PolicyArg, ReplayCmd};
+use crate::cli::ReplayCmd;
 use crate::exit::Exit;
 use crate::output::replay::{Run, compare_text, json_view, single_text};
 use crate::output::{self, json};
 use crate::policy::ReplicaBounds;
+use crate::policy::behavior::observed_replicas;
 use crate::policy::replay::{replay, summarize};
 use crate::sample::Sample;
 use crate::settings::App;
@@ -51,9 +52,12 @@ fn run_one(
     start: Option<u32>,
     compare: Option<&str>,
 ) -> Result<Run> {
-    if choice.args.policy == PolicyArg::Hpa && start.is_none() {
+    let start = start.or_else(|| history.iter().find_map(observed_replicas));
+    if choice.is_hpa() && start.is_none() {
         let what = compare.map_or("--policy 'hpa'".to_string(), |c| format!("--compare '{c}'"));
-        bail!("{what}: the HPA policy needs --current-replicas N to start from");
+        bail!(
+            "{what}: the HPA policy needs --current-replicas N to start from (or samples with `replicas`)"
+        );
     }
     // Replay decides at each sample's own time: nothing is stale.
     let settings = choice.resolve(None)?;

@@ -5,13 +5,14 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-use crate::cli::{CompareSpec, Override, PolicyArg, PolicyArgs, StatisticArg};
+use crate::cli::{CompareSpec, Override, PolicyArg, PolicyArgs, RpsScopeArg, StatisticArg};
 use crate::policy::ReplicaBounds;
 use crate::policy::engine::{PolicyKind, Settings};
-use crate::policy::hpa::HpaPolicy;
+use crate::policy::hpa::{HpaPolicy, RpsScope};
 use crate::policy::smoothing::{Smoothing, Statistic};
 use crate::policy::stabilization::Windows;
 use crate::policy::threshold::ThresholdPolicy;
+use crate::sources::hpa_file::{self, HpaSpec};
 
 /// The policy flags and the replica bounds: what `--compare` can change.
 #[derive(Debug, Clone)]
@@ -27,7 +28,9 @@ pub struct PolicyChoice {
 impl PolicyChoice {
     /// Resolve into engine settings; `max_age` is the staleness limit (None: never stale).
     pub fn resolve(&self, max_age: Option<Duration>) -> Result<Settings> {
-        let (args, bounds) = (&self.args, self.bounds);
+        let args = &self.args;
+        let file = self.hpa_file()?;
+        let bounds = self.bounds_with(file.as_ref());
         if bounds.min > bounds.max {
             bail!(
                 "--min-replicas '{}' is greater than --max-replicas '{}'",
@@ -35,30 +38,46 @@ impl PolicyChoice {
                 bounds.max
             );
         }
-        let policy = match args.policy {
-            PolicyArg::Threshold => PolicyKind::Threshold(ThresholdPolicy {
+        let policy = if self.is_hpa() {
+            let mut targets = file
+                .as_ref()
+                .map_or_else(|| HpaPolicy::default().targets, |f| f.targets.clone());
+            for &(metric, value) in &args.targets {
+                targets.retain(|&(m, _)| m != metric);
+                if let Some(v) = value {
+                    targets.push((metric, v));
+                }
+            }
+            if targets.is_empty() {
+                bail!("--target: every HPA target is off; keep at least one");
+            }
+            let both = args.tolerance;
+            let up = args
+                .tolerance_up
+                .or(both)
+                .or(file.as_ref().and_then(|f| f.tolerance_up))
+                .unwrap_or(0.1);
+            let down = args
+                .tolerance_down
+                .or(both)
+                .or(file.as_ref().and_then(|f| f.tolerance_down))
+                .unwrap_or(0.1);
+            PolicyKind::Hpa(HpaPolicy {
+                targets,
+                tolerance_up: up,
+                tolerance_down: down,
+                rps_scope: match args.rps_scope {
+                    RpsScopeArg::Fleet => RpsScope::Fleet,
+                    RpsScopeArg::Instance => RpsScope::Instance,
+                },
+                max_age,
+                behavior: file.map(|f| f.behavior).unwrap_or_default(),
+            })
+        } else {
+            PolicyKind::Threshold(ThresholdPolicy {
                 max_age,
                 ..self.base.clone()
-            }),
-            PolicyArg::Hpa => {
-                let mut targets = HpaPolicy::default().targets;
-                for &(metric, value) in &args.targets {
-                    targets.retain(|&(m, _)| m != metric);
-                    if let Some(v) = value {
-                        targets.push((metric, v));
-                    }
-                }
-                if targets.is_empty() {
-                    bail!("--target: every HPA target is off; keep at least one");
-                }
-                PolicyKind::Hpa(HpaPolicy {
-                    targets,
-                    tolerance_up: args.tolerance,
-                    tolerance_down: args.tolerance,
-                    max_age,
-                    ..HpaPolicy::default()
-                })
-            }
+            })
         };
         let settings = Settings {
             windows: windows(&policy, args),
@@ -81,6 +100,56 @@ impl PolicyChoice {
         Ok(settings)
     }
 
+    /// Whether the HPA policy decides (`--policy hpa`, or `--hpa FILE`).
+    pub fn is_hpa(&self) -> bool {
+        self.args.policy == PolicyArg::Hpa || self.args.hpa.is_some()
+    }
+
+    /// The `--hpa` manifest, read and reported (metrics it cannot express are warned about).
+    pub fn hpa_file(&self) -> Result<Option<HpaSpec>> {
+        let Some(spec) = self.args.hpa.as_deref() else {
+            return Ok(None);
+        };
+        let file = hpa_file::read(spec).map_err(anyhow::Error::msg)?;
+        for why in &file.not_expressible {
+            crate::output::warn(
+                false,
+                &format!("--hpa '{spec}': {why}: not expressible, ignored"),
+            );
+        }
+        crate::diag_info!(
+            "--hpa '{spec}': {} {} replicas {}..{}, {} targets, scale-up {}, scale-down {}",
+            file.api_version,
+            file.name,
+            file.min_replicas,
+            file.max_replicas,
+            file.targets.len(),
+            file.behavior.scale_up.describe(),
+            file.behavior.scale_down.describe()
+        );
+        Ok(Some(file))
+    }
+
+    /// The bounds: the flags, or the file's where the flags kept their defaults (3..50).
+    fn bounds_with(&self, file: Option<&HpaSpec>) -> ReplicaBounds {
+        let (b, d) = (self.bounds, ReplicaBounds::default());
+        match file {
+            Some(f) => ReplicaBounds {
+                min: if b.min == d.min {
+                    f.min_replicas
+                } else {
+                    b.min
+                },
+                max: if b.max == d.max {
+                    f.max_replicas
+                } else {
+                    b.max
+                },
+            },
+            None => b,
+        }
+    }
+
     /// The same choice with `--compare`'s changes applied in order.
     pub fn with(&self, spec: &CompareSpec) -> PolicyChoice {
         let mut c = self.clone();
@@ -91,7 +160,7 @@ impl PolicyChoice {
                 Override::ScaleDownWindow(d) => c.args.scale_down_window = Some(*d),
                 Override::Window(n) => c.args.window = *n,
                 Override::Statistic(s) => c.args.statistic = *s,
-                Override::Tolerance(t) => c.args.tolerance = *t,
+                Override::Tolerance(t) => c.args.tolerance = Some(*t),
                 Override::Target(m, v) => c.args.targets.push((*m, *v)),
                 Override::MinReplicas(n) => c.bounds.min = *n,
                 Override::MaxReplicas(n) => c.bounds.max = *n,
@@ -125,9 +194,21 @@ impl PolicyChoice {
                 statistic(a.statistic).as_str()
             ));
         }
-        if a.policy == PolicyArg::Hpa {
-            if a.tolerance != 0.1 {
-                parts.push(format!("tolerance={}", a.tolerance));
+        if let Some(f) = &a.hpa {
+            parts[0] = format!("hpa (--hpa {f})");
+        }
+        if self.is_hpa() {
+            if let Some(t) = a.tolerance {
+                parts.push(format!("tolerance={t}"));
+            }
+            if let Some(t) = a.tolerance_up {
+                parts.push(format!("tolerance-up={t}"));
+            }
+            if let Some(t) = a.tolerance_down {
+                parts.push(format!("tolerance-down={t}"));
+            }
+            if a.rps_scope == RpsScopeArg::Instance {
+                parts.push("rps-scope=instance".to_string());
             }
             for (m, v) in &a.targets {
                 let v = v.map_or("off".to_string(), |v| v.to_string());
