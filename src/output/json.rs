@@ -116,8 +116,7 @@ impl<'a> RecommendView<'a> {
             c.statistic = statistic;
         }
         view.proposed = d.proposed;
-        view.limited_by = (d.proposed.is_some() || !d.limited_by.is_empty())
-            .then(|| d.limited_by.iter().map(|l| l.as_str()).collect());
+        view.limited_by = limited_by(d);
         view.policy = (d.policy != "threshold").then_some(d.policy);
         view.smoothing = d.smoothing;
         view.held_by_window = d.held.as_ref();
@@ -130,6 +129,12 @@ impl<'a> RecommendView<'a> {
         self.fleet = fleet;
         self
     }
+}
+
+/// The `"limited_by"` list: present with `proposed` (or when a limit applied), maybe empty.
+pub fn limited_by(d: &Decision) -> Option<Vec<&'static str>> {
+    (d.proposed.is_some() || !d.limited_by.is_empty())
+        .then(|| d.limited_by.iter().map(|l| l.as_str()).collect())
 }
 
 /// `collect --json`: the sample written and where.
