@@ -123,6 +123,10 @@ pub struct CollectCmd {
     /// Print the sample written as JSON
     #[arg(long)]
     pub json: bool,
+    /// Record the replica count running now in the sample (`replicas`): recommend takes the
+    /// newest as the current count, and its changes are the HPA behavior's scale events
+    #[arg(long, value_name = "N")]
+    pub current_replicas: Option<u32>,
 }
 
 /// What goes into a fresh sample.
@@ -204,7 +208,8 @@ pub struct RecommendCmd {
     pub collect: bool,
     #[command(flatten)]
     pub sampling: SamplingArgs,
-    /// Replicas running now: adds current_replicas/target_replicas/clamped
+    /// Replicas running now: adds current_replicas/target_replicas/clamped/proposed/limited_by
+    /// (default: the newest sample's `replicas`; with --collect, recorded in the new sample)
     #[arg(long, value_name = "N")]
     pub current_replicas: Option<u32>,
     /// Never recommend fewer replicas than this
@@ -386,7 +391,8 @@ pub struct MonitorCmd {
     /// One JSON object per tick (NDJSON, schema_version 1), nothing else on stdout
     #[arg(help_heading = "Monitor", long)]
     pub json: bool,
-    /// Replicas running now: adds current/target replicas to every recommendation
+    /// Replicas running now: adds current/target replicas to every recommendation and is
+    /// recorded in every sample (`replicas`)
     #[arg(help_heading = "Monitor", long, value_name = "N")]
     pub current_replicas: Option<u32>,
     /// Never recommend fewer replicas than this

@@ -403,3 +403,42 @@ fn ci_script_scales_down_from_above_the_maximum() {
         "{text}"
     );
 }
+
+#[test]
+fn collect_records_replicas_and_recommend_reads_the_newest() {
+    let env = Env::new(&[]);
+    for n in ["4", "6"] {
+        let out = env
+            .cmd()
+            .args([
+                "collect",
+                "--no-host",
+                "--metric",
+                "cpu_percent=95",
+                "--metric",
+                "memory_percent=85",
+            ])
+            .args(["--current-replicas", n])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = std::fs::read_to_string(env.path("history.jsonl")).unwrap();
+    let recorded: Vec<u64> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["replicas"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(recorded, [4, 6]);
+    // No --current-replicas: the newest sample's 6 is the current count (the HPA needs one).
+    let (_, v) = env.recommend(&["--policy", "hpa"]);
+    assert_eq!(v["current_replicas"], 6, "{v}");
+}

@@ -357,6 +357,13 @@ pub fn store(app: &App, sample: &Sample) -> Result<Appended> {
     Ok(report)
 }
 
+/// Record the replica count observed (`--current-replicas`) in the sample's `replicas` field.
+pub fn record_replicas(sample: &mut Sample, replicas: Option<u32>) {
+    if let Some(n) = replicas {
+        sample.extra.insert("replicas".into(), n.into());
+    }
+}
+
 /// Append a collected sample. Its raw counters are merged with the newest raw object already
 /// stored (see `sources::mapping`), which older lines then drop: for the file store under its
 /// lock, for a shared (Redis) history against the newest samples read just before the append.
@@ -398,6 +405,7 @@ pub fn store_collected(app: &App, collected: &mut Collected) -> Result<Appended>
 /// `collect`.
 pub fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
     let mut collected = take_sample(app, &cmd.sampling)?;
+    record_replicas(&mut collected.sample, cmd.current_replicas);
     let report = store_collected(app, &mut collected)?;
     let (path, samples) = match &report.spooled {
         Some(s) => (s.path.display().to_string(), s.waiting),

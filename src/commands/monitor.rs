@@ -478,6 +478,7 @@ impl<'a> Monitor<'a> {
         prom: Option<(String, PromAnswer)>,
     ) -> Result<Ticked> {
         let mut collected = collect::assemble(self.app, &self.cmd.sampling, host, scraped, prom)?;
+        collect::record_replicas(&mut collected.sample, self.cmd.current_replicas);
         collect::store_collected(self.app, &mut collected)?;
         let mut sample = collected.sample;
         // Raw counters are bookkeeping for the next rates, not part of what a tick shows.

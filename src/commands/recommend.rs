@@ -25,6 +25,7 @@ pub fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
     let settings = choice.resolve((!cmd.max_age.is_zero()).then_some(cmd.max_age))?;
     if cmd.collect {
         let mut collected = collect::take_sample(app, &cmd.sampling)?;
+        collect::record_replicas(&mut collected.sample, cmd.current_replicas);
         collect::store_collected(app, &mut collected)?;
     }
     let loaded = app.history.load()?;

@@ -90,9 +90,13 @@ pub fn hpa_table(hpa: &HpaDetail, current: u32, color: bool, width: Option<u16>)
             Cell::new(proposal).set_alignment(CellAlignment::Right),
         ]);
     }
-    let mut out = format!(
-        "HPA proposals from {current} replicas (requests_per_second is the fleet total):\n{t}\n"
-    );
+    let fleet_rps = hpa.proposals.iter().any(|p| p.per_replica.is_some());
+    let note = if fleet_rps {
+        " (requests_per_second is the fleet total)"
+    } else {
+        ""
+    };
+    let mut out = format!("HPA proposals from {current} replicas{note}:\n{t}\n");
     out.push_str(&format!("Winner: {}\n", hpa.winner));
     for l in &hpa.limits {
         out.push_str(&format!("Limit: {}\n", l.explain(current)));
