@@ -233,6 +233,7 @@ pub fn decide_with(
             clamped: false,
         });
         d.proposed = None;
+        d.recommended = None;
         d.limited_by = vec![LimitedBy::ScalingDisabled];
         return finish(d, history.len());
     }
@@ -257,6 +258,8 @@ pub fn decide_with(
             newest.recommendation.reason
         );
         d.limited_by = vec![limit];
+        // As the controller, which rescales into the bounds without recording a recommendation.
+        d.recommended = None;
         return finish(d, history.len());
     }
     let Some(proposed) = newest.replicas else {
