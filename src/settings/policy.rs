@@ -339,4 +339,63 @@ mod tests {
         ]);
         assert!(none.resolve(None).is_err());
     }
+
+    #[test]
+    fn an_hpa_file_sets_policy_bounds_targets_behavior_and_windows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hpa.yaml");
+        std::fs::write(
+            &path,
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\n\
+             spec:\n  minReplicas: 2\n  maxReplicas: 9\n  metrics:\n  - type: Resource\n    \
+             resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}\n  \
+             behavior:\n    scaleUp:\n      stabilizationWindowSeconds: 30\n      policies:\n      \
+             - {type: Pods, value: 2, periodSeconds: 60}\n    scaleDown:\n      tolerance: 0.25\n",
+        )
+        .unwrap();
+        let file = path.to_str().unwrap();
+        let c = choice(&["--hpa", file]);
+        let s = c.resolve(None).unwrap();
+        let PolicyKind::Hpa(h) = &s.policy else {
+            panic!("not hpa");
+        };
+        assert_eq!(h.targets, vec![(Metric::CpuPercent, 60.0)]);
+        assert_eq!((h.tolerance_up, h.tolerance_down), (0.1, 0.25));
+        assert_eq!(h.behavior.scale_up.describe(), "2 pods per 60s (Max)");
+        assert_eq!(s.bounds, ReplicaBounds { min: 2, max: 9 });
+        assert_eq!(
+            (s.windows.scale_up, s.windows.scale_down),
+            (Duration::from_secs(30), Duration::from_secs(300))
+        );
+        assert!(c.label().starts_with("hpa (--hpa "));
+        // Explicit flags win over the file.
+        let c = choice(&[
+            "--hpa",
+            file,
+            "--max-replicas",
+            "20",
+            "--scale-up-window",
+            "0",
+            "--tolerance-down",
+            "0.5",
+            "--target",
+            "memory_percent=70",
+        ]);
+        let s = c.resolve(None).unwrap();
+        let PolicyKind::Hpa(h) = &s.policy else {
+            panic!("not hpa");
+        };
+        assert_eq!(s.bounds, ReplicaBounds { min: 2, max: 20 });
+        assert_eq!(s.windows.scale_up, Duration::ZERO);
+        assert_eq!(h.tolerance_down, 0.5);
+        assert_eq!(h.targets.len(), 2);
+        // A file that does not parse is an error naming it.
+        let e = choice(&["--hpa", "/nonexistent/hpa.yaml"])
+            .resolve(None)
+            .unwrap_err();
+        assert!(
+            e.to_string().starts_with("--hpa '/nonexistent/hpa.yaml'"),
+            "{e}"
+        );
+    }
 }
