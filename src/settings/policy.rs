@@ -26,6 +26,15 @@ pub struct PolicyChoice {
 }
 
 impl PolicyChoice {
+    /// The policy flags with `--min-replicas`/`--max-replicas` over the configured seed rules.
+    pub fn new(args: &PolicyArgs, min: u32, max: u32, base: &ThresholdPolicy) -> PolicyChoice {
+        PolicyChoice {
+            args: args.clone(),
+            bounds: ReplicaBounds { min, max },
+            base: base.clone(),
+        }
+    }
+
     /// Resolve into engine settings; `max_age` is the staleness limit (None: never stale).
     pub fn resolve(&self, max_age: Option<Duration>) -> Result<Settings> {
         let args = &self.args;
@@ -112,10 +121,7 @@ impl PolicyChoice {
         };
         let file = hpa_file::read(spec).map_err(anyhow::Error::msg)?;
         for why in &file.not_expressible {
-            crate::output::warn(
-                false,
-                &format!("--hpa '{spec}': {why}: not expressible, ignored"),
-            );
+            crate::diag::warn(&format!("--hpa '{spec}': {why}: not expressible, ignored"));
         }
         crate::diag_info!(
             "--hpa '{spec}': {} {} replicas {}..{}, {} targets, scale-up {}, scale-down {}",
