@@ -41,8 +41,15 @@ impl PolicyChoice {
         let file = self.hpa_file()?;
         let bounds = self.bounds_with(file.as_ref());
         if bounds.min > bounds.max {
+            let from = &args.bounds_from;
+            let file = |what: &str| match &args.hpa {
+                Some(f) => format!("--hpa '{f}' {what}"),
+                None => format!("--{what}"),
+            };
+            let min = from.min.clone().unwrap_or_else(|| file("min-replicas"));
+            let max = from.max.clone().unwrap_or_else(|| file("max-replicas"));
             bail!(
-                "--min-replicas '{}' is greater than --max-replicas '{}'",
+                "{min} '{}' is greater than {max} '{}'",
                 bounds.min,
                 bounds.max
             );
@@ -136,17 +143,17 @@ impl PolicyChoice {
         Ok(Some(file))
     }
 
-    /// The bounds: the flags, or the file's where the flags kept their defaults (3..50).
+    /// The bounds: the file's, where no flag, environment variable or config file set them.
     fn bounds_with(&self, file: Option<&HpaSpec>) -> ReplicaBounds {
-        let (b, d) = (self.bounds, ReplicaBounds::default());
+        let (b, from) = (self.bounds, &self.args.bounds_from);
         match file {
             Some(f) => ReplicaBounds {
-                min: if b.min == d.min {
+                min: if from.min.is_none() {
                     f.min_replicas
                 } else {
                     b.min
                 },
-                max: if b.max == d.max {
+                max: if from.max.is_none() {
                     f.max_replicas
                 } else {
                     b.max
@@ -263,8 +270,13 @@ mod tests {
         let Command::Replay(cmd) = Cli::try_parse_from(all).unwrap().command else {
             panic!("not replay");
         };
+        let mut args = cmd.policy;
+        // What lib::run learns from clap's value sources: here, whether the flag was given.
+        let given = |flag: &str| argv.contains(&flag).then(|| flag.to_string());
+        args.bounds_from.min = given("--min-replicas");
+        args.bounds_from.max = given("--max-replicas");
         PolicyChoice {
-            args: cmd.policy,
+            args,
             bounds: ReplicaBounds {
                 min: cmd.min_replicas,
                 max: cmd.max_replicas,

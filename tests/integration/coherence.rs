@@ -440,3 +440,82 @@ fn collect_records_replicas_and_recommend_reads_the_newest() {
     let (_, v) = env.recommend(&["--policy", "hpa"]);
     assert_eq!(v["current_replicas"], 6, "{v}");
 }
+
+#[test]
+fn errors_caused_by_an_environment_variable_name_it() {
+    let env = Env::new(&[hot(0)]);
+    let run = |vars: &[(&str, &str)], args: &[&str]| {
+        let out = env
+            .cmd()
+            .envs(vars.iter().copied())
+            .args(["recommend", "--max-age", "0"])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run(&[("RIZK_SCALE_MIN_REPLICAS", "abc")], &[]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.starts_with("rizk-scale: error: RIZK_SCALE_MIN_REPLICAS 'abc': invalid digit"),
+        "{err}"
+    );
+    let (code, err) = run(
+        &[
+            ("RIZK_SCALE_MIN_REPLICAS", "9"),
+            ("RIZK_SCALE_MAX_REPLICAS", "5"),
+        ],
+        &[],
+    );
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        "rizk-scale: error: RIZK_SCALE_MIN_REPLICAS '9' is greater than RIZK_SCALE_MAX_REPLICAS '5'\n"
+    );
+    // A flag is named as a flag, and the --hpa file's bounds as the file's.
+    let (_, err) = run(
+        &[("RIZK_SCALE_MAX_REPLICAS", "5")],
+        &["--min-replicas", "9"],
+    );
+    assert!(
+        err.contains("--min-replicas '9' is greater than RIZK_SCALE_MAX_REPLICAS '5'"),
+        "{err}"
+    );
+    let (_, err) = run(&[("RIZK_SCALE_MIN_REPLICAS", "60")], &["--hpa", "hpa.yaml"]);
+    assert!(
+        err.contains(
+            "RIZK_SCALE_MIN_REPLICAS '60' is greater than --hpa 'hpa.yaml' max-replicas '50'"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_environment_variable_also_wins_over_the_hpa_file() {
+    let env = Env::new(&[hot(0), hot(1), hot(2)]);
+    let out = env
+        .cmd()
+        .env("RIZK_SCALE_MAX_REPLICAS", "20")
+        .args([
+            "recommend",
+            "--json",
+            "--max-age",
+            "0",
+            "--hpa",
+            "hpa.yaml",
+            "--current-replicas",
+            "30",
+        ])
+        .output()
+        .unwrap();
+    let v = parse(&out);
+    assert_eq!(decision(&v), ("scale_down", -10, 20));
+    assert!(
+        reason(&v).contains("above max replicas 20"),
+        "{}",
+        reason(&v)
+    );
+}
