@@ -142,19 +142,23 @@ pub fn mark_bounds(cli: &mut Cli, matches: &ArgMatches, cfg: Option<&LoadedConfi
         Some(Source::Env(name)) => Some(name),
         _ => set.then(|| key.to_string()),
     };
+    let (min, max) = (
+        r.and_then(|r| r.min.as_ref()),
+        r.and_then(|r| r.max.as_ref()),
+    );
     policy.bounds_from.min = from(
         "min_replicas",
         "--min-replicas",
         "RIZK_SCALE_MIN_REPLICAS",
         "replicas.min",
-        r.is_some_and(|r| r.min.is_some()),
+        min.is_some(),
     );
     policy.bounds_from.max = from(
         "max_replicas",
         "--max-replicas",
         "RIZK_SCALE_MAX_REPLICAS",
         "replicas.max",
-        r.is_some_and(|r| r.max.is_some()),
+        max.is_some(),
     );
 }
 
