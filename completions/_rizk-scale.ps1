@@ -327,6 +327,7 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             break
         }
         'rizk-scale;config;show' {
+            [CompletionResult]::new('--hpa', '--hpa', [CompletionResultType]::ParameterName, 'Also show what this HorizontalPodAutoscaler manifest sets (as `--hpa` would): the replica bounds it provides where nothing else sets them, its targets and behavior')
             [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
             [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Prefix of the Redis keys (the seed''s key_prefix)')

@@ -450,12 +450,16 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__config__subcmd__show)
-            opts="-q -v -h --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --json --hpa --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --hpa)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --history)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

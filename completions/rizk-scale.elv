@@ -307,6 +307,7 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rizk-scale;config;show'= {
+            cand --hpa 'Also show what this HorizontalPodAutoscaler manifest sets (as `--hpa` would): the replica bounds it provides where nothing else sets them, its targets and behavior'
             cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
             cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
             cand --key-prefix 'Prefix of the Redis keys (the seed''s key_prefix)'

@@ -105,6 +105,10 @@ pub enum ConfigCmd {
         /// Print as JSON (schema_version 1)
         #[arg(long)]
         json: bool,
+        /// Also show what this HorizontalPodAutoscaler manifest sets (as `--hpa` would): the
+        /// replica bounds it provides where nothing else sets them, its targets and behavior
+        #[arg(long, value_name = "FILE[:NAME]")]
+        hpa: Option<String>,
     },
     /// Write a commented default configuration file
     Init {

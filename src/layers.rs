@@ -31,6 +31,8 @@ pub enum Source {
     Config(String),
     /// The built-in default (the seed's value).
     Default,
+    /// An HPA manifest (`--hpa FILE[:NAME]`).
+    Hpa(String),
 }
 
 impl std::fmt::Display for Source {
@@ -40,6 +42,7 @@ impl std::fmt::Display for Source {
             Source::Env(name) => write!(f, "env {name}"),
             Source::Config(at) => write!(f, "config {at}"),
             Source::Default => f.write_str("default"),
+            Source::Hpa(file) => write!(f, "hpa {file}"),
         }
     }
 }

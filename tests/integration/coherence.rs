@@ -519,3 +519,48 @@ fn an_environment_variable_also_wins_over_the_hpa_file() {
         reason(&v)
     );
 }
+
+#[test]
+fn config_show_names_the_hpa_file_as_the_source() {
+    let env = Env::new(&[]);
+    let out = env
+        .cmd()
+        .env("RIZK_SCALE_MAX_REPLICAS", "20")
+        .args(["config", "show", "--json", "--hpa", "hpa.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = parse(&out);
+    let errors = crate::common::schema::validate(&crate::common::schema::schema("config"), &v);
+    assert!(errors.is_empty(), "{errors:?}");
+    let row = |key: &str| {
+        v["settings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["key"] == key)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {key} in {v}"))
+    };
+    assert_eq!(row("replicas.min")["value"], "3");
+    assert_eq!(
+        row("replicas.min")["source"],
+        json!({"kind": "hpa", "from": "hpa.yaml"})
+    );
+    // The environment wins over the file, and says so.
+    assert_eq!(row("replicas.max")["value"], "20");
+    assert_eq!(row("replicas.max")["source"]["kind"], "env");
+    assert_eq!(
+        row("hpa.scale_up")["value"],
+        "100% per 15s or 5 pods per 15s (Max), window 1m"
+    );
+    assert_eq!(
+        row("hpa.scale_down")["value"],
+        "50% per 60s (Max), window 5m"
+    );
+}
