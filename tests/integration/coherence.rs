@@ -89,6 +89,13 @@ fn parse(out: &Output) -> Value {
     })
 }
 
+/// The document of a command that must have succeeded.
+fn parse_ok(out: &Output) -> Value {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    parse(out)
+}
+
 fn at(i: i64) -> String {
     jiff::Timestamp::from_second(1_800_000_000 + 10 * i)
         .unwrap()
@@ -334,13 +341,7 @@ fn replay_with_the_seed_hpa_shows_its_rate_limits() {
         ])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v = parse(&out);
+    let v = parse_ok(&out);
     let timeline = v["timeline"].as_array().unwrap();
     let limited: Vec<&Value> = timeline
         .iter()
@@ -529,13 +530,7 @@ fn config_show_names_the_hpa_file_as_the_source() {
         .args(["config", "show", "--json", "--hpa", "hpa.yaml"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v = parse(&out);
+    let v = parse_ok(&out);
     let errors = crate::common::schema::validate(&crate::common::schema::schema("config"), &v);
     assert!(errors.is_empty(), "{errors:?}");
     let row = |key: &str| {
