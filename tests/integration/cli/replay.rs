@@ -185,6 +185,11 @@ fn flaps_seed_vs_scale_down_window_vs_hpa() {
     let hpa_no_window = summary(&["--policy", "hpa", "--scale-down-window", "0"]);
     assert_eq!(flaps(&hpa_no_window), (Some(14), Some(3)));
     assert_eq!(flaps(&hpa_windows), (Some(2), Some(3)));
+    // The seed's hpa.yaml itself (its 1m/5m windows and rate policies): the same calm run.
+    let seed_hpa = fixture("seed-hpa.yaml");
+    let manifest = summary(&["--hpa", seed_hpa.to_str().unwrap()]);
+    assert_eq!(flaps(&manifest), (Some(2), Some(3)));
+    assert_eq!(manifest["replica_changes"], 1);
     // At the minimum a scale-down is a maintain, so the median flaps less than it used to.
     assert_eq!(flaps(&median), (Some(12), Some(3)));
     // The window's effect is where it should be: fewer scale-downs, none of them reversed.
