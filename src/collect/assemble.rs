@@ -57,6 +57,12 @@ pub fn assemble(
             };
             match r.result {
                 Ok(snapshot) => {
+                    if snapshot.is_empty() {
+                        warnings.push(format!(
+                            "endpoint '{}' answered, but none of the series the metric mapping reads are on its page ([endpoints.mapping] in the config names others)",
+                            r.target
+                        ));
+                    }
                     fleet.push(mapping::reading(previous.get(&r.target), &snapshot));
                     collected.raw.insert(r.target, snapshot.counters);
                 }
@@ -270,6 +276,40 @@ mod tests {
             e.to_string(),
             "endpoint 'http://127.0.0.1:9/metrics': connection refused"
         );
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn an_endpoint_that_answers_with_nothing_we_read_is_warned_about() {
+        let spec = SampleSpec {
+            no_host: false,
+            metrics: vec![],
+            instance: None,
+            allow_partial: false,
+        };
+        let answered = |snapshot| Readings {
+            host: None,
+            endpoints: Some(vec![crate::sources::endpoint::TargetResult {
+                target: "http://127.0.0.1:9/metrics".into(),
+                result: Ok(snapshot),
+                duration: std::time::Duration::from_millis(3),
+            }]),
+            prometheus: None,
+        };
+        let at = Timestamp::UNIX_EPOCH;
+        let mut warnings = Vec::new();
+        let mut empty = mapping::Snapshot::default();
+        empty.counters.t_ms = 5;
+        assemble(&spec, answered(empty), &BTreeMap::new(), at, &mut warnings).unwrap();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("answered, but none of the series"),
+            "{warnings:?}"
+        );
+        let mut some = mapping::Snapshot::default();
+        some.gauges.active_connections = Some(3.0);
+        warnings.clear();
+        assemble(&spec, answered(some), &BTreeMap::new(), at, &mut warnings).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
     }
 

@@ -294,6 +294,19 @@ pub struct Snapshot {
     pub gauges: Gauges,
 }
 
+impl Snapshot {
+    /// Whether the page held none of the series the mapping reads (the target answered, but
+    /// gives the sample nothing).
+    pub fn is_empty(&self) -> bool {
+        self.gauges == Gauges::default()
+            && self.counters
+                == Counters {
+                    t_ms: self.counters.t_ms,
+                    ..Counters::default()
+                }
+    }
+}
+
 /// A sample field as seen on one target: not exposed, exposed but not yet computable (first
 /// scrape), or known.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,6 +1,7 @@
 //! When every `--endpoint` fails, `collect` and `recommend --collect` exit 2 even though the
 //! host was sampled (cron must not fall back to host-only figures silently); `--allow-partial`
-//! keeps the sample; a fleet where some endpoints answer stays a warning and exit 0.
+//! keeps the sample; a fleet where some endpoints answer stays a warning and exit 0; an endpoint
+//! that answers with none of the series the mapping reads is warned about.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -83,4 +84,21 @@ fn every_endpoint_failing_is_exit_2_unless_partial_results_are_allowed() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains(&down));
     assert_eq!(lines(dir.path()), 2);
+    // An endpoint that answers with nothing the mapping reads is named, not silently empty.
+    let other = dir.path().join("other.prom");
+    std::fs::write(&other, "jvm_threads_live 40\n").unwrap();
+    let url = format!("file://{}", other.display());
+    let out = rizk(dir.path(), &["collect", "--endpoint", &url]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&format!(
+            "endpoint '{url}' answered, but none of the series the metric mapping reads are on its page"
+        )),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
