@@ -184,7 +184,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__collect)
-            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --json --current-replicas --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --strict-exposition --allow-partial --prometheus --prometheus-query --json --current-replicas --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1014,7 +1014,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__monitor)
-            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --policy --scale-up-window --scale-down-window --window --statistic --tolerance --tolerance-up --tolerance-down --rps-scope --hpa --target --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --coordinate --coordination-interval --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --strict-exposition --allow-partial --prometheus --prometheus-query --policy --scale-up-window --scale-down-window --window --statistic --tolerance --tolerance-up --tolerance-down --rps-scope --hpa --target --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --coordinate --coordination-interval --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1172,7 +1172,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__recommend)
-            opts="-q -v -h --json --collect --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --current-replicas --min-replicas --max-replicas --max-age --exit-code --policy --scale-up-window --scale-down-window --window --statistic --tolerance --tolerance-up --tolerance-down --rps-scope --hpa --target --fleet --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --json --collect --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --strict-exposition --allow-partial --prometheus --prometheus-query --current-replicas --min-replicas --max-replicas --max-age --exit-code --policy --scale-up-window --scale-down-window --window --statistic --tolerance --tolerance-up --tolerance-down --rps-scope --hpa --target --fleet --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1408,7 +1408,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__validate)
-            opts="-q -v -h --manifests --nginx-conf --health-url --endpoint --redis --redis-sentinel --sentinel-master --attest --attest-max-age --workload --only --skip --strict --timeout --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --manifests --nginx-conf --health-url --endpoint --redis --redis-sentinel --sentinel-master --attest --attest-max-age --workload --only --skip --strict --strict-exposition --timeout --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -64,6 +64,8 @@ always\t''
 never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l no-host -d 'Do not measure host CPU and memory'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l strict-exposition -d 'Reject expositions that break a rule of their format (OpenMetrics 1.0\'s validity rules, one HELP/TYPE per text family); by default a page is read as Prometheus reads it'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l allow-partial -d 'When every --endpoint fails, keep a sample of the host (and --metric) instead of exiting 2 (collect, recommend --collect; monitor always keeps it)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l json -d 'Print the sample written as JSON'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'
@@ -108,6 +110,8 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l conf
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l json -d 'Print the recommendation as JSON (schema_version 1)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l collect -d 'Take a fresh sample first and append it (one-shot advisor)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l no-host -d 'Do not measure host CPU and memory'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l strict-exposition -d 'Reject expositions that break a rule of their format (OpenMetrics 1.0\'s validity rules, one HELP/TYPE per text family); by default a page is read as Prometheus reads it'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l allow-partial -d 'When every --endpoint fails, keep a sample of the host (and --metric) instead of exiting 2 (collect, recommend --collect; monitor always keeps it)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l exit-code -d 'Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l fleet -d 'Decide for the whole fleet: the newest sample of each instance seen within --max-age, aggregated (sums for rates and connections, request-weighted latency, mean CPU/memory)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -s q -l quiet -d 'Print no warnings'
@@ -156,6 +160,8 @@ always\t''
 never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l no-host -d 'Do not measure host CPU and memory'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l strict-exposition -d 'Reject expositions that break a rule of their format (OpenMetrics 1.0\'s validity rules, one HELP/TYPE per text family); by default a page is read as Prometheus reads it'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l allow-partial -d 'When every --endpoint fails, keep a sample of the host (and --metric) instead of exiting 2 (collect, recommend --collect; monitor always keeps it)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l json -d 'One JSON object per tick (NDJSON, schema_version 1), nothing else on stdout'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l coordinate -d 'Elect one leader per service with a Redis lease (needs --history redis://…): only the leader emits fleet recommendations and runs --exec-on-change; the others keep collecting'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -s q -l quiet -d 'Print no warnings'
@@ -258,6 +264,7 @@ always\t''
 never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l strict -d 'Warnings make the deployment not ready (exit 1)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l strict-exposition -d 'A /metrics page that breaks a rule of its format fails instead of warning'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l json -d 'Print the report as JSON (schema_version 1)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'

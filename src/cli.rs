@@ -206,6 +206,14 @@ pub struct EndpointArgs {
     /// Which series feed each sample metric (config `[endpoints.mapping]`; no flag).
     #[arg(skip)]
     pub mapping: crate::sources::mapping::Mapping,
+    /// Reject expositions that break a rule of their format (OpenMetrics 1.0's validity rules,
+    /// one HELP/TYPE per text family); by default a page is read as Prometheus reads it
+    #[arg(long)]
+    pub strict_exposition: bool,
+    /// When every --endpoint fails, keep a sample of the host (and --metric) instead of exiting
+    /// 2 (collect, recommend --collect; monitor always keeps it)
+    #[arg(long)]
+    pub allow_partial: bool,
 }
 
 /// `rizk-scale recommend`.
@@ -300,6 +308,9 @@ pub struct ValidateCmd {
     /// Warnings make the deployment not ready (exit 1)
     #[arg(long)]
     pub strict: bool,
+    /// A /metrics page that breaks a rule of its format fails instead of warning
+    #[arg(long)]
+    pub strict_exposition: bool,
     /// Time allowed to each check
     #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = parse_duration)]
     pub timeout: Duration,

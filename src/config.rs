@@ -652,7 +652,7 @@ mod tests {
             ),
             "{e}"
         );
-        let e = err("[thresholds.scale_up]\nmemory_percent = 120\n");
+        let e = err("[thresholds.scale_up]\nerror_rate = 120\n");
         assert!(e.contains(":2:") && e.contains("percentage"), "{e}");
         let e = err("[replicas]\nmin = 10\nmax = 5\n");
         assert_eq!(

@@ -83,6 +83,14 @@ impl App {
         self.warn_rejected_in(&path, rejected, aside);
     }
 
+    /// Warn about history lines read with a problem (file:line, the field and what is wrong).
+    pub fn warn_flagged(&self, flagged: &[crate::history::Rejected]) {
+        let path = self.history.location();
+        for r in flagged {
+            self.warn(&format!("'{path}:{}': {}", r.line, r.error));
+        }
+    }
+
     /// Warn about lines of `path` (a file, or the Redis list) that did not parse.
     pub fn warn_rejected_in(
         &self,

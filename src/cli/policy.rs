@@ -284,7 +284,12 @@ mod tests {
                 .unwrap_err()
                 .contains("above 0")
         );
-        assert!(parse_target("cpu_percent=120").is_err());
+        // Utilization targets may exceed 100 (as HPA targets do); rates may not.
+        assert_eq!(
+            parse_target("cpu_percent=150").unwrap(),
+            (Metric::CpuPercent, Some(150.0))
+        );
+        assert!(parse_target("error_rate=120").is_err());
         assert!(
             parse_target("cpu=70")
                 .unwrap_err()

@@ -18,6 +18,7 @@ use crate::cli::{EndpointArgs, SamplingArgs};
 use crate::sample::{Metric, Sample};
 use crate::settings::App;
 use crate::sources::endpoint::{self, ScrapeOptions, Scraper, Target, TargetResult};
+use crate::sources::exposition::Strictness;
 use crate::sources::host::{self, HostReading, HostSampler};
 use crate::sources::mapping::{self, Counters};
 use crate::sources::prometheus::{self, MetricReading};
@@ -75,6 +76,9 @@ pub struct SampleSpec {
     pub metrics: Vec<(Metric, f64)>,
     /// `--instance`, else the host name.
     pub instance: Option<String>,
+    /// `--allow-partial`: when every endpoint fails, keep the host's (and `--metric`'s) sample
+    /// instead of failing. `monitor` always allows it (a tick is not a cron job's one answer).
+    pub allow_partial: bool,
 }
 
 /// One round of raw readings, before they become a sample.
@@ -120,6 +124,7 @@ impl Collector {
                 no_host: args.no_host,
                 metrics: args.metrics.clone(),
                 instance: args.instance.clone().or_else(host::hostname),
+                allow_partial: args.endpoints.allow_partial,
             },
             host,
             endpoints,
@@ -204,6 +209,13 @@ impl Collector {
     pub async fn gather(&mut self, app: &App) -> Result<Collected> {
         let readings = self.read().await?;
         self.finish(app, readings)
+    }
+
+    /// Keep the host's sample when every endpoint fails (`monitor`: a failed tick would hide
+    /// the host's figures and every target's state).
+    pub fn allowing_partial(mut self) -> Collector {
+        self.spec.allow_partial = true;
+        self
     }
 
     /// The sample's producer (`--instance`, else the host name).
@@ -291,6 +303,11 @@ fn scrape_options(args: &EndpointArgs) -> Result<ScrapeOptions> {
         headers: args.headers.clone(),
         bearer_token,
         mapping: args.mapping.clone(),
+        strictness: if args.strict_exposition {
+            Strictness::Strict
+        } else {
+            Strictness::Prometheus
+        },
     })
 }
 

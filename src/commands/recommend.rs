@@ -22,6 +22,7 @@ pub async fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
     }
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
+    app.warn_flagged(&loaded.flagged);
     decider.require_current(&loaded.samples)?;
     let (decision, fleet) = decider.decide_as(&loaded.samples, collect::now_ms(), cmd.fleet);
     let series = fleet.as_ref().map_or(&loaded.samples, |f| &f.series);

@@ -19,6 +19,7 @@ pub fn run(app: &App, cmd: &ReplayCmd) -> Result<Exit> {
     let other = cmd.compare.as_ref().map(|spec| (base.with(spec), spec));
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
+    app.warn_flagged(&loaded.flagged);
     let a = run_one(&base, &loaded.samples, cmd.current_replicas, None)?;
     let b = match &other {
         Some((choice, spec)) => Some(run_one(

@@ -63,6 +63,7 @@ pub async fn run(app: &App, cmd: &ValidateCmd) -> Result<Exit> {
     };
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
+    app.warn_flagged(&loaded.flagged);
     let target = match (&cmd.redis, &cmd.redis_sentinel, &cmd.sentinel_master) {
         (Some(url), _, _) => Some(RedisTarget::from_url_list(url)),
         (None, Some(url), Some(master)) => Some(RedisTarget::Sentinel {
@@ -77,7 +78,14 @@ pub async fn run(app: &App, cmd: &ValidateCmd) -> Result<Exit> {
     let inputs = Inputs {
         history: Some(loaded.samples),
         redis,
-        prober: crate::sources::probe::prober(cmd.timeout),
+        prober: crate::sources::probe::prober(
+            cmd.timeout,
+            if cmd.strict_exposition {
+                crate::sources::exposition::Strictness::Strict
+            } else {
+                crate::sources::exposition::Strictness::Prometheus
+            },
+        ),
     };
     let report = validate::run(&opts, inputs).await?;
     let text = if cmd.json {

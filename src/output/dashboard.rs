@@ -207,7 +207,8 @@ pub struct Frame<'a> {
 }
 
 fn scale_for(metric: Metric) -> Scale {
-    if metric.is_percent() {
+    // Utilization above 100 % is drawn at the top: the 0–100 scale keeps its meaning.
+    if metric.is_percent() || matches!(metric, Metric::CpuPercent | Metric::MemoryPercent) {
         Scale::Fixed(0.0, 100.0)
     } else {
         Scale::Auto

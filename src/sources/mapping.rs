@@ -294,6 +294,19 @@ pub struct Snapshot {
     pub gauges: Gauges,
 }
 
+impl Snapshot {
+    /// Whether the page held none of the series the mapping reads (the target answered, but
+    /// gives the sample nothing).
+    pub fn is_empty(&self) -> bool {
+        self.gauges == Gauges::default()
+            && self.counters
+                == Counters {
+                    t_ms: self.counters.t_ms,
+                    ..Counters::default()
+                }
+    }
+}
+
 /// A sample field as seen on one target: not exposed, exposed but not yet computable (first
 /// scrape), or known.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -458,15 +471,8 @@ pub fn snapshot_json(body: &str, t_ms: i64) -> Result<Snapshot, String> {
                 .as_f64()
                 .ok_or_else(|| format!("JSON field '{field}' is not a number: {v}"))?,
         };
-        let percent = matches!(
-            field,
-            "cpu_percent"
-                | "memory_percent"
-                | "cache_hit_rate"
-                | "error_rate"
-                | "cpuUsage"
-                | "memoryUsage"
-        );
+        // CPU and memory are utilization and may exceed 100; rates are shares of a whole.
+        let percent = matches!(field, "cache_hit_rate" | "error_rate");
         if !v.is_finite() || v < 0.0 || (percent && v > 100.0) {
             let range = if percent { "0–100" } else { "a number ≥ 0" };
             return Err(format!("JSON field '{field}' is {v}, expected {range}"));

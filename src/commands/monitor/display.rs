@@ -127,6 +127,15 @@ impl Monitor<'_> {
 
             p.snapshot.history_samples = t.history.len();
             p.snapshot.sample = Some(t.sample.clone());
+            p.snapshot.targets = t
+                .targets
+                .iter()
+                .map(|s| crate::output::metrics_page::TargetState {
+                    target: s.url.clone(),
+                    up: s.ok,
+                    scrape_seconds: s.duration_ms as f64 / 1000.0,
+                })
+                .collect();
         }
     }
 }

@@ -186,7 +186,7 @@ impl<'a> Monitor<'a> {
         decider.require_current(&[])?;
         // One collector for the whole run: CPU is measured between ticks and HTTP connections
         // to the endpoints are kept alive.
-        let collector = Collector::new(app, &cmd.sampling)?;
+        let collector = Collector::new(app, &cmd.sampling)?.allowing_partial();
         Ok(Monitor {
             app,
             cmd,

@@ -226,7 +226,7 @@ fn import_reads_stdin_when_the_file_is_a_dash() {
     let out = feed("cpu_percent,instance\n10,a\n20,b\n");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).starts_with("Imported 2 of 2 samples from '<stdin>'"));
-    let out = feed("{\"cpu_percent\":30}\n{\"cpu_percent\":300}\n");
+    let out = feed("{\"cpu_percent\":30}\n{\"timestamp\":\"soon\"}\n");
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).starts_with("rizk-scale: error: importing '<stdin>:2': "),
@@ -243,17 +243,21 @@ fn a_bad_row_names_file_and_line_and_nothing_is_written() {
     let bad_csv = env.dir.path().join("bad.csv");
     std::fs::write(
         &bad_csv,
-        "timestamp,cpu_percent\n2026-11-23T19:00:00Z,50\n\n2026-11-23T19:01:00Z,150\n",
+        "timestamp,cpu_percent\n2026-11-23T19:00:00Z,50\n\n2026-11-23T19:01:00Z,-150\n",
     )
     .unwrap();
     let bad_jsonl = env.dir.path().join("bad.jsonl");
     std::fs::write(
         &bad_jsonl,
-        "{\"cpu_percent\":1}\n{\"cpu_percent\":2}\n{\"cpu_percent\":\n{\"memory_percent\":\"x\"}\n",
+        "{\"cpu_percent\":1}\n{\"cpu_percent\":2}\n{\"cpu_percent\":\n{\"timestamp\":\"x\"}\n",
     )
     .unwrap();
     for (file, line, cause) in [
-        (&bad_csv, 4, "cpu_percent is a percentage (0–100), got 150"),
+        (
+            &bad_csv,
+            4,
+            "cpu_percent must be a finite number ≥ 0, got -150",
+        ),
         (&bad_jsonl, 3, "EOF while parsing"),
     ] {
         let out = run(&env, &["history", "import", path_arg(file)]);

@@ -219,7 +219,7 @@ fn json_count_3_against_a_real_local_endpoint() {
         );
         assert_eq!(t.targets[0].url, url);
         assert!(t.targets[0].duration_ms < 5_000);
-        assert_eq!(t.sample.active_connections, Some(7));
+        assert_eq!(t.sample.active_connections, Some(7.0));
         assert!(
             !t.sample.extra.contains_key("raw"),
             "raw counters are not shown"
@@ -622,7 +622,7 @@ fn exporter_serves_metrics_health_and_ready() {
     assert_eq!(value("rizk_requests_per_second"), Some(150.0));
     assert_eq!(value("rizk_cpu_percent"), Some(95.0));
     assert_eq!(
-        value("rizk_response_time_ms"),
+        value("rizk_response_time_seconds"),
         None,
         "unknown metrics are omitted"
     );
