@@ -40,9 +40,94 @@ pub struct Sample {
     /// Who produced the sample (hostname or `--instance`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
+    /// The host's cumulative CPU counters when the sample was taken: the next sample of this
+    /// instance measures CPU over the interval between the two (see `sources::host`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_raw: Option<HostRaw>,
     /// Fields this version does not interpret, kept as they were.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The kernel's cumulative counters read with a host sample (`host_raw` in the history line).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HostRaw {
+    /// When they were read, ms since the Unix epoch.
+    pub t_ms: i64,
+    /// The kernel's boot time (`btime` of `/proc/stat`, s since the epoch): a change is a reboot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boot_time: Option<u64>,
+    /// Online CPUs (the `cpuN` lines of `/proc/stat`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpus: Option<u32>,
+    /// The aggregate `cpu` line of `/proc/stat`, in USER_HZ ticks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stat: Option<CpuTimes>,
+    /// The process's own cgroup's CPU usage, when it runs in one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cgroup: Option<CgroupCpu>,
+}
+
+/// The aggregate CPU times of `/proc/stat` (guest time is already inside user and nice).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CpuTimes {
+    pub user: u64,
+    pub nice: u64,
+    pub system: u64,
+    pub idle: u64,
+    pub iowait: u64,
+    pub irq: u64,
+    pub softirq: u64,
+    pub steal: u64,
+}
+
+impl CpuTimes {
+    /// Every tick counted.
+    pub fn total(&self) -> u64 {
+        [
+            self.user,
+            self.nice,
+            self.system,
+            self.idle,
+            self.iowait,
+            self.irq,
+            self.softirq,
+            self.steal,
+        ]
+        .iter()
+        .fold(0u64, |a, b| a.saturating_add(*b))
+    }
+
+    /// Ticks not idle and not waiting for I/O (what top and psutil count as busy).
+    pub fn busy(&self) -> u64 {
+        self.total()
+            .saturating_sub(self.idle)
+            .saturating_sub(self.iowait)
+    }
+
+    /// Whether any counter of `self` is ahead of `later` (the kernel restarted them).
+    /// `iowait` is left out: the kernel documents that it can go backwards.
+    pub fn ahead_of(&self, later: &CpuTimes) -> bool {
+        self.user > later.user
+            || self.nice > later.nice
+            || self.system > later.system
+            || self.idle > later.idle
+            || self.irq > later.irq
+            || self.softirq > later.softirq
+            || self.steal > later.steal
+    }
+}
+
+/// A cgroup's cumulative CPU usage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CgroupCpu {
+    /// The hierarchy: 1 or 2.
+    pub version: u8,
+    /// The cgroup (its path in the hierarchy, e.g. `/kubepods/pod1/c1`): another cgroup's
+    /// counter is not comparable.
+    pub path: String,
+    /// CPU time used by its processes, microseconds.
+    pub usage_us: u64,
 }
 
 /// The metrics the policy knows, by their history-line field names.
@@ -96,7 +181,13 @@ impl Metric {
         }
     }
 
-    /// Whether the value is a percentage (must lie in 0–100).
+    /// Whether the value is a share of a whole, which never exceeds 100 (cache hits, errors).
+    /// CPU and memory are utilizations: against requests (as the HPA reads them) they may.
+    pub fn is_share(self) -> bool {
+        matches!(self, Metric::CacheHitRate | Metric::ErrorRate)
+    }
+
+    /// Whether the value is a percentage (usually 0–100).
     pub fn is_percent(self) -> bool {
         matches!(
             self,
@@ -165,7 +256,7 @@ impl Sample {
     }
 
     /// Check the invariants a hand-written line might break: finite, non-negative values and
-    /// percentages within 0–100.
+    /// shares (cache hits, errors) within 0–100.
     pub fn check(&self) -> Result<(), String> {
         for metric in Metric::ALL {
             if let Some(v) = self.get(metric) {
@@ -187,7 +278,7 @@ pub fn check_value(metric: Metric, value: f64) -> Result<(), String> {
     if !value.is_finite() || value < 0.0 {
         return Err(format!("{metric} must be a finite number ≥ 0, got {value}"));
     }
-    if metric.is_percent() && value > 100.0 {
+    if metric.is_share() && value > 100.0 {
         return Err(format!("{metric} is a percentage (0–100), got {value}"));
     }
     Ok(())
@@ -248,7 +339,15 @@ mod tests {
 
     #[test]
     fn rejects_bad_values_and_shapes() {
-        assert!(Sample::from_line(r#"{"cpu_percent":101}"#).is_err());
+        assert!(Sample::from_line(r#"{"error_rate":101}"#).is_err());
+        assert!(Sample::from_line(r#"{"cache_hit_rate":100.5}"#).is_err());
+        // Utilization against a request may exceed 100 (the HPA's averageUtilization).
+        assert_eq!(
+            Sample::from_line(r#"{"cpu_percent":180,"memory_percent":120}"#)
+                .unwrap()
+                .cpu_percent,
+            Some(180.0)
+        );
         assert!(Sample::from_line(r#"{"cpu_percent":-1}"#).is_err());
         assert!(Sample::from_line(r#"{"cpu_percent":"high"}"#).is_err());
         assert!(Sample::from_line(r#"{"timestamp":"yesterday"}"#).is_err());
@@ -280,7 +379,8 @@ mod tests {
                 .unwrap_err()
                 .contains("not a number")
         );
-        assert!(parse_assignment("cpu_percent=150").is_err());
+        assert!(parse_assignment("error_rate=150").is_err());
+        assert!(parse_assignment("cpu_percent=150").is_ok());
         assert!(
             parse_assignment("cpu_percent")
                 .unwrap_err()

@@ -236,7 +236,7 @@ mod tests {
                 .unwrap_err()
                 .contains("above 0")
         );
-        assert!(parse_target("cpu_percent=120").is_err());
+        assert!(parse_target("error_rate=120").is_err());
         assert!(
             parse_target("cpu=70")
                 .unwrap_err()

@@ -13,7 +13,7 @@ use crate::output::{self, json};
 use crate::sample::{Metric, Sample};
 use crate::settings::App;
 use crate::sources::endpoint::{self, ScrapeOptions, Scraper, Target, TargetResult};
-use crate::sources::host::{self, HostReading, HostSampler};
+use crate::sources::host::{self, HostOptions, HostReading, HostSampler};
 use crate::sources::mapping::{self, Aggregate, Counters};
 use crate::sources::prometheus::{self, MetricReading};
 
@@ -27,6 +27,7 @@ pub fn build_sample(args: &SamplingArgs, host: Option<HostReading>, now: Timesta
     if let Some(h) = host {
         sample.cpu_percent = Some(round2(h.cpu_percent));
         sample.memory_percent = Some(round2(h.memory_percent));
+        sample.host_raw = h.raw;
     }
     for &(metric, value) in &args.metrics {
         sample.set(metric, Some(value));
@@ -45,6 +46,57 @@ pub struct Collected {
     pub raw: BTreeMap<String, Counters>,
     /// One reading per PromQL query sent (`--prometheus`).
     pub prometheus: Vec<MetricReading>,
+    /// How the host's CPU and memory were measured (`None` with `--no-host`).
+    pub host: Option<HostReading>,
+}
+
+/// The host options of the sampling flags (config `[host]` already applied).
+pub fn host_options(args: &SamplingArgs) -> HostOptions {
+    HostOptions {
+        cpu_window: args.cpu_window,
+        cpu_request: args.cpu_request,
+        memory_request: args.memory_request,
+    }
+}
+
+/// One host reading for a one-shot sample: CPU over the interval since this instance's
+/// previous sample in the history when it is usable (not older than `max_age`), else over a
+/// window. `-v` says which, and why.
+pub fn read_host_once(
+    app: &App,
+    args: &SamplingArgs,
+    max_age: Option<std::time::Duration>,
+) -> Result<HostReading> {
+    let mut sampler = HostSampler::new(host_options(args))?;
+    let instance = args.instance.clone().or_else(host::hostname);
+    let now = Timestamp::now().as_millisecond();
+    if args.cpu_window.is_none() {
+        let loaded = app.history.load()?;
+        match host::usage::previous(&loaded.samples, instance.as_deref(), now, max_age) {
+            Ok(raw) => sampler.measure_from(raw, now),
+            Err(why) => sampler.no_previous(why),
+        }
+    }
+    let reading = sampler.read();
+    let c = &reading.cpu;
+    crate::diag_info!(
+        "host: CPU {}% over {} of {:.3} s{}, relative to {}; memory {}% relative to {}",
+        reading.cpu_percent,
+        match c.basis {
+            host::CpuBasis::Interval => "the interval since the previous sample",
+            host::CpuBasis::Window => "a window",
+            host::CpuBasis::Sysinfo => "sysinfo's window",
+        },
+        c.interval_s,
+        c.why_window
+            .as_deref()
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default(),
+        c.relative_to.name(),
+        reading.memory_percent,
+        reading.memory_relative_to.name()
+    );
+    Ok(reading)
 }
 
 /// What `--prometheus` queries, and how.
@@ -146,15 +198,18 @@ pub fn scrape_plan(args: &SamplingArgs) -> Result<Option<(Vec<Target>, ScrapeOpt
 /// Take a fresh sample as `args` say: host (unless `--no-host`), endpoints, then `--metric`
 /// assignments (which win). Failed endpoints are warned about and left out; when all fail and
 /// the host is not sampled, nothing is collected (an error).
-pub fn take_sample(app: &App, args: &SamplingArgs) -> Result<Collected> {
+pub fn take_sample(
+    app: &App,
+    args: &SamplingArgs,
+    max_age: Option<std::time::Duration>,
+) -> Result<Collected> {
     check_sampling(args)?;
     let plan = scrape_plan(args)?;
     let prom_plan = prometheus_plan(app, args)?;
-    // The host waits ~200 ms between CPU readings: measure it while the endpoints (and
+    // The host may wait ~200 ms between CPU readings: measure it while the endpoints (and
     // Prometheus) are queried.
     let (host, scraped, prom) = std::thread::scope(|scope| {
-        let host =
-            (!args.no_host).then(|| scope.spawn(|| HostSampler::new().map(|mut h| h.read())));
+        let host = (!args.no_host).then(|| scope.spawn(|| read_host_once(app, args, max_age)));
         let prom = prom_plan
             .as_ref()
             .map(|p| scope.spawn(|| query_prometheus_blocking(p)));
@@ -187,8 +242,11 @@ pub fn assemble(
     scraped: Option<Vec<TargetResult>>,
     prom: Option<(String, PromAnswer)>,
 ) -> Result<Collected> {
-    let mut sample = build_sample(args, host, now_ms());
-    let mut collected = Collected::default();
+    let mut sample = build_sample(args, host.clone(), now_ms());
+    let mut collected = Collected {
+        host,
+        ..Collected::default()
+    };
     let scraped_any = scraped.is_some();
     if let Some(results) = scraped {
         let previous = mapping::previous_raw(&app.history.load()?.samples);
@@ -397,7 +455,8 @@ pub fn store_collected(app: &App, collected: &mut Collected) -> Result<Appended>
 
 /// `collect`.
 pub fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
-    let mut collected = take_sample(app, &cmd.sampling)?;
+    let max_age = (!cmd.max_age.is_zero()).then_some(cmd.max_age);
+    let mut collected = take_sample(app, &cmd.sampling, max_age)?;
     let report = store_collected(app, &mut collected)?;
     let (path, samples) = match &report.spooled {
         Some(s) => (s.path.display().to_string(), s.waiting),
@@ -408,6 +467,13 @@ pub fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
         let view = json::CollectView {
             schema_version: json::SCHEMA_VERSION,
             sample,
+            cpu_basis: collected.host.as_ref().map(|h| h.cpu.basis.name()),
+            cpu_interval_s: collected
+                .host
+                .as_ref()
+                .map(|h| (h.cpu.interval_s * 1000.0).round() / 1000.0),
+            cpu_relative_to: collected.host.as_ref().map(|h| h.cpu.relative_to.name()),
+            memory_relative_to: collected.host.as_ref().map(|h| h.memory_relative_to.name()),
             targets: &collected.targets,
             prometheus: &collected.prometheus,
             history: json::HistoryView {
@@ -420,6 +486,7 @@ pub fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
         // The raw counters are bookkeeping for the next rates: not shown to people.
         let mut shown = sample.clone();
         shown.extra.remove(mapping::RAW_FIELD);
+        shown.host_raw = None;
         let mut text = format!(
             "Collected {} ({samples} samples in '{path}')
 ",
@@ -474,13 +541,23 @@ mod tests {
                 (Metric::RequestsPerSecond, 140.0),
             ],
             instance: Some("web-1".into()),
+            cpu_window: None,
+            cpu_request: None,
+            memory_request: None,
             endpoints: EndpointArgs::default(),
             prometheus: crate::cli::PrometheusArgs::default(),
         };
         let host = HostReading {
             cpu_percent: 55.555,
             memory_percent: 61.234,
-            cgroup_limited: false,
+            cpu: host::CpuMeasure {
+                basis: host::CpuBasis::Interval,
+                interval_s: 60.0,
+                relative_to: host::RelativeTo::Host,
+                why_window: None,
+            },
+            memory_relative_to: host::RelativeTo::Host,
+            raw: Some(crate::sample::HostRaw::default()),
         };
         let s = build_sample(&args, Some(host), Timestamp::UNIX_EPOCH);
         assert_eq!(s.cpu_percent, Some(12.0));
@@ -488,6 +565,7 @@ mod tests {
         assert_eq!(s.requests_per_second, Some(140.0));
         assert_eq!(s.error_rate, None);
         assert_eq!(s.instance.as_deref(), Some("web-1"));
+        assert_eq!(s.host_raw, Some(crate::sample::HostRaw::default()));
     }
 
     #[test]
@@ -496,6 +574,9 @@ mod tests {
             no_host: true,
             metrics: vec![],
             instance: None,
+            cpu_window: None,
+            cpu_request: None,
+            memory_request: None,
             endpoints: EndpointArgs::default(),
             prometheus: crate::cli::PrometheusArgs::default(),
         };
@@ -512,7 +593,7 @@ mod tests {
             policy: Default::default(),
         };
         assert!(
-            take_sample(&app, &args)
+            take_sample(&app, &args, None)
                 .unwrap_err()
                 .to_string()
                 .contains("nothing to collect")

@@ -230,7 +230,7 @@ impl<'a> Monitor<'a> {
         let sampler = if cmd.sampling.no_host {
             None
         } else {
-            Some(HostSampler::new()?)
+            Some(HostSampler::started(collect::host_options(&cmd.sampling))?)
         };
         // One HTTP client for the whole run: connections to the endpoints are kept alive.
         let scraper = match collect::scrape_plan(&cmd.sampling)? {

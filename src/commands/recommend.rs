@@ -28,7 +28,8 @@ pub fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
         );
     }
     if cmd.collect {
-        let mut collected = collect::take_sample(app, &cmd.sampling)?;
+        let max_age = (!cmd.max_age.is_zero()).then_some(cmd.max_age);
+        let mut collected = collect::take_sample(app, &cmd.sampling, max_age)?;
         collect::store_collected(app, &mut collected)?;
     }
     let loaded = app.history.load()?;

@@ -243,7 +243,7 @@ fn a_bad_row_names_file_and_line_and_nothing_is_written() {
     let bad_csv = env.dir.path().join("bad.csv");
     std::fs::write(
         &bad_csv,
-        "timestamp,cpu_percent\n2026-11-23T19:00:00Z,50\n\n2026-11-23T19:01:00Z,150\n",
+        "timestamp,error_rate\n2026-11-23T19:00:00Z,50\n\n2026-11-23T19:01:00Z,150\n",
     )
     .unwrap();
     let bad_jsonl = env.dir.path().join("bad.jsonl");
@@ -253,7 +253,7 @@ fn a_bad_row_names_file_and_line_and_nothing_is_written() {
     )
     .unwrap();
     for (file, line, cause) in [
-        (&bad_csv, 4, "cpu_percent is a percentage (0–100), got 150"),
+        (&bad_csv, 4, "error_rate is a percentage (0–100), got 150"),
         (&bad_jsonl, 3, "EOF while parsing"),
     ] {
         let out = run(&env, &["history", "import", path_arg(file)]);
