@@ -446,3 +446,36 @@ fn cgroup_v2_cpu_follows_the_request_and_the_quota_where_the_controller_is() {
     );
     assert!(measured <= 110.0, "{measured}");
 }
+
+#[test]
+fn config_host_section_sets_the_requests_and_flags_win() {
+    if !have_proc_stat() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("h.jsonl");
+    let history = history.to_str().unwrap();
+    let config = dir.path().join("rizk-scale.toml");
+    std::fs::write(
+        &config,
+        "[host]\ncpu_request = 0.25\nmemory_request = \"64Mi\"\ncpu_window = \"250ms\"\n",
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let (json, _) = collect(history, "", &["--config", config]);
+    assert_eq!(json["cpu_relative_to"], "request");
+    assert_eq!(json["memory_relative_to"], "request");
+    assert_eq!(
+        json["cpu_basis"], "window",
+        "host.cpu_window forces the window"
+    );
+    assert!(json["cpu_interval_s"].as_f64().unwrap() >= 0.25);
+    // A flag wins over the file; without a request the host's figures are back.
+    let (json, _) = collect(history, "", &["--config", config, "--cpu-request", "2"]);
+    assert_eq!(json["cpu_relative_to"], "request");
+    let cpus = std::thread::available_parallelism().unwrap().get() as f64;
+    // Against a request of 2 CPUs, all of this host's CPUs busy is at most cpus / 2 × 100 %.
+    assert!(cpu(&json) <= cpus / 2.0 * 100.0 + 0.01, "{json:#}");
+    let (json, _) = collect(history, "", &[]);
+    assert_ne!(json["cpu_relative_to"], "request");
+}
