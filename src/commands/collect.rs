@@ -206,6 +206,13 @@ pub fn take_sample(
     check_sampling(args)?;
     let plan = scrape_plan(args)?;
     let prom_plan = prometheus_plan(app, args)?;
+    if plan.is_none() && prom_plan.is_none() {
+        // Only the host: no thread to start and wait for (a warm reading takes no time).
+        let host = (!args.no_host)
+            .then(|| read_host_once(app, args, max_age))
+            .transpose()?;
+        return assemble(app, args, host, None, None);
+    }
     // The host may wait ~200 ms between CPU readings: measure it while the endpoints (and
     // Prometheus) are queried.
     let (host, scraped, prom) = std::thread::scope(|scope| {
