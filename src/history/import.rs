@@ -200,7 +200,7 @@ mod tests {
     #[test]
     fn bad_jsonl_and_csv_rows_name_their_lines() {
         let e = parse_import(
-            b"{\"cpu_percent\":1}\n{\"cpu_percent\":101}\nnope\n",
+            b"{\"cpu_percent\":1}\n{\"error_rate\":101}\nnope\n",
             ImportKind::Jsonl,
         )
         .unwrap_err();

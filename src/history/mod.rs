@@ -78,7 +78,7 @@ mod tests {
 
     #[test]
     fn parses_good_lines_and_reports_bad_ones_with_line_numbers() {
-        let content = b"{\"cpu_percent\":1}\n\nnot json\r\n{\"cpu_percent\":2}\n\xff\xfe\n{\"cpu_percent\":200}";
+        let content = b"{\"cpu_percent\":1}\n\nnot json\r\n{\"cpu_percent\":2}\n\xff\xfe\n{\"error_rate\":200}";
         let loaded = parse_lines(content);
         assert_eq!(loaded.samples.len(), 2);
         assert_eq!(loaded.samples[1].cpu_percent, Some(2.0));
