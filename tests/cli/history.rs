@@ -226,7 +226,7 @@ fn import_reads_stdin_when_the_file_is_a_dash() {
     let out = feed("cpu_percent,instance\n10,a\n20,b\n");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).starts_with("Imported 2 of 2 samples from '<stdin>'"));
-    let out = feed("{\"cpu_percent\":30}\n{\"cpu_percent\":300}\n");
+    let out = feed("{\"cpu_percent\":30}\n{\"error_rate\":300}\n");
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).starts_with("rizk-scale: error: importing '<stdin>:2': "),
