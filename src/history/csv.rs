@@ -324,11 +324,7 @@ mod tests {
         assert!(errors[0].error.contains("timestamp 'yesterday'"));
         assert!(errors[1].error.contains("percentage"));
         assert!(errors[2].error.contains("active_connections '3.5'"));
-        assert!(
-            errors[3]
-                .error
-                .contains("error_rate 'abc' is not a number")
-        );
+        assert!(errors[3].error.contains("error_rate 'abc' is not a number"));
         assert!(errors[4].error.contains("2 cells, but the header has 3"));
     }
 

@@ -124,6 +124,16 @@ impl HostSampler {
         });
     }
 
+    /// Whether the next [`read`](Self::read) waits: no earlier reading, a forced window, or an
+    /// earlier reading younger than the 200 ms minimum interval.
+    pub fn will_wait(&self) -> bool {
+        self.options.cpu_window.is_some()
+            || self
+                .last
+                .as_ref()
+                .is_none_or(|l| l.at.elapsed() < MIN_INTERVAL)
+    }
+
     /// There is no earlier sample to measure from, for this reason (said with the window).
     pub fn no_previous(&mut self, why: String) {
         self.why_none = Some(why);
