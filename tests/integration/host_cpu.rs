@@ -341,8 +341,10 @@ fn cgroup_v1_cpu_follows_the_quota_and_memory_the_limit() {
     let r = run_in_cgroup(&join, usage, 0.2, &[]);
     assert_eq!(r.json["cpu_relative_to"], "limit", "{:#}", r.json);
     let measured = cpu(&r.json);
+    // collect's own CPU (it runs in the cgroup) is in its interval, not in the test's window:
+    // a few ms in 2 s, 1–2 points of a 20 % quota.
     assert!(
-        (measured - r.independent).abs() <= 3.0,
+        (measured - r.independent).abs() <= 5.0,
         "collect {measured} vs the cgroup's counter {}",
         r.independent
     );
@@ -435,8 +437,10 @@ fn cgroup_v2_cpu_follows_the_request_and_the_quota_where_the_controller_is() {
     let r = run_in_cgroup(&join, usage, 0.2, &[]);
     assert_eq!(r.json["cpu_relative_to"], "limit", "{:#}", r.json);
     let measured = cpu(&r.json);
+    // collect's own CPU (it runs in the cgroup) is in its interval, not in the test's window:
+    // a few ms in 2 s, 1–2 points of a 20 % quota.
     assert!(
-        (measured - r.independent).abs() <= 3.0,
+        (measured - r.independent).abs() <= 5.0,
         "{measured} vs {}",
         r.independent
     );
