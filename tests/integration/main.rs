@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod cli;
+mod coherence;
 mod common;
 mod endpoints;
 mod faults;
@@ -14,6 +15,7 @@ mod fleet_lease;
 mod fleet_monitor;
 mod generated;
 mod host_cpu;
+mod k8s_hpa;
 mod layers;
 mod openmetrics_conformance;
 mod prometheus_source;
