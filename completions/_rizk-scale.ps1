@@ -48,6 +48,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
         'rizk-scale;collect' {
             [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Set a sample field, e.g. requests_per_second=140 (repeatable)')
             [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'Who produces the sample [default: the host name]')
+            [CompletionResult]::new('--cpu-window', '--cpu-window', [CompletionResultType]::ParameterName, 'Measure CPU over a fresh window of this length instead of the interval since this instance''s previous sample (e.g. 1s)')
+            [CompletionResult]::new('--cpu-request', '--cpu-request', [CompletionResultType]::ParameterName, 'The container''s CPU request (200m, 0.5, 2): CPU is its usage relative to this, as the HPA''s averageUtilization (over 100 when it uses more) [config host.cpu_request]')
+            [CompletionResult]::new('--memory-request', '--memory-request', [CompletionResultType]::ParameterName, 'The container''s memory request (256Mi, 1G, 1e9): memory is its working set relative to this [config host.memory_request]')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Scrape a metrics endpoint: http://, https:// or file:// (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Send a request header to every endpoint, e.g. ''X-Api-Key: …'' (repeatable)')
             [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Send ''Authorization: Bearer <token>'' with the token read from this file')
@@ -56,6 +59,7 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB')
             [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'Take each metric from a PromQL instant query to this Prometheus (http:// or https://, e.g. http://prometheus:9090); an empty answer or an error leaves the metric unknown')
             [CompletionResult]::new('--prometheus-query', '--prometheus-query', [CompletionResultType]::ParameterName, 'Replace a metric''s query, e.g. ''requests_per_second=sum(rate(reqs[5m]))''; an empty query leaves the metric out (repeatable; over [prometheus.queries] in the config)')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Measure CPU from this instance''s previous sample only when it is younger than this (0 = any age); older, a short window is waited instead')
             [CompletionResult]::new('--current-replicas', '--current-replicas', [CompletionResultType]::ParameterName, 'Record the replica count running now in the sample (`replicas`): recommend takes the newest as the current count, and its changes are the HPA behavior''s scale events')
             [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]')
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)')
@@ -78,6 +82,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
         'rizk-scale;recommend' {
             [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Set a sample field, e.g. requests_per_second=140 (repeatable)')
             [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'Who produces the sample [default: the host name]')
+            [CompletionResult]::new('--cpu-window', '--cpu-window', [CompletionResultType]::ParameterName, 'Measure CPU over a fresh window of this length instead of the interval since this instance''s previous sample (e.g. 1s)')
+            [CompletionResult]::new('--cpu-request', '--cpu-request', [CompletionResultType]::ParameterName, 'The container''s CPU request (200m, 0.5, 2): CPU is its usage relative to this, as the HPA''s averageUtilization (over 100 when it uses more) [config host.cpu_request]')
+            [CompletionResult]::new('--memory-request', '--memory-request', [CompletionResultType]::ParameterName, 'The container''s memory request (256Mi, 1G, 1e9): memory is its working set relative to this [config host.memory_request]')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Scrape a metrics endpoint: http://, https:// or file:// (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Send a request header to every endpoint, e.g. ''X-Api-Key: …'' (repeatable)')
             [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Send ''Authorization: Bearer <token>'' with the token read from this file')
@@ -125,6 +132,9 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
         'rizk-scale;monitor' {
             [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Set a sample field, e.g. requests_per_second=140 (repeatable)')
             [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'Who produces the sample [default: the host name]')
+            [CompletionResult]::new('--cpu-window', '--cpu-window', [CompletionResultType]::ParameterName, 'Measure CPU over a fresh window of this length instead of the interval since this instance''s previous sample (e.g. 1s)')
+            [CompletionResult]::new('--cpu-request', '--cpu-request', [CompletionResultType]::ParameterName, 'The container''s CPU request (200m, 0.5, 2): CPU is its usage relative to this, as the HPA''s averageUtilization (over 100 when it uses more) [config host.cpu_request]')
+            [CompletionResult]::new('--memory-request', '--memory-request', [CompletionResultType]::ParameterName, 'The container''s memory request (256Mi, 1G, 1e9): memory is its working set relative to this [config host.memory_request]')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Scrape a metrics endpoint: http://, https:// or file:// (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Send a request header to every endpoint, e.g. ''X-Api-Key: …'' (repeatable)')
             [CompletionResult]::new('--bearer-token-file', '--bearer-token-file', [CompletionResultType]::ParameterName, 'Send ''Authorization: Bearer <token>'' with the token read from this file')

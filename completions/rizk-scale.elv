@@ -44,6 +44,9 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
         &'rizk-scale;collect'= {
             cand --metric 'Set a sample field, e.g. requests_per_second=140 (repeatable)'
             cand --instance 'Who produces the sample [default: the host name]'
+            cand --cpu-window 'Measure CPU over a fresh window of this length instead of the interval since this instance''s previous sample (e.g. 1s)'
+            cand --cpu-request 'The container''s CPU request (200m, 0.5, 2): CPU is its usage relative to this, as the HPA''s averageUtilization (over 100 when it uses more) [config host.cpu_request]'
+            cand --memory-request 'The container''s memory request (256Mi, 1G, 1e9): memory is its working set relative to this [config host.memory_request]'
             cand --endpoint 'Scrape a metrics endpoint: http://, https:// or file:// (repeatable)'
             cand --header 'Send a request header to every endpoint, e.g. ''X-Api-Key: …'' (repeatable)'
             cand --bearer-token-file 'Send ''Authorization: Bearer <token>'' with the token read from this file'
@@ -52,6 +55,7 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --max-body 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB'
             cand --prometheus 'Take each metric from a PromQL instant query to this Prometheus (http:// or https://, e.g. http://prometheus:9090); an empty answer or an error leaves the metric unknown'
             cand --prometheus-query 'Replace a metric''s query, e.g. ''requests_per_second=sum(rate(reqs[5m]))''; an empty query leaves the metric out (repeatable; over [prometheus.queries] in the config)'
+            cand --max-age 'Measure CPU from this instance''s previous sample only when it is younger than this (0 = any age); older, a short window is waited instead'
             cand --current-replicas 'Record the replica count running now in the sample (`replicas`): recommend takes the newest as the current count, and its changes are the HPA behavior''s scale events'
             cand --history 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]'
             cand --service 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)'
@@ -73,6 +77,9 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
         &'rizk-scale;recommend'= {
             cand --metric 'Set a sample field, e.g. requests_per_second=140 (repeatable)'
             cand --instance 'Who produces the sample [default: the host name]'
+            cand --cpu-window 'Measure CPU over a fresh window of this length instead of the interval since this instance''s previous sample (e.g. 1s)'
+            cand --cpu-request 'The container''s CPU request (200m, 0.5, 2): CPU is its usage relative to this, as the HPA''s averageUtilization (over 100 when it uses more) [config host.cpu_request]'
+            cand --memory-request 'The container''s memory request (256Mi, 1G, 1e9): memory is its working set relative to this [config host.memory_request]'
             cand --endpoint 'Scrape a metrics endpoint: http://, https:// or file:// (repeatable)'
             cand --header 'Send a request header to every endpoint, e.g. ''X-Api-Key: …'' (repeatable)'
             cand --bearer-token-file 'Send ''Authorization: Bearer <token>'' with the token read from this file'
@@ -119,6 +126,9 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
         &'rizk-scale;monitor'= {
             cand --metric 'Set a sample field, e.g. requests_per_second=140 (repeatable)'
             cand --instance 'Who produces the sample [default: the host name]'
+            cand --cpu-window 'Measure CPU over a fresh window of this length instead of the interval since this instance''s previous sample (e.g. 1s)'
+            cand --cpu-request 'The container''s CPU request (200m, 0.5, 2): CPU is its usage relative to this, as the HPA''s averageUtilization (over 100 when it uses more) [config host.cpu_request]'
+            cand --memory-request 'The container''s memory request (256Mi, 1G, 1e9): memory is its working set relative to this [config host.memory_request]'
             cand --endpoint 'Scrape a metrics endpoint: http://, https:// or file:// (repeatable)'
             cand --header 'Send a request header to every endpoint, e.g. ''X-Api-Key: …'' (repeatable)'
             cand --bearer-token-file 'Send ''Authorization: Bearer <token>'' with the token read from this file'

@@ -46,6 +46,9 @@ complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "replay" -d 'R
 complete -c rizk-scale -n "__fish_rizk_scale_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l metric -d 'Set a sample field, e.g. requests_per_second=140 (repeatable)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l instance -d 'Who produces the sample [default: the host name]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l cpu-window -d 'Measure CPU over a fresh window of this length instead of the interval since this instance\'s previous sample (e.g. 1s)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l cpu-request -d 'The container\'s CPU request (200m, 0.5, 2): CPU is its usage relative to this, as the HPA\'s averageUtilization (over 100 when it uses more) [config host.cpu_request]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l memory-request -d 'The container\'s memory request (256Mi, 1G, 1e9): memory is its working set relative to this [config host.memory_request]' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l endpoint -d 'Scrape a metrics endpoint: http://, https:// or file:// (repeatable)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l header -d 'Send a request header to every endpoint, e.g. \'X-Api-Key: …\' (repeatable)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l bearer-token-file -d 'Send \'Authorization: Bearer <token>\' with the token read from this file' -r -F
@@ -54,6 +57,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l concur
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l max-body -d 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l prometheus -d 'Take each metric from a PromQL instant query to this Prometheus (http:// or https://, e.g. http://prometheus:9090); an empty answer or an error leaves the metric unknown' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l prometheus-query -d 'Replace a metric\'s query, e.g. \'requests_per_second=sum(rate(reqs[5m]))\'; an empty query leaves the metric out (repeatable; over [prometheus.queries] in the config)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l max-age -d 'Measure CPU from this instance\'s previous sample only when it is younger than this (0 = any age); older, a short window is waited instead' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l current-replicas -d 'Record the replica count running now in the sample (`replicas`): recommend takes the newest as the current count, and its changes are the HPA behavior\'s scale events' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
@@ -72,6 +76,9 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -s v -l v
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l metric -d 'Set a sample field, e.g. requests_per_second=140 (repeatable)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l instance -d 'Who produces the sample [default: the host name]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l cpu-window -d 'Measure CPU over a fresh window of this length instead of the interval since this instance\'s previous sample (e.g. 1s)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l cpu-request -d 'The container\'s CPU request (200m, 0.5, 2): CPU is its usage relative to this, as the HPA\'s averageUtilization (over 100 when it uses more) [config host.cpu_request]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l memory-request -d 'The container\'s memory request (256Mi, 1G, 1e9): memory is its working set relative to this [config host.memory_request]' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l endpoint -d 'Scrape a metrics endpoint: http://, https:// or file:// (repeatable)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l header -d 'Send a request header to every endpoint, e.g. \'X-Api-Key: …\' (repeatable)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l bearer-token-file -d 'Send \'Authorization: Bearer <token>\' with the token read from this file' -r -F
@@ -119,6 +126,9 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -s v -l
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l metric -d 'Set a sample field, e.g. requests_per_second=140 (repeatable)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l instance -d 'Who produces the sample [default: the host name]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l cpu-window -d 'Measure CPU over a fresh window of this length instead of the interval since this instance\'s previous sample (e.g. 1s)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l cpu-request -d 'The container\'s CPU request (200m, 0.5, 2): CPU is its usage relative to this, as the HPA\'s averageUtilization (over 100 when it uses more) [config host.cpu_request]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l memory-request -d 'The container\'s memory request (256Mi, 1G, 1e9): memory is its working set relative to this [config host.memory_request]' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l endpoint -d 'Scrape a metrics endpoint: http://, https:// or file:// (repeatable)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l header -d 'Send a request header to every endpoint, e.g. \'X-Api-Key: …\' (repeatable)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l bearer-token-file -d 'Send \'Authorization: Bearer <token>\' with the token read from this file' -r -F

@@ -131,6 +131,10 @@ pub enum ConfigCmd {
 pub struct CollectCmd {
     #[command(flatten)]
     pub sampling: SamplingArgs,
+    /// Measure CPU from this instance's previous sample only when it is younger than this
+    /// (0 = any age); older, a short window is waited instead
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration, env = "RIZK_SCALE_MAX_AGE")]
+    pub max_age: Duration,
     /// Print the sample written as JSON
     #[arg(long)]
     pub json: bool,
@@ -152,6 +156,18 @@ pub struct SamplingArgs {
     /// Who produces the sample [default: the host name]
     #[arg(long, env = "INSTANCE_ID", value_name = "NAME")]
     pub instance: Option<String>,
+    /// Measure CPU over a fresh window of this length instead of the interval since this
+    /// instance's previous sample (e.g. 1s)
+    #[arg(long, value_name = "DURATION", value_parser = parse_cpu_window)]
+    pub cpu_window: Option<Duration>,
+    /// The container's CPU request (200m, 0.5, 2): CPU is its usage relative to this, as the
+    /// HPA's averageUtilization (over 100 when it uses more) [config host.cpu_request]
+    #[arg(long, value_name = "CORES", value_parser = parse_cpu_request)]
+    pub cpu_request: Option<f64>,
+    /// The container's memory request (256Mi, 1G, 1e9): memory is its working set relative to
+    /// this [config host.memory_request]
+    #[arg(long, value_name = "BYTES", value_parser = parse_memory_request)]
+    pub memory_request: Option<u64>,
     #[command(flatten)]
     pub endpoints: EndpointArgs,
     #[command(flatten)]
@@ -548,6 +564,32 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
     }
 }
 
+/// Parse `--cpu-window`: at least 200ms (the kernel counts CPU time in 10 ms ticks).
+pub fn parse_cpu_window(s: &str) -> Result<Duration, String> {
+    match parse_duration(s)? {
+        d if d < crate::sources::host::usage::MIN_INTERVAL => {
+            Err(format!("'{s}' is shorter than the 200ms minimum"))
+        }
+        d => Ok(d),
+    }
+}
+
+/// Parse a Kubernetes CPU quantity (`200m`, `0.5`, `2`) into CPUs, more than 0.
+pub fn parse_cpu_request(s: &str) -> Result<f64, String> {
+    crate::sources::manifests::parse_quantity(s)
+        .filter(|v| *v > 0.0)
+        .ok_or_else(|| format!("'{s}' is not a CPU quantity like 200m, 0.5 or 2"))
+}
+
+/// Parse a Kubernetes memory quantity (`256Mi`, `1G`, `1e9`, `134217728`) into bytes, at
+/// least 1.
+pub fn parse_memory_request(s: &str) -> Result<u64, String> {
+    crate::sources::manifests::parse_quantity(s)
+        .filter(|v| *v >= 1.0 && *v < 1.8e19)
+        .map(|v| v.round() as u64)
+        .ok_or_else(|| format!("'{s}' is not a memory quantity like 256Mi, 1G or 134217728"))
+}
+
 /// Parse a humantime duration ("15m", "90s", "1h 30m"; "0" for none).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     if s.trim() == "0" {
@@ -574,6 +616,23 @@ mod tests {
         assert!(parse_duration("soon").unwrap_err().contains("'soon'"));
         assert!(parse_timeout("0").is_err());
         assert_eq!(parse_timeout("250ms").unwrap(), Duration::from_millis(250));
+    }
+
+    #[test]
+    fn kubernetes_quantities_for_requests() {
+        assert_eq!(parse_cpu_request("200m").unwrap(), 0.2);
+        assert_eq!(parse_cpu_request("0.5").unwrap(), 0.5);
+        assert_eq!(parse_cpu_request("2").unwrap(), 2.0);
+        assert!(parse_cpu_request("0").unwrap_err().contains("'0'"));
+        assert!(parse_cpu_request("fast").is_err());
+        assert_eq!(parse_memory_request("256Mi").unwrap(), 256 << 20);
+        assert_eq!(parse_memory_request("1G").unwrap(), 1_000_000_000);
+        assert_eq!(parse_memory_request("1e9").unwrap(), 1_000_000_000);
+        assert_eq!(parse_memory_request("1Gi").unwrap(), 1 << 30);
+        assert!(parse_memory_request("0").is_err());
+        assert!(parse_memory_request("12parsecs").is_err());
+        assert!(parse_cpu_window("100ms").unwrap_err().contains("200ms"));
+        assert_eq!(parse_cpu_window("1s").unwrap(), Duration::from_secs(1));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use clap::ArgMatches;
 use clap::parser::ValueSource;
 use serde::Serialize;
 
-use crate::cli::{Cli, Command, EndpointArgs, ValidateCmd};
+use crate::cli::{Cli, Command, EndpointArgs, SamplingArgs, ValidateCmd};
 use crate::config::LoadedConfig;
 use crate::policy::threshold::{ThresholdPolicy, Tier};
 use crate::sample::Metric;
@@ -91,6 +91,19 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches, cfg: &LoadedConfig) {
         Command::Monitor(cmd) => apply_endpoints(&mut cmd.sampling.endpoints, sub, cfg),
         Command::Validate(cmd) => apply_validate(cmd, sub, cfg),
         _ => {}
+    }
+    match &mut cli.command {
+        Command::Collect(cmd) => apply_host(&mut cmd.sampling, sub, cfg),
+        Command::Recommend(cmd) => apply_host(&mut cmd.sampling, sub, cfg),
+        Command::Monitor(cmd) => apply_host(&mut cmd.sampling, sub, cfg),
+        _ => {}
+    }
+    // collect measures CPU from a previous sample no older than policy.max_age.
+    if let Command::Collect(cmd) = &mut cli.command
+        && explicit(sub, "max_age", "RIZK_SCALE_MAX_AGE").is_none()
+        && let Some(value) = config_max_age(cfg)
+    {
+        cmd.max_age = value;
     }
     let (min, max, max_age) = match &mut cli.command {
         Command::Recommend(cmd) => (
@@ -212,6 +225,36 @@ fn apply_endpoints(args: &mut EndpointArgs, m: &ArgMatches, cfg: &LoadedConfig) 
             .and_then(|b| crate::cli::parse_size(b.get_ref()).ok())
     {
         args.max_body = b;
+    }
+}
+
+/// `[host]` into the host flags not given on the command line (values were checked when the
+/// file was loaded).
+fn apply_host(args: &mut SamplingArgs, m: &ArgMatches, cfg: &LoadedConfig) {
+    let Some(h) = &cfg.file.host else { return };
+    let unset = |id: &str| explicit(m, id, "").is_none();
+    let quantity = |v: &Option<toml::Spanned<toml::Value>>| {
+        v.as_ref().and_then(crate::config::HostSection::quantity)
+    };
+    if unset("cpu_request")
+        && let Some(v) =
+            quantity(&h.cpu_request).and_then(|t| crate::cli::parse_cpu_request(&t).ok())
+    {
+        args.cpu_request = Some(v);
+    }
+    if unset("memory_request")
+        && let Some(v) =
+            quantity(&h.memory_request).and_then(|t| crate::cli::parse_memory_request(&t).ok())
+    {
+        args.memory_request = Some(v);
+    }
+    if unset("cpu_window")
+        && let Some(w) = h
+            .cpu_window
+            .as_ref()
+            .and_then(|w| crate::cli::parse_cpu_window(w.get_ref()).ok())
+    {
+        args.cpu_window = Some(w);
     }
 }
 
@@ -512,6 +555,26 @@ pub fn effective(
         "endpoints.max_body".into(),
         e.and_then(|e| e.max_body.as_ref()).map(text),
         "16MiB".into(),
+    );
+    let hs = f.and_then(|f| f.host.as_ref());
+    let quantity = |v: &toml::Spanned<toml::Value>| {
+        crate::config::HostSection::quantity(v).map(|t| (t, v.span()))
+    };
+    config_only(
+        "host.cpu_request".into(),
+        hs.and_then(|h| h.cpu_request.as_ref()).and_then(quantity),
+        String::new(),
+    );
+    config_only(
+        "host.memory_request".into(),
+        hs.and_then(|h| h.memory_request.as_ref())
+            .and_then(quantity),
+        String::new(),
+    );
+    config_only(
+        "host.cpu_window".into(),
+        hs.and_then(|h| h.cpu_window.as_ref()).map(text),
+        String::new(),
     );
     let m = e.and_then(|e| e.mapping.as_ref());
     let defaults = Mapping::default();

@@ -41,6 +41,9 @@ pub struct Sample {
     pub active_connections: Option<f64>,
     /// Who produced the sample (hostname or `--instance`).
     pub instance: Option<String>,
+    /// The host's cumulative CPU counters when the sample was taken: the next sample of this
+    /// instance measures CPU over the interval between the two (see `sources::host`).
+    pub host_raw: Option<HostRaw>,
     /// Fields this version does not interpret, kept as they were.
     pub extra: serde_json::Map<String, Value>,
     /// Metric fields whose value could not be used: unknown for this sample, written back
@@ -55,6 +58,87 @@ pub struct InvalidField {
     pub raw: Value,
     /// Why it cannot be used.
     pub reason: String,
+}
+
+/// The kernel's cumulative counters read with a host sample (`host_raw` in the history line).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HostRaw {
+    /// When they were read, ms since the Unix epoch.
+    pub t_ms: i64,
+    /// The kernel's boot time (`btime` of `/proc/stat`, s since the epoch): a change is a reboot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boot_time: Option<u64>,
+    /// Online CPUs (the `cpuN` lines of `/proc/stat`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpus: Option<u32>,
+    /// The aggregate `cpu` line of `/proc/stat`, in USER_HZ ticks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stat: Option<CpuTimes>,
+    /// The process's own cgroup's CPU usage, when it runs in one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cgroup: Option<CgroupCpu>,
+}
+
+/// The aggregate CPU times of `/proc/stat` (guest time is already inside user and nice).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CpuTimes {
+    pub user: u64,
+    pub nice: u64,
+    pub system: u64,
+    pub idle: u64,
+    pub iowait: u64,
+    pub irq: u64,
+    pub softirq: u64,
+    pub steal: u64,
+}
+
+impl CpuTimes {
+    /// Every tick counted.
+    pub fn total(&self) -> u64 {
+        [
+            self.user,
+            self.nice,
+            self.system,
+            self.idle,
+            self.iowait,
+            self.irq,
+            self.softirq,
+            self.steal,
+        ]
+        .iter()
+        .fold(0u64, |a, b| a.saturating_add(*b))
+    }
+
+    /// Ticks not idle and not waiting for I/O (what top and psutil count as busy).
+    pub fn busy(&self) -> u64 {
+        self.total()
+            .saturating_sub(self.idle)
+            .saturating_sub(self.iowait)
+    }
+
+    /// Whether any counter of `self` is ahead of `later` (the kernel restarted them).
+    /// `iowait` is left out: the kernel documents that it can go backwards.
+    pub fn ahead_of(&self, later: &CpuTimes) -> bool {
+        self.user > later.user
+            || self.nice > later.nice
+            || self.system > later.system
+            || self.idle > later.idle
+            || self.irq > later.irq
+            || self.softirq > later.softirq
+            || self.steal > later.steal
+    }
+}
+
+/// A cgroup's cumulative CPU usage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CgroupCpu {
+    /// The hierarchy: 1 or 2.
+    pub version: u8,
+    /// The cgroup (its path in the hierarchy, e.g. `/kubepods/pod1/c1`): another cgroup's
+    /// counter is not comparable.
+    pub path: String,
+    /// CPU time used by its processes, microseconds.
+    pub usage_us: u64,
 }
 
 /// The metrics the policy knows, by their history-line field names.
@@ -108,8 +192,13 @@ impl Metric {
         }
     }
 
-    /// Whether the value is a share of a whole (must lie in 0–100). CPU and memory are
-    /// utilization, which may exceed 100.
+    /// Whether the value is a share of a whole, which never exceeds 100 (cache hits, errors).
+    /// CPU and memory are utilizations: against requests (as the HPA reads them) they may.
+    pub fn is_share(self) -> bool {
+        matches!(self, Metric::CacheHitRate | Metric::ErrorRate)
+    }
+
+    /// Whether the value is a percentage (usually 0–100).
     pub fn is_percent(self) -> bool {
         matches!(self, Metric::CacheHitRate | Metric::ErrorRate)
     }
@@ -218,6 +307,16 @@ impl Sample {
             Some(Value::String(i)) => s.instance = Some(i),
             Some(other) => return Err(format!("instance must be a string, got {other}")),
         }
+        // Counters that cannot be read only cost the next sample its warm CPU: kept verbatim.
+        if let Some(raw) = map.remove("host_raw") {
+            match serde_json::from_value::<HostRaw>(raw.clone()) {
+                Ok(r) => s.host_raw = Some(r),
+                Err(_) if raw.is_null() => {}
+                Err(_) => {
+                    map.insert("host_raw".to_string(), raw);
+                }
+            }
+        }
         for metric in Metric::ALL {
             let Some(raw) = map.remove(metric.name()) else {
                 continue;
@@ -242,7 +341,7 @@ impl Sample {
     }
 
     /// Check the invariants a hand-written line might break: finite, non-negative values and
-    /// rates within 0–100.
+    /// shares (cache hits, errors) within 0–100.
     pub fn check(&self) -> Result<(), String> {
         for metric in Metric::ALL {
             if let Some(v) = self.get(metric) {
@@ -264,7 +363,7 @@ pub fn check_value(metric: Metric, value: f64) -> Result<(), String> {
     if !value.is_finite() || value < 0.0 {
         return Err(format!("{metric} must be a finite number ≥ 0, got {value}"));
     }
-    if metric.is_percent() && value > 100.0 {
+    if metric.is_share() && value > 100.0 {
         return Err(format!("{metric} is a percentage (0–100), got {value}"));
     }
     Ok(())
@@ -313,6 +412,9 @@ impl Serialize for Sample {
         }
         if let Some(i) = &self.instance {
             map.serialize_entry("instance", i)?;
+        }
+        if let Some(raw) = &self.host_raw {
+            map.serialize_entry("host_raw", raw)?;
         }
         for (k, v) in &self.extra {
             map.serialize_entry(k, v)?;

@@ -24,6 +24,7 @@ pub fn build_sample(spec: &SampleSpec, host: Option<HostReading>, now: Timestamp
     if let Some(h) = host {
         sample.cpu_percent = Some(round2(h.cpu_percent));
         sample.memory_percent = Some(round2(h.memory_percent));
+        sample.host_raw = h.raw;
     }
     for &(metric, value) in &spec.metrics {
         sample.set(metric, Some(value));
@@ -42,8 +43,11 @@ pub fn assemble(
     now: Timestamp,
     warnings: &mut Vec<String>,
 ) -> Result<Collected> {
-    let mut sample = build_sample(spec, readings.host, now);
-    let mut collected = Collected::default();
+    let mut sample = build_sample(spec, readings.host.clone(), now);
+    let mut collected = Collected {
+        host: readings.host,
+        ..Collected::default()
+    };
     let scraped_any = readings.endpoints.is_some();
     if let Some(results) = readings.endpoints {
         let mut fleet = Vec::new();
@@ -221,7 +225,14 @@ mod tests {
         let host = HostReading {
             cpu_percent: 55.555,
             memory_percent: 61.234,
-            cgroup_limited: false,
+            cpu: crate::sources::host::CpuMeasure {
+                basis: crate::sources::host::CpuBasis::Interval,
+                interval_s: 60.0,
+                relative_to: crate::sources::host::RelativeTo::Host,
+                why_window: None,
+            },
+            memory_relative_to: crate::sources::host::RelativeTo::Host,
+            raw: Some(crate::sample::HostRaw::default()),
         };
         let s = build_sample(&spec, Some(host), Timestamp::UNIX_EPOCH);
         assert_eq!(s.cpu_percent, Some(12.0));
@@ -229,6 +240,7 @@ mod tests {
         assert_eq!(s.requests_per_second, Some(140.0));
         assert_eq!(s.error_rate, None);
         assert_eq!(s.instance.as_deref(), Some("web-1"));
+        assert_eq!(s.host_raw, Some(crate::sample::HostRaw::default()));
     }
 
     #[test]

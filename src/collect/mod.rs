@@ -19,7 +19,7 @@ use crate::sample::{Metric, Sample};
 use crate::settings::App;
 use crate::sources::endpoint::{self, ScrapeOptions, Scraper, Target, TargetResult};
 use crate::sources::exposition::Strictness;
-use crate::sources::host::{self, HostReading, HostSampler};
+use crate::sources::host::{self, HostOptions, HostReading, HostSampler};
 use crate::sources::mapping::{self, Counters};
 use crate::sources::prometheus::{self, MetricReading};
 
@@ -37,6 +37,17 @@ pub struct Collected {
     pub raw: BTreeMap<String, Counters>,
     /// One reading per PromQL query sent (`--prometheus`).
     pub prometheus: Vec<MetricReading>,
+    /// How the host's CPU and memory were measured (`None` with `--no-host`).
+    pub host: Option<HostReading>,
+}
+
+/// The host options of the sampling flags (config `[host]` already applied).
+pub fn host_options(args: &SamplingArgs) -> HostOptions {
+    HostOptions {
+        cpu_window: args.cpu_window,
+        cpu_request: args.cpu_request,
+        memory_request: args.memory_request,
+    }
 }
 
 /// How one endpoint's scrape went (`collect --json` lists these under `targets`).
@@ -117,7 +128,7 @@ impl Collector {
         let host = if args.no_host {
             None
         } else {
-            Some(HostSampler::new()?)
+            Some(HostSampler::new(host_options(args))?)
         };
         Ok(Collector {
             spec: SampleSpec {
@@ -145,6 +156,12 @@ impl Collector {
             let Some(mut sampler) = host.take() else {
                 return Ok(None);
             };
+            if !sampler.will_wait() {
+                // A warm reading is a few small file reads: no blocking thread to start.
+                let reading = sampler.read();
+                *host = Some(sampler);
+                return Ok(Some(reading));
+            }
             let (sampler, reading) = tokio::task::spawn_blocking(move || {
                 let reading = sampler.read();
                 (sampler, reading)
@@ -177,9 +194,33 @@ impl Collector {
         })
     }
 
+    /// For a one-shot: measure CPU from this instance's newest sample in the history that has
+    /// host counters, when it is not older than `max_age`; else the first reading waits a
+    /// window (and `-v` says why).
+    pub fn measure_from_history(
+        &mut self,
+        app: &App,
+        max_age: Option<std::time::Duration>,
+    ) -> Result<()> {
+        let Some(sampler) = self.host.as_mut() else {
+            return Ok(());
+        };
+        let loaded = app.history.load()?;
+        let now = jiff::Timestamp::now().as_millisecond();
+        let instance = self.spec.instance.as_deref();
+        match host::usage::previous(&loaded.samples, instance, now, max_age) {
+            Ok(raw) => sampler.measure_from(raw, now),
+            Err(why) => sampler.no_previous(why),
+        }
+        Ok(())
+    }
+
     /// Turn a round of readings into the sample, against the history's newest raw counters;
     /// failed sources are warned about (the diagnostics path) and left out.
     pub fn finish(&self, app: &App, readings: Readings) -> Result<Collected> {
+        if let Some(h) = &readings.host {
+            say_host(h);
+        }
         let previous = match &readings.endpoints {
             Some(results) => {
                 for r in results {
@@ -222,6 +263,28 @@ impl Collector {
     pub fn instance(&self) -> Option<&str> {
         self.spec.instance.as_deref()
     }
+}
+
+/// `-v`: how the host's CPU was measured, and against what.
+fn say_host(reading: &HostReading) {
+    let c = &reading.cpu;
+    crate::diag_info!(
+        "host: CPU {}% over {} of {:.3} s{}, relative to {}; memory {}% relative to {}",
+        reading.cpu_percent,
+        match c.basis {
+            host::CpuBasis::Interval => "the interval since the previous sample",
+            host::CpuBasis::Window => "a window",
+            host::CpuBasis::Sysinfo => "sysinfo's window",
+        },
+        c.interval_s,
+        c.why_window
+            .as_deref()
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default(),
+        c.relative_to.name(),
+        reading.memory_percent,
+        reading.memory_relative_to.name()
+    );
 }
 
 /// Record the replica count observed (`--current-replicas`) in the sample's `replicas` field:
@@ -321,6 +384,9 @@ mod tests {
             no_host: true,
             metrics: vec![],
             instance: None,
+            cpu_window: None,
+            cpu_request: None,
+            memory_request: None,
             endpoints: EndpointArgs::default(),
             prometheus: crate::cli::PrometheusArgs::default(),
         };

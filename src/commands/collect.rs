@@ -11,7 +11,10 @@ use crate::sources::mapping;
 
 /// `collect`.
 pub async fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
-    let mut collected = Collector::new(app, &cmd.sampling)?.gather(app).await?;
+    let max_age = (!cmd.max_age.is_zero()).then_some(cmd.max_age);
+    let mut collector = Collector::new(app, &cmd.sampling)?;
+    collector.measure_from_history(app, max_age)?;
+    let mut collected = collector.gather(app).await?;
     collect::record_replicas(&mut collected.sample, cmd.current_replicas);
     let report = store::store_collected(app, &mut collected)?;
     let (path, samples) = match &report.spooled {
@@ -23,6 +26,13 @@ pub async fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
         let view = json::CollectView {
             schema_version: json::SCHEMA_VERSION,
             sample,
+            cpu_basis: collected.host.as_ref().map(|h| h.cpu.basis.name()),
+            cpu_interval_s: collected
+                .host
+                .as_ref()
+                .map(|h| (h.cpu.interval_s * 1000.0).round() / 1000.0),
+            cpu_relative_to: collected.host.as_ref().map(|h| h.cpu.relative_to.name()),
+            memory_relative_to: collected.host.as_ref().map(|h| h.memory_relative_to.name()),
             targets: &collected.targets,
             prometheus: &collected.prometheus,
             history: json::HistoryView {
@@ -35,6 +45,7 @@ pub async fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
         // The raw counters are bookkeeping for the next rates: not shown to people.
         let mut shown = sample.clone();
         shown.extra.remove(mapping::RAW_FIELD);
+        shown.host_raw = None;
         let mut text = format!(
             "Collected {} ({samples} samples in '{path}')
 ",

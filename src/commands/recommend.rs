@@ -16,7 +16,9 @@ pub async fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
     let choice = PolicyChoice::new(&cmd.policy, cmd.min_replicas, cmd.max_replicas, &app.policy);
     let decider = Decider::live(&choice, cmd.current_replicas, max_age)?;
     if cmd.collect {
-        let mut collected = Collector::new(app, &cmd.sampling)?.gather(app).await?;
+        let mut collector = Collector::new(app, &cmd.sampling)?;
+        collector.measure_from_history(app, max_age)?;
+        let mut collected = collector.gather(app).await?;
         collect::record_replicas(&mut collected.sample, cmd.current_replicas);
         store::store_collected(app, &mut collected)?;
     }

@@ -322,7 +322,7 @@ mod tests {
 
     #[test]
     fn reports_every_bad_row_with_its_line() {
-        let text = "timestamp,cpu_percent,active_connections\n\
+        let text = "timestamp,error_rate,active_connections\n\
                     2026-11-23T18:00:00Z,50,3\n\
                     yesterday,50,3\n\
                     ,-5,3\n\
@@ -336,18 +336,14 @@ mod tests {
         assert!(
             errors[1]
                 .error
-                .contains("cpu_percent must be a finite number ≥ 0")
+                .contains("error_rate must be a finite number ≥ 0")
         );
         assert!(
             errors[2]
                 .error
                 .contains("active_connections must be a finite number ≥ 0")
         );
-        assert!(
-            errors[3]
-                .error
-                .contains("cpu_percent 'abc' is not a number")
-        );
+        assert!(errors[3].error.contains("error_rate 'abc' is not a number"));
         assert!(errors[4].error.contains("2 cells, but the header has 3"));
     }
 

@@ -207,7 +207,7 @@ fn settle(answers: Vec<(Metric, String, Result<String, String>)>) -> (Sample, Ve
         let (value, error) = match result {
             Ok(v) => (
                 v.map(|v| {
-                    if metric.is_percent() {
+                    if metric.is_share() {
                         v.clamp(0.0, 100.0)
                     } else {
                         v.max(0.0)

@@ -17,6 +17,7 @@ mod fleet_history;
 mod fleet_lease;
 mod fleet_monitor;
 mod generated;
+mod host_cpu;
 mod k8s_hpa;
 mod layers;
 mod openmetrics_conformance;

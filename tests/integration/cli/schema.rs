@@ -297,6 +297,8 @@ fn the_sample_is_defined_the_same_way_everywhere() {
         .iter()
         .map(|f| f.to_string())
         .collect();
+    // host_raw, the host's counters, is an object: CSV has no column for it.
+    expected.push("host_raw".into());
     let mut names = names;
     names.sort();
     expected.sort();
