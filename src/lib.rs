@@ -20,6 +20,7 @@ pub mod redact;
 pub mod sample;
 pub mod settings;
 pub mod sources;
+pub mod text;
 pub mod validate;
 
 use anyhow::Result;

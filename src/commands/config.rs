@@ -96,11 +96,7 @@ fn show(app: &App, as_json: bool, matches: &ArgMatches) -> Result<Exit> {
         output::emit(&json::pretty(&view))?;
         return Ok(Exit::Success);
     }
-    let mut t = table::new_table(app.color, app.width);
-    t.set_header(vec!["Key", "Value", "Source"]);
-    for r in &rows {
-        t.add_row(vec![r.key.clone(), r.value.clone(), r.source.to_string()]);
-    }
+    let t = table::settings_table(&rows, app.color, app.width);
     let head = match file {
         Some(f) => format!("Configuration file: {f}\n"),
         None => "Configuration file: none (defaults apply)\n".to_string(),

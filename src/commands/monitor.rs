@@ -629,6 +629,7 @@ impl<'a> Monitor<'a> {
                 replicas: t.replicas(),
                 tally: &self.tally,
                 error,
+                targets: &[],
             },
             self.app.color,
             self.app.width.unwrap_or(100),

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::json::SCHEMA_VERSION;
-use super::table::{action_word, new_table};
+use super::table::{action_cell, new_table};
 use crate::policy::engine::Decision;
 use crate::policy::hpa::Limit;
 use crate::policy::replay::{Step, Summary};
@@ -140,11 +140,18 @@ fn header(steps: &[Step], start: Option<u32>) -> String {
     let first = steps.first().and_then(|s| s.timestamp);
     let last = steps.last().and_then(|s| s.timestamp);
     let span = match (first, last) {
-        (Some(a), Some(b)) => format!(" ({a} → {b})"),
+        (Some(a), Some(b)) => format!(
+            " ({} → {})",
+            crate::text::timestamp(a),
+            crate::text::timestamp(b)
+        ),
         _ => String::new(),
     };
     let from = start.map_or(String::new(), |n| format!(", starting from {n} replicas"));
-    format!("Replay of {} samples{span}{from}\n", steps.len())
+    format!(
+        "Replay of {}{span}{from}\n",
+        crate::text::count(steps.len() as u64, "sample", "samples")
+    )
 }
 
 fn summary_line(s: &Summary) -> String {
@@ -193,7 +200,7 @@ pub fn single_text(run: &Run, color: bool, width: Option<u16>) -> String {
         t.add_row(vec![
             Cell::new(s.index).set_alignment(CellAlignment::Right),
             Cell::new(time(s.timestamp)),
-            Cell::new(action_word(rec.action, color)),
+            action_cell(rec.action, color),
             Cell::new(match rec.replica_delta {
                 0 => String::new(),
                 d => format!("{d:+}"),
@@ -209,7 +216,7 @@ pub fn single_text(run: &Run, color: bool, width: Option<u16>) -> String {
         out.push_str(&format!("{:>4} {} {line}\n", s.index, time(s.timestamp)));
     }
     out.push_str(&format!("Summary: {}\n", summary_line(&run.summary)));
-    out
+    super::fit(&out, width)
 }
 
 /// The text of two replays side by side (`--compare`).
@@ -229,9 +236,9 @@ pub fn compare_text(a: &Run, b: &Run, color: bool, width: Option<u16>) -> String
         t.add_row(vec![
             Cell::new(sa.index).set_alignment(CellAlignment::Right),
             Cell::new(time(sa.timestamp)),
-            Cell::new(action_word(ra.action, color)),
+            action_cell(ra.action, color),
             Cell::new(replicas_cell(ba[i], sa.replicas_after())),
-            Cell::new(action_word(rb.action, color)),
+            action_cell(rb.action, color),
             Cell::new(replicas_cell(bb[i], sb.replicas_after())),
             Cell::new(if differs { "≠" } else { "" }),
         ]);
@@ -277,7 +284,7 @@ pub fn compare_text(a: &Run, b: &Run, color: bool, width: Option<u16>) -> String
         summary_line(&a.summary),
         summary_line(&b.summary)
     ));
-    out
+    super::fit(&out, width)
 }
 
 /// `replay --json`.
