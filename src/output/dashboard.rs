@@ -415,7 +415,7 @@ pub fn frame(f: &Frame<'_>, color: bool, width: u16) -> String {
     let shown = f.history.len().min(trend_width);
     for l in wrap(
         &format!(
-            "Trend: the newest {}; {}",
+            "Trend: newest {}; {}",
             text::count(shown as u64, "sample", "samples"),
             sparkline::SCALE_NOTE
         ),
@@ -564,7 +564,7 @@ mod tests {
         assert!(cpu.contains("> 70 met") && cpu.contains("< 30 no"), "{cpu}");
         let rt = text.lines().find(|l| l.contains("Response ms")).unwrap();
         assert!(rt.contains("unknown") && rt.contains("> 1000 ?"), "{rt}");
-        assert!(text.contains("Trend: the newest 3 samples; % on a 0–100 scale"));
+        assert!(text.contains("Trend: newest 3 samples; % on 0–100, others from their min"));
         assert!(text.contains("Ticks: 2 (1 failed) · seen scale_up 1 · flaps 0"));
         assert!(text.contains("tick 3 failed: endpoint down"));
         assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");

@@ -291,13 +291,21 @@ mod tests {
         let text = show(&samples, o);
         assert!(text.lines().all(|l| display_width(l) <= 80), "{text}");
         assert!(
-            text.contains("All from instance web-1; times UTC."),
+            text.contains("All from instance web-1; times UTC on 2026-11-18."),
             "{text}"
         );
-        assert!(text.contains("│ 11-18 11:06:40 ┆"), "{text}");
+        assert!(text.contains("│ 11:06:40 ┆"), "{text}");
         assert!(text.contains("┆ Conn │"), "{text}");
         // Five rows, none split over several lines.
         assert_eq!(text.lines().filter(|l| l.starts_with("│ 11:")).count(), 5);
+        // Over two days and two instances: the date stays, the instance column comes back.
+        let mut mixed = samples.clone();
+        mixed[0].timestamp = Some("2026-11-17T23:59:59Z".parse().unwrap());
+        mixed[0].instance = Some("web-2".into());
+        let text = show(&mixed, o);
+        assert!(text.contains("\nTimes UTC.\n"), "{text}");
+        assert!(text.contains("│ 11-17 23:59:59 ┆ web-2 "), "{text}");
+        assert!(text.lines().all(|l| display_width(l) <= 80), "{text}");
         // Over two days and two instances: the date stays, the instance column comes back.
         let mut mixed = samples.clone();
         mixed[0].timestamp = Some("2026-11-17T23:59:59Z".parse().unwrap());

@@ -31,7 +31,7 @@ pub fn scale_for(metric: Metric) -> Scale {
 }
 
 /// How [`scale_for`] draws, said under every set of sparklines.
-pub const SCALE_NOTE: &str = "% on a 0–100 scale, other metrics from their min (▁) to max (█)";
+pub const SCALE_NOTE: &str = "% on 0–100, others from their min (▁) to max (█)";
 
 /// The newest `width` values of `values` (oldest first), one character each, on `scale`.
 pub fn newest(values: &[Option<f64>], width: usize, scale: Scale) -> String {

@@ -361,7 +361,7 @@ History 'HISTORY': 12 samples (capacity 100), the last 3 below.
 │ 2026-11-23T18:11:00Z ┆ web-1    ┆  60.0 ┆     51.0 ┆          - ┆           - ┆       - ┆           - ┆           7 │
 └──────────────────────┴──────────┴───────┴──────────┴────────────┴─────────────┴─────────┴─────────────┴─────────────┘
 Over all 12 samples, oldest → newest (a gap is an unknown value);
-% on a 0–100 scale, other metrics from their min (▁) to max (█):
+% on 0–100, others from their min (▁) to max (█):
   CPU %        ▂▂▃▄▅▅▆▇▇▇▆▅  min    10.0  max    90.0
   Memory %     ▄▄▄  ▄▄▄▄▄▅▅  min    40.0  max    51.0
   Requests/s                 no values
