@@ -306,14 +306,6 @@ mod tests {
         assert!(text.contains("\nTimes UTC.\n"), "{text}");
         assert!(text.contains("│ 11-17 23:59:59 ┆ web-2 "), "{text}");
         assert!(text.lines().all(|l| display_width(l) <= 80), "{text}");
-        // Over two days and two instances: the date stays, the instance column comes back.
-        let mut mixed = samples.clone();
-        mixed[0].timestamp = Some("2026-11-17T23:59:59Z".parse().unwrap());
-        mixed[0].instance = Some("web-2".into());
-        let text = show(&mixed, o);
-        assert!(text.contains("\nTimes UTC.\n"), "{text}");
-        assert!(text.contains("│ 11-17 23:59:59 ┆ web-2 "), "{text}");
-        assert!(text.lines().all(|l| display_width(l) <= 80), "{text}");
         // Wide enough, the full table with RFC 3339 timestamps and the instance column.
         o.width = Some(132);
         let wide = show(&samples, o);
