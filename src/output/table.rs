@@ -173,6 +173,64 @@ pub fn fleet_summary(view: &FleetView, max_age: Option<std::time::Duration>) -> 
     out
 }
 
+/// Where a collected sample went, for [`collected`].
+#[derive(Debug, Clone, Copy)]
+pub struct Stored<'a> {
+    /// The history (file or Redis list), or the spool when Redis was unreachable.
+    pub path: &'a str,
+    /// Samples there now.
+    pub samples: usize,
+    /// Whether it went to the spool (Redis unreachable) rather than the history.
+    pub spooled: bool,
+}
+
+/// `collect`'s human output: the sample as a small table of its known metrics, and where it
+/// went (`--json` has every field).
+pub fn collected(
+    sample: &Sample,
+    stored: Stored<'_>,
+    endpoints: Option<(usize, usize)>,
+    color: bool,
+    width: Option<u16>,
+) -> String {
+    let when = sample
+        .timestamp
+        .map_or("no timestamp".to_string(), crate::text::timestamp);
+    let who = sample
+        .instance
+        .as_deref()
+        .map(|i| format!(" from {i}"))
+        .unwrap_or_default();
+    let mut out = format!("Collected a sample{who} at {when}:\n");
+    let mut table = new_table(color, width);
+    table.set_header(vec!["Metric", "Value"]);
+    for metric in Metric::ALL {
+        let value = sample.get(metric);
+        let cell = match value {
+            Some(_) => Cell::new(format_value(metric, value)),
+            None => styled("unknown", Style::Dim, color),
+        };
+        table.add_row(vec![
+            Cell::new(metric.label()),
+            cell.set_alignment(CellAlignment::Right),
+        ]);
+    }
+    out.push_str(&format!("{table}\n"));
+    if let Some((ok, total)) = endpoints {
+        out.push_str(&format!("Endpoints: {ok} of {total} scraped\n"));
+    }
+    let count = crate::text::count(stored.samples as u64, "sample", "samples");
+    if stored.spooled {
+        out.push_str(&format!(
+            "Spooled to '{}' ({count} waiting for Redis)\n",
+            stored.path
+        ));
+    } else {
+        out.push_str(&format!("Appended to '{}' ({count} now)\n", stored.path));
+    }
+    out
+}
+
 /// `recommend`'s human output: the newest sample, one row per condition, the decision.
 pub fn recommendation(
     rec: &Recommendation,
@@ -288,6 +346,39 @@ mod tests {
         assert_eq!(
             split_key("averyveryverylongsegment", 5),
             "averyveryverylongsegment"
+        );
+    }
+
+    #[test]
+    fn collected_is_a_small_table_and_where_it_went() {
+        let s = Sample {
+            timestamp: Some("2026-11-23T18:00:00.329Z".parse().unwrap()),
+            cpu_percent: Some(12.0),
+            instance: Some("web-1".into()),
+            ..Sample::default()
+        };
+        let stored = Stored {
+            path: "h.jsonl",
+            samples: 1,
+            spooled: false,
+        };
+        let text = collected(&s, stored, Some((1, 2)), false, Some(80));
+        assert!(text.starts_with("Collected a sample from web-1 at 2026-11-23T18:00:00Z:\n"));
+        assert!(text.contains("│ CPU %       ┆    12.0 │"), "{text}");
+        assert!(text.contains("│ Memory %    ┆ unknown │"), "{text}");
+        assert!(
+            text.ends_with("Endpoints: 1 of 2 scraped\nAppended to 'h.jsonl' (1 sample now)\n"),
+            "{text}"
+        );
+        assert!(!text.contains('{'), "no JSON for people: {text}");
+        let spooled = Stored {
+            spooled: true,
+            samples: 3,
+            ..stored
+        };
+        assert!(
+            collected(&s, spooled, None, false, None)
+                .ends_with("Spooled to 'h.jsonl' (3 samples waiting for Redis)\n")
         );
     }
 
