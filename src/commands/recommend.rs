@@ -33,6 +33,17 @@ pub fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
     }
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
+    // A typo'd --history must be obvious: a file that is not there is named, not "empty".
+    let missing = app
+        .history
+        .as_file()
+        .filter(|f| !f.path().exists())
+        .map(|f| f.path().display().to_string());
+    if let Some(path) = &missing {
+        app.warn(&format!(
+            "history '{path}' does not exist: no samples yet (check --history or RIZK_SCALE_HISTORY; `rizk-scale collect` creates it)"
+        ));
+    }
     let now = collect::now_ms();
     let max_age = (!cmd.max_age.is_zero()).then_some(cmd.max_age);
     let fleet = cmd
@@ -54,7 +65,14 @@ pub fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
         if let Some(f) = &fleet {
             text.push_str(&table::fleet_summary(f, max_age));
         }
-        text
+        match &missing {
+            Some(path) => text.replacen(
+                "History is empty.\n",
+                &format!("History '{path}' does not exist.\n"),
+                1,
+            ),
+            None => text,
+        }
     };
     output::emit(&text)?;
     Ok(if cmd.exit_code {
