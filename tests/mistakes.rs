@@ -181,33 +181,25 @@ fn collect_and_validate_read_the_same_url_the_same_way() {
             .recv_timeout(std::time::Duration::from_secs(10))
             .unwrap()
     };
-    // A bare host:port means its /metrics, for both commands.
-    let out = env.run(&[
-        "--history",
-        h.to_str().unwrap(),
-        "collect",
-        "--no-host",
-        "--endpoint",
-        &base,
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(wait(), "/metrics");
-    let out = env.run(&["validate", "--endpoint", &base, "--only", "monitoring"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert_eq!(wait(), "/metrics");
-    // Any other path is used as given, by both (no silent /metrics appended by one).
-    let other = format!("{base}/stats");
-    let out = env.run(&[
-        "--history",
-        h.to_str().unwrap(),
-        "collect",
-        "--no-host",
-        "--endpoint",
-        &other,
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(wait(), "/stats");
-    let out = env.run(&["validate", "--endpoint", &other, "--only", "monitoring"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert_eq!(wait(), "/stats");
+    // A bare host:port means its /metrics, for both commands; any other path is used as
+    // given, by both (no silent /metrics appended by one and not the other).
+    for (url, path) in [
+        (base.clone(), "/metrics"),
+        (format!("{base}/stats"), "/stats"),
+    ] {
+        let history = h.to_str().unwrap();
+        let out = env.run(&[
+            "--history",
+            history,
+            "collect",
+            "--no-host",
+            "--endpoint",
+            &url,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(wait(), path);
+        let out = env.run(&["validate", "--endpoint", &url, "--only", "monitoring"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+        assert_eq!(wait(), path);
+    }
 }
