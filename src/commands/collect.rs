@@ -72,6 +72,9 @@ pub struct TargetStatus {
     pub error: Option<String>,
     /// How long the scrape took.
     pub duration_ms: u64,
+    /// It answered, but with none of the series the mapping asks for (not in `--json`).
+    #[serde(skip)]
+    pub no_series: bool,
 }
 
 /// Fail early when nothing would be collected.
@@ -200,6 +203,7 @@ pub fn assemble(
                 ok: r.result.is_ok(),
                 error: r.result.as_ref().err().cloned(),
                 duration_ms: u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX),
+                no_series: r.result.as_ref().is_ok_and(|s| s.has_no_series()),
             };
             crate::diag_info!(
                 "endpoint '{}': {} in {} ms",

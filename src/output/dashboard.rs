@@ -353,11 +353,12 @@ pub fn frame(f: &Frame<'_>, color: bool, width: u16) -> String {
             t.current_replicas, t.target_replicas
         )
     });
-    let decision = format!(
-        "{} {}{target}",
-        f.rec.action.as_str(),
-        delta(f.rec.replica_delta)
-    );
+    // The delta only when there is one ("maintain", not "maintain 0").
+    let moves = match f.rec.replica_delta {
+        0 => String::new(),
+        d => format!(" {}", delta(d)),
+    };
+    let decision = format!("{}{moves}{target}", f.rec.action.as_str());
     let decision = truncate(&format!("Recommendation: {decision}"), cols);
     line(&decision.replacen(f.rec.action.as_str(), &action_word(f.rec.action, color), 1));
     for l in wrap(&format!("Reason: {}", f.rec.reason), cols, 2) {
