@@ -4,6 +4,7 @@ pub mod dashboard;
 pub mod exposition;
 pub mod history;
 pub mod json;
+pub mod pipe;
 pub mod policy;
 pub mod replay;
 pub mod sparkline;
