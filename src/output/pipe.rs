@@ -20,7 +20,10 @@ pub async fn stdout_closed() {
 /// Resolves once `fd`'s peer is gone (an error event on it: EPOLLERR on a pipe's write end
 /// when no reader is left).
 async fn closed(fd: OwnedFd) {
-    let Ok(watch) = AsyncFd::with_interest(fd, Interest::ERROR) else {
+    // SAFETY: `fd` is an `OwnedFd` moved into the `AsyncFd`: it is open, and stays open and
+    // the same descriptor until the `AsyncFd` is dropped. Registering does not change the file
+    // description's flags (stdout stays blocking for our own writes).
+    let Ok(watch) = (unsafe { AsyncFd::register_with_interest(fd, Interest::ERROR) }) else {
         return pending().await;
     };
     loop {
