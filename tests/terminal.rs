@@ -414,6 +414,7 @@ fn history_show_screen() {
     // Fixed-width times, never split; short headings whole.
     assert!(plain.contains("│ 18:09:00 ┆"), "{plain}");
     assert!(plain.contains("┆ Conn │"), "{plain}");
+    readme_screen("history-show", &screen);
 }
 
 #[test]
