@@ -472,6 +472,12 @@ fn replay_screen() {
         "rizk-scale replay --current-replicas 5",
         true,
     );
+    static_screen(
+        "replay-compare",
+        with_history("replay/noisy.jsonl"),
+        "rizk-scale replay --current-replicas 5 --compare scale-down-window=5m",
+        true,
+    );
 }
 
 /// The dashboard's countdown, written as at its first draw.

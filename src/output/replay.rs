@@ -24,8 +24,18 @@ pub struct Run {
     pub summary: Summary,
 }
 
-/// Bars longer than this are scaled down.
+/// Bars longer than this are scaled down (less when the terminal is narrow: [`bar_max`]).
 const BAR_MAX: u32 = 40;
+
+/// The longest bar that keeps `charts` side-by-side chart lines (1 or 2) within `width`: each
+/// line is `#### HH:MM:SS ` then per chart `A ▼  -1  10 ` + bar + ` *` (and ` │ ` between).
+fn bar_max(width: Option<u16>, charts: u32) -> u32 {
+    let Some(w) = width else {
+        return BAR_MAX;
+    };
+    let fixed = 14 + charts * 15 + (charts - 1) * 3;
+    ((u32::from(w).saturating_sub(fixed)) / charts).clamp(5, BAR_MAX)
+}
 
 fn symbol(action: Action) -> char {
     match action {
@@ -94,12 +104,12 @@ fn befores(steps: &[Step], start: Option<u32>) -> Vec<Option<u32>> {
         .collect()
 }
 
-fn bar(replicas: Option<u32>, scale_max: u32) -> String {
+fn bar(replicas: Option<u32>, scale_max: u32, longest: u32) -> String {
     let Some(r) = replicas else {
         return String::new();
     };
-    let len = if scale_max > BAR_MAX {
-        (u64::from(r) * u64::from(BAR_MAX)).div_ceil(u64::from(scale_max)) as usize
+    let len = if scale_max > longest {
+        (u64::from(r) * u64::from(longest)).div_ceil(u64::from(scale_max)) as usize
     } else {
         r as usize
     };
@@ -107,7 +117,7 @@ fn bar(replicas: Option<u32>, scale_max: u32) -> String {
 }
 
 /// The chart: one line per decision, `*` where the action changed.
-fn chart_lines(run: &Run, scale_max: u32) -> Vec<String> {
+fn chart_lines(run: &Run, scale_max: u32, longest: u32) -> Vec<String> {
     let mut last = None;
     run.steps
         .iter()
@@ -121,7 +131,7 @@ fn chart_lines(run: &Run, scale_max: u32) -> Vec<String> {
                 false
             };
             let replicas = s.replicas_after().map_or(String::new(), |r| {
-                format!(" {r:>3} {}", bar(Some(r), scale_max))
+                format!(" {r:>3} {}", bar(Some(r), scale_max, longest))
             });
             let delta = match rec.replica_delta {
                 0 => "  ".to_string(),
@@ -212,7 +222,11 @@ pub fn single_text(run: &Run, color: bool, width: Option<u16>) -> String {
     }
     out.push_str(&format!("{t}\n{LEGEND}"));
     let max = scale_max(&[run]);
-    for (s, line) in run.steps.iter().zip(chart_lines(run, max)) {
+    for (s, line) in run
+        .steps
+        .iter()
+        .zip(chart_lines(run, max, bar_max(width, 1)))
+    {
         out.push_str(&format!("{:>4} {} {line}\n", s.index, time(s.timestamp)));
     }
     out.push_str(&format!("Summary: {}\n", summary_line(&run.summary)));
@@ -245,7 +259,8 @@ pub fn compare_text(a: &Run, b: &Run, color: bool, width: Option<u16>) -> String
     }
     out.push_str(&format!("{t}\n{LEGEND}"));
     let max = scale_max(&[a, b]);
-    let (la, lb) = (chart_lines(a, max), chart_lines(b, max));
+    let longest = bar_max(width, 2);
+    let (la, lb) = (chart_lines(a, max, longest), chart_lines(b, max, longest));
     let pad = la.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     for ((s, x), y) in a.steps.iter().zip(&la).zip(&lb) {
         let fill = " ".repeat(pad - x.chars().count());
@@ -397,21 +412,25 @@ mod tests {
     #[test]
     fn chart_marks_action_changes_and_draws_replicas() {
         let r = run(&[10.0, 10.0, 10.0, 50.0, 10.0], Some(5));
-        let lines = chart_lines(&r, 5);
+        let lines = chart_lines(&r, 5, BAR_MAX);
         assert_eq!(lines[0], "?       5 █████");
         assert_eq!(lines[2], "▼  -1   4 ████");
         assert_eq!(lines[3], "·       4 ████ *");
         assert_eq!(lines[4], "▼  -1   3 ███ *");
         // Without a replica count: symbols and deltas only.
         let r = run(&[10.0, 10.0, 10.0], None);
-        assert_eq!(chart_lines(&r, 0)[2], "▼  -1");
+        assert_eq!(chart_lines(&r, 0, BAR_MAX)[2], "▼  -1");
     }
 
     #[test]
     fn long_bars_are_scaled() {
-        assert_eq!(bar(Some(100), 100).chars().count(), 40);
-        assert_eq!(bar(Some(50), 100).chars().count(), 20);
-        assert_eq!(bar(Some(7), 20).chars().count(), 7);
+        assert_eq!(bar(Some(100), 100, BAR_MAX).chars().count(), 40);
+        assert_eq!(bar(Some(50), 100, BAR_MAX).chars().count(), 20);
+        assert_eq!(bar(Some(7), 20, BAR_MAX).chars().count(), 7);
+        // Two charts side by side at 80 columns: 16 each, the lines fit.
+        assert_eq!(bar_max(Some(80), 2), 16);
+        assert_eq!(bar_max(Some(80), 1), 40);
+        assert_eq!(bar_max(None, 2), 40);
     }
 
     #[test]
