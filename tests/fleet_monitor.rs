@@ -398,7 +398,7 @@ fn a_follower_says_whom_it_follows_on_its_plain_line() {
     );
     assert!(stderr.contains("following 'other/1/000000001'"), "{stderr}");
     assert!(
-        stderr.contains("followed another leader: 1 ticks"),
+        stderr.contains("followed another leader: 1 tick\n"),
         "{stderr}"
     );
     // The follower did not touch the other holder's lease.
