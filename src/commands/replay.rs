@@ -1,28 +1,20 @@
 //! `rizk-scale replay`: run a policy over the stored history, sample by sample (an offline
 //! dry-run), and print the timeline, the chart, the flaps and the final replica count.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
-use crate::cli::{PolicyArg, ReplayCmd};
+use crate::cli::ReplayCmd;
+use crate::decide::Decider;
 use crate::exit::Exit;
 use crate::output::replay::{Run, compare_text, json_view, single_text};
 use crate::output::{self, json};
-use crate::policy::ReplicaBounds;
-use crate::policy::replay::{replay, summarize};
 use crate::sample::Sample;
 use crate::settings::App;
 use crate::settings::policy::PolicyChoice;
 
 /// `replay`.
 pub fn run(app: &App, cmd: &ReplayCmd) -> Result<Exit> {
-    let base = PolicyChoice {
-        args: cmd.policy.clone(),
-        bounds: ReplicaBounds {
-            min: cmd.min_replicas,
-            max: cmd.max_replicas,
-        },
-        base: app.policy.clone(),
-    };
+    let base = PolicyChoice::new(&cmd.policy, cmd.min_replicas, cmd.max_replicas, &app.policy);
     let other = cmd.compare.as_ref().map(|spec| (base.with(spec), spec));
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
@@ -37,7 +29,7 @@ pub fn run(app: &App, cmd: &ReplayCmd) -> Result<Exit> {
         None => None,
     };
     let text = match (&b, cmd.json) {
-        (_, true) => json::pretty(&json_view(&a, b.as_ref())),
+        (_, true) => json::pretty(&json_view(&a, b.as_ref()))?,
         (Some(b), false) => compare_text(&a, b, app.color, app.width),
         (None, false) => single_text(&a, app.color, app.width),
     };
@@ -51,14 +43,7 @@ fn run_one(
     start: Option<u32>,
     compare: Option<&str>,
 ) -> Result<Run> {
-    if choice.args.policy == PolicyArg::Hpa && start.is_none() {
-        let what = compare.map_or("--policy 'hpa'".to_string(), |c| format!("--compare '{c}'"));
-        bail!("{what}: the HPA policy needs --current-replicas N to start from");
-    }
-    // Replay decides at each sample's own time: nothing is stale.
-    let settings = choice.resolve(None)?;
-    let steps = replay(history, &settings, start);
-    let summary = summarize(&steps, start);
+    let (steps, summary) = Decider::for_replay(choice, start, compare)?.replay(history);
     Ok(Run {
         label: choice.label(),
         steps,

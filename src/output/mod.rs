@@ -1,9 +1,9 @@
 //! Output: pure renderers that return text, and the one place that writes to stdout.
 
 pub mod dashboard;
-pub mod exposition;
 pub mod history;
 pub mod json;
+pub mod metrics_page;
 pub mod pipe;
 pub mod policy;
 pub mod replay;
@@ -210,13 +210,6 @@ pub fn emit(text: &str) -> io::Result<()> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
-    }
-}
-
-/// Print a warning on stderr (suppressed by `--quiet`).
-pub fn warn(quiet: bool, message: &str) {
-    if !quiet {
-        eprintln!("rizk-scale: warning: {message}");
     }
 }
 
