@@ -10,18 +10,20 @@ use crate::sample::{Metric, check_value};
 /// `--policy`, `--scale-up-window`, `--scale-down-window`, `--window`, `--statistic`,
 /// `--tolerance`, `--target`.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Policy")]
 pub struct PolicyArgs {
-    /// Who decides: the seed's rules (threshold), or the Kubernetes HPA algorithm (hpa; needs
+    /// Who decides: the scaling guide's default rules (threshold), or the Kubernetes HPA
+    /// algorithm (hpa; needs
     /// --current-replicas; requests_per_second is read as the fleet total and divided by the
     /// current replicas)
     #[arg(long, value_enum, default_value_t = PolicyArg::Threshold, value_name = "POLICY")]
     pub policy: PolicyArg,
     /// Scale up only as far as every sample in this window agrees, HPA-style (0 = off; the
-    /// seed's HPA manifest uses 60s)
+    /// scaling guide's HPA manifest uses 60s)
     #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_duration)]
     pub scale_up_window: Duration,
     /// Scale down only when every sample in this window recommended it, HPA-style (0 = off;
-    /// the seed's HPA manifest uses 5m)
+    /// the scaling guide's HPA manifest uses 5m)
     #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_duration)]
     pub scale_down_window: Duration,
     /// Decide on a statistic of the last N samples per metric instead of the newest (1 = off)
@@ -42,7 +44,7 @@ pub struct PolicyArgs {
 /// `--policy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PolicyArg {
-    /// The seed's threshold rules (the default)
+    /// The scaling guide's threshold rules (the default)
     Threshold,
     /// The Kubernetes HPA's proportional algorithm
     Hpa,
@@ -62,10 +64,11 @@ pub struct ReplayCmd {
     #[command(flatten)]
     pub policy: PolicyArgs,
     /// Start from this many replicas and apply every decision (required by --policy hpa)
-    #[arg(long, value_name = "N")]
+    #[arg(help_heading = "Replicas", long, value_name = "N", allow_negative_numbers = true, value_parser = super::parse_replicas)]
     pub current_replicas: Option<u32>,
     /// Never go below this many replicas
     #[arg(
+        help_heading = "Replicas",
         long,
         value_name = "N",
         default_value_t = super::DEFAULT_MIN_REPLICAS,
@@ -74,6 +77,7 @@ pub struct ReplayCmd {
     pub min_replicas: u32,
     /// Never go above this many replicas
     #[arg(
+        help_heading = "Replicas",
         long,
         value_name = "N",
         default_value_t = super::DEFAULT_MAX_REPLICAS,
@@ -83,10 +87,10 @@ pub struct ReplayCmd {
     /// Also replay with these settings changed and show both, e.g. 'policy=hpa' or
     /// 'scale-down-window=5m,window=5' (keys: policy, scale-up-window, scale-down-window, window,
     /// statistic, tolerance, target, min-replicas, max-replicas)
-    #[arg(long, value_name = "KEY=VALUE,…", value_parser = parse_compare)]
+    #[arg(help_heading = "Policy", long, value_name = "KEY=VALUE,…", value_parser = parse_compare)]
     pub compare: Option<CompareSpec>,
     /// Print the whole timeline as JSON (schema_version 1)
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     pub json: bool,
 }
 

@@ -200,3 +200,175 @@ fn collect_and_validate_read_the_same_url_the_same_way() {
         assert_eq!(wait(), path);
     }
 }
+
+#[test]
+fn usage_errors_are_one_line_and_keep_clap_s_tips() {
+    let env = Env::new();
+    let out = env.run(&["recomend"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        one_line(&out),
+        "rizk-scale: error: unrecognized subcommand 'recomend' (a similar subcommand exists: 'recommend'); see 'rizk-scale --help'"
+    );
+    // --help still prints the help, on stdout, exit 0.
+    let out = env.run(&["recommend", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("Replicas:"));
+}
+
+#[test]
+fn a_negative_replica_count_is_a_value_error() {
+    let env = Env::new();
+    for cmd in ["recommend", "replay", "monitor"] {
+        let out = env.run(&[cmd, "--current-replicas", "-1"]);
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        assert_eq!(
+            one_line(&out),
+            "rizk-scale: error: invalid value '-1' for '--current-replicas <N>': '-1' is not a replica count (a whole number, 0 or more); see 'rizk-scale --help'",
+            "{cmd}"
+        );
+    }
+}
+
+#[test]
+fn exec_on_change_swallows_no_rizk_scale_flag() {
+    let env = Env::new();
+    let hook = env.path("hook.sh");
+    std::fs::write(&hook, "#!/bin/sh\necho \"args:$#\" >> hook.log\n").unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let h = env.path("h.jsonl");
+    let history = h.to_str().unwrap();
+    let out = env.run(&[
+        "--history",
+        history,
+        "monitor",
+        "--no-host",
+        "--metric",
+        "cpu_percent=5",
+        "--interval",
+        "0",
+        "--exec-on-change",
+        "./hook.sh",
+        "--count",
+        "1",
+    ]);
+    // --count 1 is rizk-scale's: one tick, then the hook ran once with no arguments.
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(env.path("hook.log")).unwrap(),
+        "args:0\n"
+    );
+    // Arguments are given one by one; anything else after the program is an error.
+    let out = env.run(&[
+        "--history",
+        history,
+        "monitor",
+        "--exec-on-change",
+        "sh",
+        "-c",
+        "echo hi",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let line = one_line(&out);
+    assert!(
+        line.starts_with("rizk-scale: error: unexpected argument '-c' found"),
+        "{line}"
+    );
+}
+
+#[test]
+fn config_commands_act_on_the_file_they_name() {
+    let env = Env::new();
+    std::fs::write(env.path("rizk-scale.toml"), "bad = [").unwrap();
+    std::fs::write(env.path("other.toml"), "[history]\ncapacity = 50\n").unwrap();
+    let out = env.run(&["config", "check", "other.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "other.toml: ok\n");
+    let out = env.run(&["config", "check", "missing.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        one_line(&out),
+        "rizk-scale: error: config 'missing.toml' not found"
+    );
+    let out = env.run(&["config", "init", "new.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "wrote new.toml\n");
+    // Again: our own message, without "(os error 17)" after it.
+    let out = env.run(&["config", "init", "new.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        one_line(&out),
+        "rizk-scale: error: config 'new.toml' exists (use --force to overwrite)"
+    );
+    // The broken file in the directory is still reported where it is in effect.
+    let out = env.run(&["config", "check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        one_line(&out).contains("rizk-scale.toml:1:"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn serve_accepts_localhost() {
+    let env = Env::new();
+    let h = env.path("h.jsonl");
+    let out = env.run(&[
+        "--history",
+        h.to_str().unwrap(),
+        "monitor",
+        "--no-host",
+        "--metric",
+        "cpu_percent=5",
+        "--count",
+        "1",
+        "--interval",
+        "0",
+        "--serve",
+        "localhost:0",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("rizk-scale: serving http://127.0.0.1:"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn monitor_into_head_stops_when_the_pipe_closes() {
+    use std::io::{BufRead, BufReader};
+    let env = Env::new();
+    let h = env.path("h.jsonl");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rizk-scale"))
+        .env_clear()
+        .current_dir(env.dir.path())
+        .env("HOME", env.dir.path())
+        .args(["--history", h.to_str().unwrap(), "monitor", "--no-host"])
+        .args(["--metric", "cpu_percent=5", "--interval", "60s"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `head -1`: read one line, then close the pipe.
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains(" tick=1 "), "{first}");
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("monitor still running 10s after its stdout closed (the interval is 60s)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+    // No second sample was taken.
+    assert_eq!(std::fs::read_to_string(&h).unwrap().lines().count(), 1);
+}
