@@ -232,6 +232,9 @@ pub struct Frame<'a> {
     pub targets: &'a [TargetLine],
 }
 
+/// What an endpoint that answered with none of the mapped series is said to have done.
+const NO_SERIES: &str = "answered, but with none of the mapped series";
+
 /// Endpoint lines listed one by one; more are counted ("… and 3 more").
 const TARGET_LINES: usize = 4;
 
@@ -301,14 +304,17 @@ fn target_lines(targets: &[TargetLine], color: bool, width: usize) -> Vec<String
     for t in &ordered[..listed] {
         let (mark, what, style) = match &t.state {
             TargetState::Up => ("✓", "up".to_string(), Style::Good),
-            TargetState::NoSeries => (
-                "∅",
-                "answered with none of the asked-for series".to_string(),
-                Style::Warn,
-            ),
+            TargetState::NoSeries => ("∅", NO_SERIES.to_string(), Style::Warn),
             TargetState::Down(why) => ("✗", why.clone(), Style::Bad),
         };
-        let line = truncate(&format!("  {mark} {}: {what}", t.url), width);
+        let mut line = format!("  {mark} {}: {what}", t.url);
+        // Too long: the root cause (the error's last part) says more than its first words.
+        if line.chars().count() > width
+            && let Some((_, cause)) = what.rsplit_once(": ")
+        {
+            line = format!("  {mark} {}: {cause}", t.url);
+        }
+        let line = truncate(&line, width);
         lines.push(paint(&line, style, color));
     }
     if ordered.len() > listed {
@@ -593,7 +599,7 @@ mod tests {
             .find("  ✗ http://[redacted]@127.0.0.1:2/metrics: connection refused")
             .unwrap();
         let empty = rest
-            .find("  ∅ http://127.0.0.1:3/metrics: answered with none of the asked-for series")
+            .find("  ∅ http://127.0.0.1:3/metrics: answered, but with none of the mapped series")
             .unwrap();
         let up = rest.find("  ✓ http://127.0.0.1:1/metrics: up").unwrap();
         assert!(down < up && empty < up, "{text}");

@@ -492,9 +492,12 @@ fn fix_countdown(s: &str) -> String {
         + "\n"
 }
 
+/// The dashboard with one endpoint down (a closed loopback port) and one that answers with
+/// none of the mapped series (a textfile of something else).
 const MONITOR: &str = "rizk-scale monitor --interval 60s --no-host --instance web-1 \
      --metric cpu_percent=84 --metric memory_percent=82 --metric requests_per_second=150 \
-     --metric response_time_ms=212 --metric error_rate=0.4";
+     --metric response_time_ms=212 --metric error_rate=0.4 \
+     --endpoint http://127.0.0.1:1/metrics --endpoint file://$PWD/other.prom";
 
 #[test]
 fn monitor_dashboard_screen_and_after_ctrl_c() {
@@ -504,9 +507,14 @@ fn monitor_dashboard_screen_and_after_ctrl_c() {
     for (cols, rows) in SIZES {
         let term = Term::start(cols, rows, &[]);
         with_history("validate/history/healthy.jsonl")(&term);
+        std::fs::write(
+            term.path("other.prom"),
+            "# TYPE unrelated_total counter\nunrelated_total 1\n",
+        )
+        .unwrap();
         term.type_line(&format!("{MONITOR}{EXIT}"));
         let screen = term.wait_for("next tick in", WAIT);
-        let screen = trim_screen(&screen);
+        let screen = trim_screen(&term.hide_dir(&screen));
         assert_fits("monitor dashboard", &screen, cols);
         assert!(
             screen.lines().count() <= usize::from(rows),
@@ -520,10 +528,14 @@ fn monitor_dashboard_screen_and_after_ctrl_c() {
             "{plain}"
         );
         assert!(plain.contains("Recommendation: scale_up +2"), "{plain}");
+        // What is wrong is on the screen: the dead endpoint and the one without the series.
+        assert!(plain.contains("Endpoints: 0 of 2 up"), "{plain}");
+        assert!(plain.contains("✗ http://127.0.0.1:1/metrics: "), "{plain}");
+        assert!(plain.contains("∅ file://"), "{plain}");
         // Ctrl-C: the last frame stays on the normal screen, as wide as the terminal allows.
         term.tmux(&["send-keys", "C-c"]);
         term.wait_for("[exit 0]", WAIT);
-        let after = trim_screen(&term.capture(false));
+        let after = trim_screen(&term.hide_dir(&term.capture(false)));
         assert_fits("monitor after Ctrl-C", &after, cols);
         assert!(strip(&after).contains("monitor stopped on SIGINT: 1 tick (0 failed)"));
         if cols == 80 {
