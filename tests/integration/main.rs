@@ -24,3 +24,4 @@ mod secrets;
 mod settings_env;
 mod terminal;
 mod validate_fixtures;
+mod validate_realworld;
