@@ -63,6 +63,8 @@ fn tmux_missing() -> bool {
 /// with a clean environment: the history is `history.jsonl` there. Killed on drop.
 struct Term {
     socket: String,
+    /// The server's socket file, removed with the server.
+    socket_path: Option<PathBuf>,
     dir: tempfile::TempDir,
 }
 
@@ -95,7 +97,17 @@ impl Term {
             .arg("sh");
         let out = cmd.output().unwrap();
         assert!(out.status.success(), "tmux: {}", text(&out.stderr));
-        let term = Term { socket, dir };
+        let mut term = Term {
+            socket,
+            socket_path: None,
+            dir,
+        };
+        let path = text(
+            &term
+                .tmux(&["display-message", "-p", "#{socket_path}"])
+                .stdout,
+        );
+        term.socket_path = Some(PathBuf::from(path.trim())).filter(|p| p.is_absolute());
         term.tmux(&["set-option", "-g", "history-limit", "5000"]);
         term.wait_for("$", Duration::from_secs(10));
         term
@@ -169,6 +181,9 @@ impl Term {
 impl Drop for Term {
     fn drop(&mut self) {
         let _ = self.tmux(&["kill-server"]);
+        if let Some(path) = &self.socket_path {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
