@@ -1030,7 +1030,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__monitor)
-            opts="-q -v -h --no-host --metric --instance --cpu-window --cpu-request --memory-request --endpoint --header --bearer-token-file --timeout --concurrency --max-body --strict-exposition --allow-partial --prometheus --prometheus-query --policy --scale-up-window --scale-down-window --window --statistic --tolerance --tolerance-up --tolerance-down --rps-scope --hpa --target --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --coordinate --coordination-interval --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --no-host --metric --instance --cpu-window --cpu-request --memory-request --endpoint --header --bearer-token-file --timeout --concurrency --max-body --strict-exposition --allow-partial --prometheus --prometheus-query --policy --scale-up-window --scale-down-window --window --statistic --tolerance --tolerance-up --tolerance-down --rps-scope --hpa --target --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --exec-arg --coordinate --coordination-interval --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1161,6 +1161,10 @@ _rizk__scale() {
                     return 0
                     ;;
                 --exec-on-change)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec-arg)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

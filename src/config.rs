@@ -595,7 +595,7 @@ pub const DEFAULT_FILE: &str = r#"# rizk-scale configuration. Precedence: flags 
 # capacity = 100                               # samples kept
 
 [replicas]
-# min = 3       # never recommend fewer (the seed's HPA minReplicas)
+# min = 3       # never recommend fewer (the scaling guide's HPA minReplicas)
 # max = 50      # never recommend more (maxReplicas)
 
 [policy]

@@ -22,6 +22,7 @@ pub mod sample;
 pub mod serve;
 pub mod settings;
 pub mod sources;
+pub mod text;
 pub mod validate;
 
 use anyhow::{Context, Result};
@@ -50,7 +51,17 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<Exit> {
 async fn run_async(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
     diag::set_verbosity(cli.global.verbose);
     diag::set_quiet(cli.global.quiet);
-    let config = settings::load_config(&cli.global)?;
+    // `config init FILE` and `config check FILE` act on the file they name: a broken
+    // ./rizk-scale.toml must not stand in their way (nor be reported instead).
+    let names_its_file = matches!(
+        &cli.command,
+        Command::Config(cli::ConfigCmd::Init { .. } | cli::ConfigCmd::Check { path: Some(_) })
+    );
+    let config = if names_its_file {
+        None
+    } else {
+        settings::load_config(&cli.global)?
+    };
     match &config {
         Some(cfg) => diag_info!("config file: {}", cfg.path.display()),
         None => diag_info!("config file: none (defaults, environment and flags only)"),
@@ -70,7 +81,17 @@ async fn run_async(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
         },
         cli.global.capacity
     );
-    diag_debug!("threshold policy from the configuration: {:?}", app.policy);
+    if diag::enabled(diag::Level::Debug) {
+        // Every resolved setting, as `config show` lists them: key = value (where from).
+        let rows = layers::effective(
+            app.config.as_ref(),
+            std::path::PathBuf::from(app.history.location()),
+            layers::Source::Default,
+        );
+        for r in rows.iter().skip(1) {
+            diag_debug!("setting {} = {} ({})", r.key, r.value, r.source);
+        }
+    }
     match &cli.command {
         Command::Collect(cmd) => commands::collect::run(&app, cmd).await,
         Command::Recommend(cmd) => commands::recommend::run(&app, cmd).await,

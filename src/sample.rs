@@ -198,9 +198,12 @@ impl Metric {
         matches!(self, Metric::CacheHitRate | Metric::ErrorRate)
     }
 
-    /// Whether the value is a percentage (usually 0–100).
+    /// Whether the value is a percentage (usually 0–100; CPU and memory may exceed it).
     pub fn is_percent(self) -> bool {
-        matches!(self, Metric::CacheHitRate | Metric::ErrorRate)
+        matches!(
+            self,
+            Metric::CpuPercent | Metric::MemoryPercent | Metric::CacheHitRate | Metric::ErrorRate
+        )
     }
 
     /// The metric whose name `field` (not a metric name) is probably a typo or shorthand of:

@@ -28,7 +28,7 @@ pub struct App {
     pub color: bool,
     /// Suppress warnings.
     pub quiet: bool,
-    /// Width for tables when stdout is a terminal.
+    /// Width for tables: the terminal's, else `COLUMNS` (none: tables do not wrap).
     pub width: Option<u16>,
     /// The configuration file in effect, if any.
     pub config: Option<LoadedConfig>,
@@ -66,7 +66,7 @@ impl App {
             keys,
             color: output::color_enabled(global.color),
             quiet: global.quiet,
-            width: terminal_width(),
+            width: output::terminal_width(),
             policy: crate::layers::threshold_policy(config.as_ref()),
             config,
         })
@@ -144,18 +144,6 @@ pub fn state_dir(xdg_state: Option<OsString>, home: Option<OsString>) -> Result<
         _ => bail!("no history location: set --history PATH, RIZK_SCALE_HISTORY or HOME"),
     };
     Ok(base.join("rizk-scale"))
-}
-
-/// The terminal's width when stdout is one (tables wrap to it), else none.
-fn terminal_width() -> Option<u16> {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() {
-        return None;
-    }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .or(Some(100))
 }
 
 #[cfg(test)]

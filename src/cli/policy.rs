@@ -10,14 +10,16 @@ use crate::sample::{Metric, check_value};
 /// `--policy`, `--scale-up-window`, `--scale-down-window`, `--window`, `--statistic`,
 /// `--tolerance`, `--target`.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Policy")]
 pub struct PolicyArgs {
-    /// Who decides: the seed's rules (threshold), or the Kubernetes HPA algorithm (hpa; needs
+    /// Who decides: the scaling guide's default rules (threshold), or the Kubernetes HPA
+    /// algorithm (hpa; needs
     /// --current-replicas; requests_per_second is read as the fleet total and divided by the
     /// current replicas)
     #[arg(long, value_enum, default_value_t = PolicyArg::Threshold, value_name = "POLICY")]
     pub policy: PolicyArg,
     /// Scale up only as far as every sample in this window agrees, HPA-style (0 = off) [default:
-    /// 0; under --policy hpa the behavior's window, Kubernetes default 0; the seed's hpa.yaml 60s]
+    /// 0; under --policy hpa the behavior's window, Kubernetes default 0; the scaling guide's hpa.yaml 60s]
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub scale_up_window: Option<Duration>,
     /// Scale down only when every sample in this window recommended it, HPA-style (0 = off)
@@ -62,7 +64,7 @@ pub struct PolicyArgs {
 /// `--policy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PolicyArg {
-    /// The seed's threshold rules (the default)
+    /// The scaling guide's threshold rules (the default)
     Threshold,
     /// The Kubernetes HPA's proportional algorithm
     Hpa,
@@ -100,10 +102,11 @@ pub struct ReplayCmd {
     #[command(flatten)]
     pub policy: PolicyArgs,
     /// Start from this many replicas and apply every decision (required by --policy hpa)
-    #[arg(long, value_name = "N")]
+    #[arg(help_heading = "Replicas", long, value_name = "N", allow_negative_numbers = true, value_parser = super::parse_replicas)]
     pub current_replicas: Option<u32>,
     /// Never go below this many replicas
     #[arg(
+        help_heading = "Replicas",
         long,
         value_name = "N",
         default_value_t = super::DEFAULT_MIN_REPLICAS,
@@ -112,6 +115,7 @@ pub struct ReplayCmd {
     pub min_replicas: u32,
     /// Never go above this many replicas
     #[arg(
+        help_heading = "Replicas",
         long,
         value_name = "N",
         default_value_t = super::DEFAULT_MAX_REPLICAS,
@@ -121,10 +125,10 @@ pub struct ReplayCmd {
     /// Also replay with these settings changed and show both, e.g. 'policy=hpa' or
     /// 'scale-down-window=5m,window=5' (keys: policy, scale-up-window, scale-down-window, window,
     /// statistic, tolerance, target, min-replicas, max-replicas)
-    #[arg(long, value_name = "KEY=VALUE,…", value_parser = parse_compare)]
+    #[arg(help_heading = "Policy", long, value_name = "KEY=VALUE,…", value_parser = parse_compare)]
     pub compare: Option<CompareSpec>,
     /// Print the whole timeline as JSON (schema_version 1)
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     pub json: bool,
 }
 

@@ -58,10 +58,11 @@ pub fn assemble(
                 ok: r.result.is_ok(),
                 error: r.result.as_ref().err().cloned(),
                 duration_ms: u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX),
+                no_series: r.result.as_ref().is_ok_and(|s| s.has_no_series()),
             };
             match r.result {
                 Ok(snapshot) => {
-                    if snapshot.is_empty() {
+                    if snapshot.has_no_series() {
                         warnings.push(format!(
                             "endpoint '{}' answered, but none of the series the metric mapping reads are on its page ([endpoints.mapping] in the config names others)",
                             r.target

@@ -61,6 +61,9 @@ pub struct TargetStatus {
     pub error: Option<String>,
     /// How long the scrape took.
     pub duration_ms: u64,
+    /// It answered, but with none of the series the mapping asks for (not in `--json`).
+    #[serde(skip)]
+    pub no_series: bool,
 }
 
 /// What `--prometheus` queries, and how.

@@ -7,7 +7,6 @@ use crate::collect::{self, Collector, store};
 use crate::exit::Exit;
 use crate::output::{self, json};
 use crate::settings::App;
-use crate::sources::mapping;
 
 /// `collect`.
 pub async fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
@@ -42,23 +41,14 @@ pub async fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
         };
         output::emit(&json::pretty(&view)?)?;
     } else {
-        // The raw counters are bookkeeping for the next rates: not shown to people.
-        let mut shown = sample.clone();
-        shown.extra.remove(mapping::RAW_FIELD);
-        shown.host_raw = None;
-        let mut text = format!(
-            "Collected {} ({samples} samples in '{path}')
-",
-            shown.to_line()
-        );
         let ok = collected.targets.iter().filter(|t| t.ok).count();
-        if !collected.targets.is_empty() {
-            text.push_str(&format!(
-                "Endpoints: {ok} of {} scraped
-",
-                collected.targets.len()
-            ));
-        }
+        let endpoints = (!collected.targets.is_empty()).then_some((ok, collected.targets.len()));
+        let stored = output::table::Stored {
+            path: &path,
+            samples,
+            spooled: report.spooled.is_some(),
+        };
+        let text = output::table::collected(sample, stored, endpoints, app.color, app.width);
         output::emit(&text)?;
     }
     Ok(Exit::Success)

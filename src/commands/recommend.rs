@@ -25,6 +25,17 @@ pub async fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
     app.warn_flagged(&loaded.flagged);
+    // A typo'd --history must be obvious: a file that is not there is named, not "empty".
+    let missing = app
+        .history
+        .as_file()
+        .filter(|f| !f.path().exists())
+        .map(|f| f.path().display().to_string());
+    if let Some(path) = &missing {
+        app.warn(&format!(
+            "history '{path}' does not exist: no samples yet (check --history or RIZK_SCALE_HISTORY; `rizk-scale collect` creates it)"
+        ));
+    }
     decider.require_current(&loaded.samples)?;
     let (decision, fleet) = decider.decide_as(&loaded.samples, collect::now_ms(), cmd.fleet);
     let series = fleet.as_ref().map_or(&loaded.samples, |f| &f.series);
@@ -39,7 +50,14 @@ pub async fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
         if let Some(f) = &fleet {
             text.push_str(&table::fleet_summary(f, max_age));
         }
-        text
+        match &missing {
+            Some(path) => text.replacen(
+                "History is empty.\n",
+                &format!("History '{path}' does not exist.\n"),
+                1,
+            ),
+            None => text,
+        }
     };
     output::emit(&text)?;
     Ok(if cmd.exit_code {

@@ -11,16 +11,6 @@ use crate::sources::redis::{RedisTarget, gather_facts};
 use crate::validate::attest::Attestation;
 use crate::validate::{self, Inputs, ValidateOptions, report};
 
-/// The `/metrics` URL of an endpoint given as a base URL or as its metrics URL.
-pub fn metrics_url(endpoint: &str) -> String {
-    let trimmed = endpoint.trim_end_matches('/');
-    if trimmed.ends_with("/metrics") || endpoint.starts_with("file://") {
-        endpoint.to_string()
-    } else {
-        format!("{trimmed}/metrics")
-    }
-}
-
 /// Attestations from the config file's `[attest]` table, then `--attest` (which wins).
 fn attestations(app: &App, cmd: &ValidateCmd) -> Result<Vec<Attestation>> {
     let mut list = Vec::new();
@@ -51,7 +41,11 @@ pub async fn run(app: &App, cmd: &ValidateCmd) -> Result<Exit> {
         manifests: cmd.manifests.clone(),
         nginx_conf: cmd.nginx_conf.clone(),
         health_urls: cmd.health_url.clone(),
-        metrics_urls: cmd.endpoint.iter().map(|e| metrics_url(e)).collect(),
+        metrics_urls: cmd
+            .endpoint
+            .iter()
+            .map(|e| crate::sources::endpoint::metrics_url(e))
+            .collect(),
         attestations: attestations(app, cmd)?,
         attest_max_age_days: cmd.attest_max_age,
         workloads: cmd.workload.clone(),
@@ -99,17 +93,4 @@ pub async fn run(app: &App, cmd: &ValidateCmd) -> Result<Exit> {
     } else {
         Exit::NotReady
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn metrics_urls() {
-        assert_eq!(metrics_url("http://a:8080"), "http://a:8080/metrics");
-        assert_eq!(metrics_url("http://a:8080/"), "http://a:8080/metrics");
-        assert_eq!(metrics_url("http://a/metrics"), "http://a/metrics");
-        assert_eq!(metrics_url("file:///x.prom"), "file:///x.prom");
-    }
 }

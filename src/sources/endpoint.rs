@@ -53,19 +53,43 @@ pub struct Target {
 }
 
 impl Target {
-    /// Parse a target URL (`http://`, `https://` or `file://`).
+    /// Parse a target URL (`http://`, `https://` or `file://`; a bare `http://host:port` is
+    /// its `/metrics`, see [`metrics_url`]). `host:port/…` without a scheme is an error that
+    /// suggests `http://`.
     pub fn parse(raw: &str) -> Result<Target> {
-        let display = redact::url(raw);
-        let url = Url::parse(raw).with_context(|| format!("endpoint '{display}'"))?;
+        let shown = redact::url(raw);
+        let url = match Url::parse(raw) {
+            Ok(u) if ["http", "https", "file"].contains(&u.scheme()) => u,
+            // `127.0.0.1:9100/metrics` does not parse; `localhost:9100` parses with the host
+            // as its scheme: both are a URL without its scheme.
+            _ if Url::parse(&format!("http://{raw}")).is_ok_and(|u| u.host_str().is_some())
+                && !raw.contains("://") =>
+            {
+                bail!("endpoint '{shown}': no scheme: did you mean 'http://{shown}'?")
+            }
+            Ok(u) => bail!(
+                "endpoint '{shown}': unsupported scheme '{}' (http, https, file)",
+                u.scheme()
+            ),
+            Err(e) => return Err(anyhow::Error::new(e).context(format!("endpoint '{shown}'"))),
+        };
         match url.scheme() {
             "http" | "https" if url.host_str().is_some() => {}
             "file" if url.to_file_path().is_ok() => {}
-            "http" | "https" | "file" => bail!("endpoint '{display}': no host or path"),
-            other => {
-                bail!("endpoint '{display}': unsupported scheme '{other}' (http, https, file)")
-            }
+            _ => bail!("endpoint '{shown}': no host or path"),
         }
-        Ok(Target { url, display })
+        let fixed = metrics_url(raw);
+        if fixed == raw {
+            return Ok(Target {
+                url,
+                display: shown,
+            });
+        }
+        let url = Url::parse(&fixed).unwrap_or(url);
+        Ok(Target {
+            url,
+            display: redact::url(&fixed),
+        })
     }
 
     /// The URL with userinfo redacted: the name used in messages, JSON and the history.
@@ -84,6 +108,19 @@ impl Target {
             out.push(self.url.username().to_string());
         }
         out
+    }
+}
+
+/// The metrics URL of an endpoint, the same for `collect`, `monitor` and `validate`: an
+/// `http(s)://host:port` with no path (or just `/`) means its `/metrics`, as Prometheus scrapes
+/// by default; any other URL is used as given.
+pub fn metrics_url(endpoint: &str) -> String {
+    match Url::parse(endpoint) {
+        Ok(mut u) if matches!(u.scheme(), "http" | "https") && matches!(u.path(), "" | "/") => {
+            u.set_path("/metrics");
+            u.to_string()
+        }
+        _ => endpoint.to_string(),
     }
 }
 
@@ -588,6 +625,27 @@ fn redirect_policy() -> reqwest::redirect::Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bare_host_means_its_metrics_and_a_missing_scheme_is_suggested() {
+        assert_eq!(metrics_url("http://a:8080"), "http://a:8080/metrics");
+        assert_eq!(metrics_url("http://a:8080/"), "http://a:8080/metrics");
+        assert_eq!(metrics_url("http://a/metrics"), "http://a/metrics");
+        assert_eq!(metrics_url("http://a/stats"), "http://a/stats");
+        assert_eq!(metrics_url("file:///x.prom"), "file:///x.prom");
+        let t = Target::parse("http://u:secret@a:8080").unwrap();
+        assert_eq!(t.url.as_str(), "http://u:secret@a:8080/metrics");
+        assert!(!t.display().contains("secret"), "{}", t.display());
+        for raw in ["127.0.0.1:9100/metrics", "localhost:9100"] {
+            let e = Target::parse(raw).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!("endpoint '{raw}': no scheme: did you mean 'http://{raw}'?")
+            );
+        }
+        let e = Target::parse("ftp://a/x").unwrap_err().to_string();
+        assert!(e.contains("unsupported scheme 'ftp'"), "{e}");
+    }
 
     #[test]
     fn targets_parse_and_are_redacted() {

@@ -295,15 +295,14 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Whether the page held none of the series the mapping reads (the target answered, but
-    /// gives the sample nothing).
-    pub fn is_empty(&self) -> bool {
-        self.gauges == Gauges::default()
-            && self.counters
-                == Counters {
-                    t_ms: self.counters.t_ms,
-                    ..Counters::default()
-                }
+    /// Whether the page held none of the series the mapping asks for (it answered, but
+    /// nothing on it feeds a sample: a wrong port, a wrong mapping).
+    pub fn has_no_series(&self) -> bool {
+        let bare = Counters {
+            t_ms: self.counters.t_ms,
+            ..Counters::default()
+        };
+        self.counters == bare && self.gauges == Gauges::default()
     }
 }
 
@@ -915,6 +914,15 @@ mod tests {
             ("cache_misses_total", &[], errors),
         ]);
         snapshot(&e, &Mapping::default(), t_ms)
+    }
+
+    #[test]
+    fn a_page_without_any_mapped_series_is_told_apart() {
+        assert!(!web(5, 90.0, 10.0, 3.0, 100.0, [50.0, 90.0, 99.0]).has_no_series());
+        let other = snapshot_json(r#"{"unrelated": 1}"#, 5).unwrap();
+        assert!(other.has_no_series());
+        let one = snapshot_json(r#"{"error_rate": 0.5}"#, 5).unwrap();
+        assert!(!one.has_no_series());
     }
 
     #[test]

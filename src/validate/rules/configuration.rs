@@ -102,7 +102,7 @@ fn identity_findings(w: &Workload) -> Vec<Finding> {
     if problems.is_empty() {
         problems.push(Finding::warn(
             format!(
-                "{}: no INSTANCE_ID (or POD_NAME) env: the seed falls back to instance-<pid>, and the PID is often 1 in every container",
+                "{}: no INSTANCE_ID (or POD_NAME) env: the scaling guide's code then falls back to instance-<pid>, and the PID is often 1 in every container",
                 w.display()
             ),
             hint,

@@ -353,7 +353,8 @@ fn show_draws_the_last_rows_and_a_sparkline_per_metric() {
     let out = ok(&env, &["history", "show", "-n", "3"]);
     let shown = out.replace(&env.history().display().to_string(), "HISTORY");
     // The exact output: the last 3 rows, then all 12 samples per metric. CPU climbs to 90 and
-    // falls back; memory has a two-sample gap; a flat series sits at mid height.
+    // falls back and memory (40–51 %) has a two-sample gap, both on the 0–100 scale of
+    // percentages; a flat series of another metric sits at mid height.
     let expected = "\
 History 'HISTORY': 12 samples (capacity 100), the last 3 below.
 ┌──────────────────────┬──────────┬───────┬──────────┬────────────┬─────────────┬─────────┬─────────────┬─────────────┐
@@ -363,14 +364,15 @@ History 'HISTORY': 12 samples (capacity 100), the last 3 below.
 │ 2026-11-23T18:10:00Z ┆ web-1    ┆  70.0 ┆     50.0 ┆          - ┆           - ┆       - ┆           - ┆           7 │
 │ 2026-11-23T18:11:00Z ┆ web-1    ┆  60.0 ┆     51.0 ┆          - ┆           - ┆       - ┆           - ┆           7 │
 └──────────────────────┴──────────┴───────┴──────────┴────────────┴─────────────┴─────────┴─────────────┴─────────────┘
-Over all 12 samples, oldest → newest (a gap is an unknown value):
-  CPU %        ▁▂▃▄▅▅▆▇█▇▆▅  min     10.0  max     90.0
-  Memory %     ▁▂▂  ▄▅▅▆▇▇█  min     40.0  max     51.0
+Over all 12 samples, oldest → newest (a gap is an unknown value);
+% on 0–100, others from their min (▁) to max (█):
+  CPU %        ▂▂▃▄▅▅▆▇▇▇▆▅  min    10.0  max    90.0
+  Memory %     ▄▄▄  ▄▄▄▄▄▅▅  min    40.0  max    51.0
   Requests/s                 no values
   Cache hit %                no values
   Error %                    no values
   Response ms                no values
-  Connections  ▄▄▄▄▄▄▄▄▄▄▄▄  min        7  max        7
+  Connections  ▄▄▄▄▄▄▄▄▄▄▄▄  min       7  max       7
 ";
     assert_eq!(shown, expected);
     assert!(!out.contains('\x1b'));
