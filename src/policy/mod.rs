@@ -9,6 +9,7 @@ pub mod replay;
 pub mod smoothing;
 pub mod stabilization;
 pub mod threshold;
+pub mod whatif;
 
 use serde::Serialize;
 
