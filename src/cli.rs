@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::sample::{Metric, parse_assignment};
 
 pub mod policy;
-pub use policy::{CompareSpec, Override, PolicyArg, PolicyArgs, ReplayCmd, StatisticArg};
+pub mod whatif;
+pub use policy::{CompareSpec, Override, PolicyArg, PolicyArgs, Preset, ReplayCmd, StatisticArg};
 
 /// Should this service scale, by how many replicas, and why — and is it ready to scale?
 #[derive(Debug, Parser)]

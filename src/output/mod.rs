@@ -5,9 +5,12 @@ pub mod exposition;
 pub mod history;
 pub mod json;
 pub mod policy;
+pub mod progress;
 pub mod replay;
+pub mod report_html;
 pub mod sparkline;
 pub mod table;
+pub mod whatif;
 
 use std::io::{self, IsTerminal, Write};
 

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use jiff::{SignedDuration, Timestamp};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::endpoint::Scraper;
 use super::prometheus::{api_data, api_url, clean, fetch_api};
@@ -194,7 +194,7 @@ impl RangeQueries {
 }
 
 /// How one query fared over the whole range.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RangeReading {
     /// The metric name, or `replicas`.
     pub name: String,
@@ -203,6 +203,7 @@ pub struct RangeReading {
     /// Points with a known value.
     pub known: usize,
     /// The first error of any chunk (that chunk's points stay unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
