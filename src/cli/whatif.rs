@@ -50,6 +50,10 @@ pub struct WhatIfArgs {
     /// Replay on the metrics as recorded even where the observed replica count is known
     #[arg(long, conflicts_with = "scale_metrics")]
     pub no_load_model: bool,
+    /// Also write the samples replayed to this file as a history (JSON Lines), e.g. to replay a
+    /// Prometheus range again offline with --history
+    #[arg(long, value_name = "PATH")]
+    pub save_history: Option<PathBuf>,
     /// Write a self-contained HTML report (inline SVG charts, the figures table, the model)
     #[arg(long, value_name = "FILE.html")]
     pub report: Option<PathBuf>,

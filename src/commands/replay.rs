@@ -55,6 +55,15 @@ pub fn run(app: &App, cmd: &ReplayCmd) -> Result<Exit> {
             (loaded.samples, source)
         }
     };
+    if let Some(path) = &cmd.whatif.save_history {
+        let mut lines = String::new();
+        for s in &history {
+            lines.push_str(&s.to_line());
+            lines.push('\n');
+        }
+        std::fs::write(path, lines)
+            .with_context(|| format!("--save-history '{}'", path.display()))?;
+    }
     let observed_known = history.iter().filter(|s| replicas_of(s).is_some()).count();
     let start = cmd
         .current_replicas

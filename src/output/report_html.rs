@@ -17,7 +17,7 @@ pub const BUCKETS: usize = 1000;
 
 const PLOT_W: f64 = 1000.0;
 const LEFT: f64 = 64.0;
-const RIGHT: f64 = 24.0;
+const RIGHT: f64 = 44.0;
 const TOP: f64 = 28.0;
 const BOTTOM: f64 = 30.0;
 const PLOT_H: f64 = 200.0;

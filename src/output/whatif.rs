@@ -233,6 +233,35 @@ pub struct WhatIfView<'a> {
     pub model: ModelView,
     /// Observed first (when known), then one per policy.
     pub figures: Vec<FiguresView<'a>>,
+    /// Per sample, in the same order as `figures`: the count running and the per-replica load.
+    pub tracks: Vec<TrackView<'a>>,
+}
+
+/// One track in the JSON: arrays aligned with the samples.
+#[derive(Debug, Serialize)]
+pub struct TrackView<'a> {
+    /// As in `figures`.
+    pub name: String,
+    /// The count running while each sample was measured.
+    pub replicas: &'a [Option<u32>],
+    /// Per-replica CPU, % (as the policy saw it).
+    pub cpu_percent: Vec<Option<f64>>,
+    /// Per-replica requests/s.
+    pub rps_per_replica: Vec<Option<f64>>,
+    /// Whether the interval was overloaded.
+    pub overloaded: &'a [Option<bool>],
+}
+
+impl<'a> TrackView<'a> {
+    fn new(name: String, t: &'a Track) -> Self {
+        TrackView {
+            name,
+            replicas: &t.replicas,
+            cpu_percent: t.load.iter().map(|l| l.cpu_percent).collect(),
+            rps_per_replica: t.load.iter().map(|l| l.rps_per_replica).collect(),
+            overloaded: &t.overloaded,
+        }
+    }
 }
 
 /// The load model in the JSON.
@@ -268,7 +297,9 @@ pub struct FiguresView<'a> {
 pub fn whatif_json<'a>(w: &'a WhatIf<'a>) -> Option<WhatIfView<'a>> {
     let first = w.runs.first()?;
     let mut figures = Vec::new();
+    let mut tracks = Vec::new();
     if let Some((t, f)) = &w.observed {
+        tracks.push(TrackView::new("observed".into(), t));
         figures.push(FiguresView {
             name: "observed".into(),
             settings: "what ran",
@@ -278,6 +309,7 @@ pub fn whatif_json<'a>(w: &'a WhatIf<'a>) -> Option<WhatIfView<'a>> {
         });
     }
     for (i, r) in w.runs.iter().enumerate() {
+        tracks.push(TrackView::new(letter(i), &r.track));
         figures.push(FiguresView {
             name: letter(i),
             settings: &r.run.label,
@@ -297,6 +329,7 @@ pub fn whatif_json<'a>(w: &'a WhatIf<'a>) -> Option<WhatIfView<'a>> {
             statement: model_line(w),
         },
         figures,
+        tracks,
     })
 }
 
