@@ -12,7 +12,7 @@ use crate::output::whatif::{PolicyRun, Source, WhatIf, figures_table, figures_te
 use crate::output::{self, json, report_html};
 use crate::policy::ReplicaBounds;
 use crate::policy::replay::summarize;
-use crate::policy::whatif::{self, LoadModel};
+use crate::policy::whatif::{self, Detail, LoadModel};
 use crate::sample::{Sample, replicas_of};
 use crate::settings::App;
 use crate::settings::policy::PolicyChoice;
@@ -70,6 +70,12 @@ pub fn run(app: &App, cmd: &ReplayCmd) -> Result<Exit> {
         .or_else(|| history.iter().find_map(replicas_of));
     let model = (observed_known > 0 && !cmd.whatif.no_load_model)
         .then(|| LoadModel::new(&cmd.whatif.scale_metrics));
+    // The timeline text and the JSON show every decision's reason; the figures do not.
+    let detail = if cmd.json || (history.len() <= TIMELINE_MAX && choices.len() <= 2) {
+        Detail::Full
+    } else {
+        Detail::Counts
+    };
     let mut runs = Vec::new();
     for (i, (choice, spec)) in choices.iter().enumerate() {
         let label = choice.label();
@@ -77,16 +83,19 @@ pub fn run(app: &App, cmd: &ReplayCmd) -> Result<Exit> {
             let what = spec
                 .as_ref()
                 .map_or("--policy 'hpa'".to_string(), |c| format!("--compare '{c}'"));
-            bail!(
-                "{what}: the HPA policy needs --current-replicas N to start from (or a history with observed replicas)"
-            );
+            bail!("{what}: the HPA policy needs --current-replicas N to start from");
         }
         // Replay decides at each sample's own time: nothing is stale.
         let settings = choice.resolve(None)?;
         let what = format!("simulating {} ({label})", output::whatif::letter(i));
-        let sim = whatif::simulate(&history, &settings, start, model.as_ref(), &mut |d, t| {
-            progress.update(&what, d, t)
-        });
+        let sim = whatif::simulate(
+            &history,
+            &settings,
+            start,
+            model.as_ref(),
+            detail,
+            &mut |d, t| progress.update(&what, d, t),
+        );
         let summary = summarize(&sim.steps, start);
         let figures = whatif::figures(&history, &sim.track);
         runs.push(PolicyRun {

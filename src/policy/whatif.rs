@@ -207,6 +207,16 @@ fn ordered(history: &[Sample]) -> bool {
         && history.windows(2).all(|w| w[0].timestamp <= w[1].timestamp)
 }
 
+/// How much of each decision a simulation keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything (the timeline text and the JSON show reasons, conditions, HPA proposals).
+    Full,
+    /// What the summary and the figures need (action, delta, replicas, window hold): long
+    /// replays shown as figures stay small in memory.
+    Counts,
+}
+
 /// Replay `settings` over `history` from `start` replicas, the policy seeing each sample through
 /// `model` (if any, and where the sample records its observed count). `progress(done, total)`
 /// is called every few thousand samples.
@@ -215,6 +225,7 @@ pub fn simulate(
     settings: &Settings,
     start: Option<u32>,
     model: Option<&LoadModel>,
+    detail: Detail,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Simulation {
     let lookback = SignedDuration::try_from(settings.windows.longest().max(MIN_LOOKBACK))
@@ -250,6 +261,11 @@ pub fn simulate(
         }
         let mut decision = engine::decide(&seen[first..], settings, current, now);
         decision.recommendation.samples = i + 1;
+        if detail == Detail::Counts {
+            decision.recommendation.reason = String::new();
+            decision.recommendation.conditions = Vec::new();
+            decision.hpa = None;
+        }
         if let Some(t) = decision.replicas {
             if let Some(before) = current.filter(|&b| b != t.target_replicas) {
                 track
@@ -480,6 +496,7 @@ mod tests {
             &hpa(60.0),
             Some(5),
             Some(&LoadModel::default()),
+            Detail::Full,
             &mut none,
         );
         for (i, s) in h.iter().enumerate() {
@@ -510,6 +527,7 @@ mod tests {
             &Settings::default(),
             Some(7),
             Some(&LoadModel::default()),
+            Detail::Full,
             &mut none,
         );
         let f = figures(&h, &sim.track);
@@ -534,13 +552,27 @@ mod tests {
             |_| 10,
         );
         let model = LoadModel::default();
-        let fast = simulate(&h, &hpa(70.0), Some(10), Some(&model), &mut none);
+        let fast = simulate(
+            &h,
+            &hpa(70.0),
+            Some(10),
+            Some(&model),
+            Detail::Counts,
+            &mut none,
+        );
         let mut slow_settings = hpa(70.0);
         slow_settings.windows = Windows {
             scale_up: Duration::from_secs(30 * 60),
             scale_down: Duration::ZERO,
         };
-        let slow = simulate(&h, &slow_settings, Some(10), Some(&model), &mut none);
+        let slow = simulate(
+            &h,
+            &slow_settings,
+            Some(10),
+            Some(&model),
+            Detail::Counts,
+            &mut none,
+        );
         let (f, s) = (figures(&h, &fast.track), figures(&h, &slow.track));
         // The fast one is overloaded for the first interval of the spike only (it reacts after
         // seeing it); the slow one all 20 minutes.
@@ -557,7 +589,7 @@ mod tests {
         let mut settings = Settings::default();
         settings.windows.scale_down = Duration::from_secs(120);
         let plain = replay(&h, &settings, Some(5));
-        let sim = simulate(&h, &settings, Some(5), None, &mut none);
+        let sim = simulate(&h, &settings, Some(5), None, Detail::Full, &mut none);
         assert_eq!(sim.steps, plain, "bounded history, same decisions");
     }
 

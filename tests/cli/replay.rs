@@ -254,7 +254,7 @@ fn replay_usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
-        "rizk-scale: error: --policy 'hpa': the HPA policy needs --current-replicas N to start from (or a history with observed replicas)\n"
+        "rizk-scale: error: --policy 'hpa': the HPA policy needs --current-replicas N to start from\n"
     );
     let out = replay(&env, &["--compare", "policy=hpa"]);
     assert_eq!(out.status.code(), Some(2));
