@@ -98,10 +98,15 @@ pub fn run(app: &App, cmd: &ReplayCmd) -> Result<Exit> {
         );
         let summary = summarize(&sim.steps, start);
         let figures = whatif::figures(&history, &sim.track);
+        // Figures-only output never shows the timeline: keep only what is drawn and counted.
+        let steps = match detail {
+            Detail::Full => sim.steps,
+            Detail::Counts => Vec::new(),
+        };
         runs.push(PolicyRun {
             run: Run {
                 label,
-                steps: sim.steps,
+                steps,
                 summary,
             },
             spec: spec.clone(),

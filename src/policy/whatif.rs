@@ -235,7 +235,7 @@ pub fn simulate(
         PolicyKind::Hpa(_) => 1,
     }) + 1;
     let bounded = ordered(history);
-    let mut seen: Vec<Sample> = Vec::with_capacity(history.len());
+    let mut seen: Vec<Sample> = Vec::new();
     let mut steps = Vec::with_capacity(history.len());
     let mut track = Track {
         overload: Overload::of(settings),
@@ -258,6 +258,13 @@ pub fn simulate(
                 lo += 1;
             }
             first = lo.saturating_sub(tail);
+            // Samples before `first` are never looked at again: drop them now and then, so a
+            // long replay holds only its lookback.
+            if first >= 4096 {
+                seen.drain(..first);
+                lo -= first;
+                first = 0;
+            }
         }
         let mut decision = engine::decide(&seen[first..], settings, current, now);
         decision.recommendation.samples = i + 1;
@@ -585,7 +592,8 @@ mod tests {
 
     #[test]
     fn without_a_model_it_is_the_plain_replay() {
-        let h = history(300, |i| if i % 7 < 3 { 85.0 } else { 20.0 }, |_| 5);
+        // Long enough that the simulation drops samples behind its lookback (every 4096).
+        let h = history(9000, |i| if i % 7 < 3 { 85.0 } else { 20.0 }, |_| 5);
         let mut settings = Settings::default();
         settings.windows.scale_down = Duration::from_secs(120);
         let plain = replay(&h, &settings, Some(5));

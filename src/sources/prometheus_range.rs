@@ -217,55 +217,77 @@ pub struct RangeHistory {
     pub readings: Vec<RangeReading>,
 }
 
-/// Put the answers together: `answers` holds, per (name, query), the body (or error) of each
-/// chunk starting at the given index. Points outside the range or between steps are dropped.
-pub fn assemble(
-    range: &Range,
-    answers: Vec<(String, String, Vec<Result<String, String>>)>,
-) -> RangeHistory {
-    let n = range.points();
-    let mut samples: Vec<Sample> = (0..n)
-        .map(|i| Sample {
-            timestamp: Some(range.at(i)),
-            ..Sample::default()
-        })
-        .collect();
-    let mut readings = Vec::new();
-    for (name, query, chunks) in answers {
-        let metric = name.parse::<Metric>().ok();
-        let mut known = 0;
-        let mut error = None;
-        for body in chunks {
-            let points = match body.and_then(|b| parse_matrix(&b)) {
-                Ok(p) => p,
-                Err(e) => {
-                    error.get_or_insert(e);
-                    continue;
-                }
-            };
-            for (t, value) in points {
-                let (Some(i), Some(v)) = (range.index_of(t), value) else {
-                    continue;
-                };
-                let s = &mut samples[i];
-                match metric {
-                    Some(m) => s.set(m, Some(clean(m, v))),
-                    None if v >= 0.0 => {
-                        set_replicas(s, Some(v.round().min(f64::from(u32::MAX)) as u32))
-                    }
-                    None => continue,
-                }
-                known += 1;
-            }
+/// Builds a [`RangeHistory`] from answers as they arrive (each body is read and dropped, so a
+/// long range never holds every answer at once).
+#[derive(Debug)]
+pub struct Assembler {
+    range: Range,
+    samples: Vec<Sample>,
+    readings: Vec<RangeReading>,
+}
+
+impl Assembler {
+    /// One sample per point of `range`, and one reading per (name, query).
+    pub fn new(range: Range, named: Vec<(String, String)>) -> Assembler {
+        let samples = (0..range.points())
+            .map(|i| Sample {
+                timestamp: Some(range.at(i)),
+                ..Sample::default()
+            })
+            .collect();
+        let readings = named
+            .into_iter()
+            .map(|(name, query)| RangeReading {
+                name,
+                query,
+                known: 0,
+                error: None,
+            })
+            .collect();
+        Assembler {
+            range,
+            samples,
+            readings,
         }
-        readings.push(RangeReading {
-            name,
-            query,
-            known,
-            error,
-        });
     }
-    RangeHistory { samples, readings }
+
+    /// Read one chunk's answer (or why there is none) for the `q`-th query. Points outside the
+    /// range or between steps are dropped; unknown points stay unknown.
+    pub fn add(&mut self, q: usize, body: Result<String, String>) {
+        let Some(reading) = self.readings.get_mut(q) else {
+            return;
+        };
+        let points = match body.and_then(|b| parse_matrix(&b)) {
+            Ok(p) => p,
+            Err(e) => {
+                reading.error.get_or_insert(e);
+                return;
+            }
+        };
+        let metric = reading.name.parse::<Metric>().ok();
+        for (t, value) in points {
+            let (Some(i), Some(v)) = (self.range.index_of(t), value) else {
+                continue;
+            };
+            let s = &mut self.samples[i];
+            match metric {
+                Some(m) => s.set(m, Some(clean(m, v))),
+                None if v >= 0.0 => {
+                    set_replicas(s, Some(v.round().min(f64::from(u32::MAX)) as u32))
+                }
+                None => continue,
+            }
+            reading.known += 1;
+        }
+    }
+
+    /// The history.
+    pub fn finish(self) -> RangeHistory {
+        RangeHistory {
+            samples: self.samples,
+            readings: self.readings,
+        }
+    }
 }
 
 /// Fetch every query over `range` from the Prometheus at `base`, in chunks of at most
@@ -281,30 +303,22 @@ pub async fn fetch(
     let named = queries.named();
     let mut jobs = Vec::new();
     for (q, (_, query)) in named.iter().enumerate() {
-        for (c, (_, sub)) in chunks.iter().enumerate() {
-            jobs.push((q, c, range_url(base, query, sub)?));
+        for (_, sub) in &chunks {
+            jobs.push((q, range_url(base, query, sub)?));
         }
     }
     let total = jobs.len();
-    let mut bodies: Vec<Vec<Result<String, String>>> = named
-        .iter()
-        .map(|_| vec![Err("not fetched".to_string()); chunks.len()])
-        .collect();
+    let mut out = Assembler::new(*range, named);
     let mut answers = futures_util::stream::iter(jobs)
-        .map(|(q, c, url)| async move { (q, c, fetch_api(scraper, &url).await) })
+        .map(|(q, url)| async move { (q, fetch_api(scraper, &url).await) })
         .buffer_unordered(CONCURRENCY);
     let mut done = 0;
-    while let Some((q, c, body)) = answers.next().await {
-        bodies[q][c] = body;
+    while let Some((q, body)) = answers.next().await {
+        out.add(q, body);
         done += 1;
         progress(done, total);
     }
-    let answers = named
-        .into_iter()
-        .zip(bodies)
-        .map(|((name, query), b)| (name, query, b))
-        .collect();
-    Ok(assemble(range, answers))
+    Ok(out.finish())
 }
 
 #[cfg(test)]
@@ -401,14 +415,20 @@ mod tests {
         let cpu = vec![Ok(matrix(r#"[1000,"40"],[1030,"NaN"],[1090,"101"]"#))];
         let replicas = vec![Ok(matrix(r#"[1000,"4"],[1030,"5"],[1060,"5"],[1090,"6"]"#))];
         let memory = vec![Err("HTTP 503".to_string())];
-        let h = assemble(
-            &r,
+        let mut a = Assembler::new(
+            r,
             vec![
-                ("cpu_percent".into(), "cpu".into(), cpu),
-                ("memory_percent".into(), "mem".into(), memory),
-                ("replicas".into(), "rep".into(), replicas),
+                ("cpu_percent".into(), "cpu".into()),
+                ("memory_percent".into(), "mem".into()),
+                ("replicas".into(), "rep".into()),
             ],
         );
+        for (q, chunks) in [cpu, memory, replicas].into_iter().enumerate() {
+            for body in chunks {
+                a.add(q, body);
+            }
+        }
+        let h = a.finish();
         assert_eq!(h.samples.len(), 4);
         let cpu: Vec<Option<f64>> = h.samples.iter().map(|s| s.cpu_percent).collect();
         assert_eq!(cpu, [Some(40.0), None, None, Some(100.0)]);
