@@ -163,16 +163,16 @@ fn chart(
         escape(title),
         escape(title)
     );
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<rect x=\"{LEFT}\" y=\"{TOP}\" width=\"{PLOT_W}\" height=\"{PLOT_H}\" class=\"frame\"/>\n"
+        "<rect x=\"{LEFT}\" y=\"{TOP}\" width=\"{PLOT_W}\" height=\"{PLOT_H}\" class=\"frame\"/>"
     );
     for k in 0..=4 {
         let v = axes.y_max * f64::from(k) / 4.0;
         let y = axes.y(v);
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" class=\"grid\"/><text x=\"{}\" y=\"{:.1}\" class=\"ylab\">{}</text>\n",
+            "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" class=\"grid\"/><text x=\"{}\" y=\"{:.1}\" class=\"ylab\">{}</text>",
             LEFT + PLOT_W,
             LEFT - 6.0,
             y + 4.0,
@@ -180,9 +180,9 @@ fn chart(
         );
     }
     for (tx, label) in ticks {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<line x1=\"{tx:.1}\" x2=\"{tx:.1}\" y1=\"{TOP}\" y2=\"{}\" class=\"grid\"/><text x=\"{tx:.1}\" y=\"{}\" class=\"xlab\">{}</text>\n",
+            "<line x1=\"{tx:.1}\" x2=\"{tx:.1}\" y1=\"{TOP}\" y2=\"{}\" class=\"grid\"/><text x=\"{tx:.1}\" y=\"{}\" class=\"xlab\">{}</text>",
             TOP + PLOT_H,
             TOP + PLOT_H + 18.0,
             escape(label)
@@ -190,9 +190,9 @@ fn chart(
     }
     for (v, label) in thresholds {
         let y = axes.y(*v);
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" class=\"threshold\" data-value=\"{v}\"/><text x=\"{}\" y=\"{:.1}\" class=\"tlab\">{}</text>\n",
+            "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" class=\"threshold\" data-value=\"{v}\"/><text x=\"{}\" y=\"{:.1}\" class=\"tlab\">{}</text>",
             LEFT + PLOT_W,
             LEFT + PLOT_W - 4.0,
             y - 4.0,
@@ -210,9 +210,9 @@ fn chart(
         } else {
             ""
         };
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<path class=\"{}\"{policy} data-points=\"{points}\" stroke=\"{}\" stroke-width=\"{}\"{dash} fill=\"none\" d=\"{d}\"/>\n",
+            "<path class=\"{}\"{policy} data-points=\"{points}\" stroke=\"{}\" stroke-width=\"{}\"{dash} fill=\"none\" d=\"{d}\"/>",
             l.class, l.color, l.width
         );
     }
@@ -440,9 +440,9 @@ fn figures_html(out: &mut String, w: &WhatIf<'_>) {
     }
     let opt = |v: Option<u32>| v.map_or("—".to_string(), |v| v.to_string());
     for (name, label, f, over) in rows {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<tr data-name=\"{}\"><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+            "<tr data-name=\"{}\"><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             escape(&name),
             escape(&name),
             escape(&label),
