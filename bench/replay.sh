@@ -7,8 +7,8 @@
 # usage: bench/replay.sh [DAYS…]      (default: 1 7 30)
 # Needs: a release build (cargo build --release --locked), promtool and prometheus (Debian
 # package prometheus), hyperfine, /usr/bin/time. The data comes from the generator in
-# tests/replay_prometheus.rs (the same synthetic service the test replays). Everything it starts
-# is stopped on exit; results go to target/bench-replay/.
+# tests/integration/replay_prometheus.rs (the same synthetic service the test replays).
+# Everything it starts is stopped on exit; results go to target/bench-replay/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -31,7 +31,7 @@ for days in "${days_list[@]}"; do
   dir=$out/d$days
   rm -rf "$dir"; mkdir -p "$dir"
   range=$(RIZK_SYNTHETIC_DAYS=$days RIZK_SYNTHETIC_OUT=$dir/week.om \
-    cargo test --locked -q --test replay_prometheus -- --ignored --exact write_synthetic --nocapture 2>/dev/null \
+    cargo test --locked -q --test integration -- --ignored --exact replay_prometheus::write_synthetic --nocapture 2>/dev/null \
     | grep -E '^[0-9]{4}-' | head -1)
   from=${range% *}; to=${range#* }
   promtool tsdb create-blocks-from openmetrics "$dir/week.om" "$dir/data" >/dev/null

@@ -325,7 +325,7 @@ else:
     w("`bench/monitor.sh`: not run.")
 w("")
 if append_kept:
-    w("`tests/fleet_bench.rs` (ignored tests, loopback redis-server):")
+    w("`tests/integration/fleet_bench.rs` (ignored tests, loopback redis-server):")
     w("")
     w("| what | p50 | p99 | max |")
     w("|---|---:|---:|---:|")

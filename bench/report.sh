@@ -176,7 +176,7 @@ log "building (release)"
 # `cargo build --release` one (what `cargo install` gives), built last and copied aside.
 cargo build --release --locked --quiet --example fleet_server --example parse_file
 cargo bench --locked --quiet --no-run --bench exposition --bench policy
-cargo test --release --locked --quiet --test fleet_bench --no-run
+cargo test --release --locked --quiet --test integration --no-run
 cargo build --release --locked --quiet --bin rizk-scale
 cp target/release/rizk-scale "$work/rizk-scale"
 bin=$work/rizk-scale
@@ -281,8 +281,8 @@ log "monitor: $TICKS ticks, RSS start vs end"
 TICKS=$TICKS RIZK_BIN=$bin bash bench/monitor.sh >"$out/monitor.txt" 2>&1
 cat "$out/monitor.txt" >&2
 
-log "Redis shared-history append (tests/fleet_bench.rs)"
-cargo test --release --locked --quiet --test fleet_bench -- --ignored --nocapture --test-threads 1 \
+log "Redis shared-history append (tests/integration/fleet_bench.rs)"
+cargo test --release --locked --quiet --test integration fleet_bench -- --ignored --nocapture --test-threads 1 \
   >"$out/fleet_bench.txt" 2>&1
 grep -E 'p50' "$out/fleet_bench.txt" >&2 || true
 

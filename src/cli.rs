@@ -13,6 +13,13 @@ pub mod policy;
 pub mod whatif;
 pub use policy::{CompareSpec, Override, PolicyArg, PolicyArgs, Preset, ReplayCmd, StatisticArg};
 
+/// `--min-replicas` when no flag, environment variable or config file sets it.
+pub const DEFAULT_MIN_REPLICAS: u32 = 3;
+/// `--max-replicas` when no flag, environment variable or config file sets it.
+pub const DEFAULT_MAX_REPLICAS: u32 = 50;
+/// `--max-age` when no flag, environment variable or config file sets it.
+pub const DEFAULT_MAX_AGE: &str = "15m";
+
 /// Should this service scale, by how many replicas, and why — and is it ready to scale?
 #[derive(Debug, Parser)]
 #[command(name = "rizk-scale", version = env!("RIZK_SCALE_VERSION"), about, long_about = None, max_term_width = 100)]
@@ -210,7 +217,7 @@ pub struct RecommendCmd {
     #[arg(
         long,
         value_name = "N",
-        default_value_t = 3,
+        default_value_t = DEFAULT_MIN_REPLICAS,
         env = "RIZK_SCALE_MIN_REPLICAS"
     )]
     pub min_replicas: u32,
@@ -218,12 +225,12 @@ pub struct RecommendCmd {
     #[arg(
         long,
         value_name = "N",
-        default_value_t = 50,
+        default_value_t = DEFAULT_MAX_REPLICAS,
         env = "RIZK_SCALE_MAX_REPLICAS"
     )]
     pub max_replicas: u32,
     /// Wait when the newest sample is older than this (0 = never stale)
-    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration, env = "RIZK_SCALE_MAX_AGE")]
+    #[arg(long, value_name = "DURATION", default_value = DEFAULT_MAX_AGE, value_parser = parse_duration, env = "RIZK_SCALE_MAX_AGE")]
     pub max_age: Duration,
     /// Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)
     #[arg(long)]
@@ -389,13 +396,25 @@ pub struct MonitorCmd {
     #[arg(help_heading = "Monitor", long, value_name = "N")]
     pub current_replicas: Option<u32>,
     /// Never recommend fewer replicas than this
-    #[arg(help_heading = "Monitor", long, value_name = "N", default_value_t = 3)]
+    #[arg(
+        help_heading = "Monitor",
+        long,
+        value_name = "N",
+        default_value_t = DEFAULT_MIN_REPLICAS,
+        env = "RIZK_SCALE_MIN_REPLICAS"
+    )]
     pub min_replicas: u32,
     /// Never recommend more replicas than this
-    #[arg(help_heading = "Monitor", long, value_name = "N", default_value_t = 50)]
+    #[arg(
+        help_heading = "Monitor",
+        long,
+        value_name = "N",
+        default_value_t = DEFAULT_MAX_REPLICAS,
+        env = "RIZK_SCALE_MAX_REPLICAS"
+    )]
     pub max_replicas: u32,
     /// Wait when the newest sample is older than this (0 = never stale)
-    #[arg(help_heading = "Monitor", long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration)]
+    #[arg(help_heading = "Monitor", long, value_name = "DURATION", default_value = DEFAULT_MAX_AGE, value_parser = parse_duration, env = "RIZK_SCALE_MAX_AGE")]
     pub max_age: Duration,
     /// Serve /metrics, /health and /ready on ADDR (PORT alone binds 127.0.0.1)
     #[arg(help_heading = "Monitor", long, value_name = "ADDR", num_args = 0..=1, default_missing_value = DEFAULT_SERVE,
@@ -421,7 +440,7 @@ pub struct MonitorCmd {
 /// Parse `--coordination-interval`: at least 100ms (the lease is renewed every third of it).
 pub fn parse_coordination_interval(s: &str) -> Result<Duration, String> {
     match parse_duration(s)? {
-        d if d < crate::fleet::coordinator::MIN_INTERVAL => {
+        d if d < crate::election::coordinator::MIN_INTERVAL => {
             Err(format!("'{s}' is shorter than the 100ms minimum"))
         }
         d => Ok(d),

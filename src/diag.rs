@@ -1,12 +1,13 @@
-//! Diagnostics for `-v/--verbose`: `rizk-scale: info: …` and `rizk-scale: debug: …` lines on
-//! stderr, never on stdout.
+//! The one diagnostics path to stderr (never stdout): warnings and status notes, silenced by
+//! `-q/--quiet`, and for `-v/--verbose` `rizk-scale: info: …` / `rizk-scale: debug: …` lines.
+//! Errors that end the program are printed by `main`; a monitor tick's error by its display.
 //!
 //! One global level set once by [`set_verbosity`] (`-v` = info, `-vv` = debug). A small module
 //! instead of `tracing`: the tool prints a handful of lines, and the level is all it needs.
 //! Callers pass text that names no secret: URLs go through [`crate::redact`] first.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 /// How much is said.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -20,6 +21,26 @@ pub enum Level {
 }
 
 static LEVEL: AtomicU8 = AtomicU8::new(Level::Off as u8);
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// `-q/--quiet`: no warnings and no status notes.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+/// `rizk-scale: warning: …` on stderr, unless `--quiet`.
+pub fn warn(message: &str) {
+    if !QUIET.load(Ordering::Relaxed) {
+        eprintln!("rizk-scale: warning: {message}");
+    }
+}
+
+/// `rizk-scale: …`: a status note (what is served, the coordination role), unless `--quiet`.
+pub fn note(message: &str) {
+    if !QUIET.load(Ordering::Relaxed) {
+        eprintln!("rizk-scale: {message}");
+    }
+}
 
 /// Set the level from the number of `-v` flags.
 pub fn set_verbosity(count: u8) {

@@ -367,18 +367,23 @@ pub fn effective(
         "replicas.min",
         "RIZK_SCALE_MIN_REPLICAS",
         r.and_then(|r| r.min.as_ref()).map(int),
-        "3".into(),
+        crate::cli::DEFAULT_MIN_REPLICAS.to_string(),
     );
     layered(
         "replicas.max",
         "RIZK_SCALE_MAX_REPLICAS",
         r.and_then(|r| r.max.as_ref()).map(int),
-        "50".into(),
+        crate::cli::DEFAULT_MAX_REPLICAS.to_string(),
     );
     let age = p
         .and_then(|p| p.max_age.as_ref())
         .map(|v| (v.get_ref().clone(), v.span()));
-    layered("policy.max_age", "RIZK_SCALE_MAX_AGE", age, "15m".into());
+    layered(
+        "policy.max_age",
+        "RIZK_SCALE_MAX_AGE",
+        age,
+        crate::cli::DEFAULT_MAX_AGE.into(),
+    );
 
     // Config-only keys: file > default.
     let defaults = ThresholdPolicy::default();

@@ -6,23 +6,25 @@
 #![deny(clippy::expect_used)]
 
 pub mod cli;
+pub mod collect;
 pub mod commands;
 pub mod config;
+pub mod decide;
 pub mod diag;
+pub mod election;
 pub mod exit;
-pub mod exporter;
-pub mod fleet;
 pub mod history;
 pub mod layers;
 pub mod output;
 pub mod policy;
 pub mod redact;
 pub mod sample;
+pub mod serve;
 pub mod settings;
 pub mod sources;
 pub mod validate;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::ArgMatches;
 
 use cli::{Cli, Command};
@@ -30,8 +32,24 @@ use exit::Exit;
 use settings::App;
 
 /// Run a parsed command line (and clap's matches, which say where each value came from).
-pub fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
+///
+/// The one tokio runtime of the process is built here; every command runs on it (synchronous
+/// code inside, such as the Redis history store, blocks in place on the same runtime).
+pub fn run(cli: Cli, matches: &ArgMatches) -> Result<Exit> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let result = runtime.block_on(run_async(cli, matches));
+    // Tasks still running (the exporter, a hook past its grace) get a moment, then are dropped.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    result
+}
+
+async fn run_async(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
     diag::set_verbosity(cli.global.verbose);
+    diag::set_quiet(cli.global.quiet);
     let config = settings::load_config(&cli.global)?;
     match &config {
         Some(cfg) => diag_info!("config file: {}", cfg.path.display()),
@@ -53,13 +71,13 @@ pub fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
     );
     diag_debug!("threshold policy from the configuration: {:?}", app.policy);
     match &cli.command {
-        Command::Collect(cmd) => commands::collect::run(&app, cmd),
-        Command::Recommend(cmd) => commands::recommend::run(&app, cmd),
+        Command::Collect(cmd) => commands::collect::run(&app, cmd).await,
+        Command::Recommend(cmd) => commands::recommend::run(&app, cmd).await,
         Command::History(cmd) => commands::history::run(&app, cmd),
-        Command::Validate(cmd) => commands::validate::run(&app, cmd),
+        Command::Validate(cmd) => commands::validate::run(&app, cmd).await,
         Command::Config(cmd) => commands::config::run(&app, cmd, matches),
-        Command::Replay(cmd) => commands::replay::run(&app, cmd),
-        Command::Monitor(cmd) => commands::monitor::run(&app, cmd),
+        Command::Replay(cmd) => commands::replay::run(&app, cmd).await,
+        Command::Monitor(cmd) => commands::monitor::run(&app, cmd).await,
     }
 }
 

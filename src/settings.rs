@@ -74,7 +74,7 @@ impl App {
 
     /// Print a warning on stderr unless `--quiet`.
     pub fn warn(&self, message: &str) {
-        output::warn(self.quiet, message);
+        crate::diag::warn(message);
     }
 
     /// Warn about history lines that did not parse (file:line and why).

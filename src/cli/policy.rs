@@ -65,10 +65,20 @@ pub struct ReplayCmd {
     #[arg(long, value_name = "N")]
     pub current_replicas: Option<u32>,
     /// Never go below this many replicas
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = super::DEFAULT_MIN_REPLICAS,
+        env = "RIZK_SCALE_MIN_REPLICAS"
+    )]
     pub min_replicas: u32,
     /// Never go above this many replicas
-    #[arg(long, value_name = "N", default_value_t = 50)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = super::DEFAULT_MAX_REPLICAS,
+        env = "RIZK_SCALE_MAX_REPLICAS"
+    )]
     pub max_replicas: u32,
     /// Also replay this policy and show the runs side by side (repeatable, any number): a spec
     /// is an optional starting point — seed (the seed's rules, exactly), threshold (the rules

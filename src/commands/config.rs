@@ -93,7 +93,7 @@ fn show(app: &App, as_json: bool, matches: &ArgMatches) -> Result<Exit> {
             config_file: file,
             settings: &rows,
         };
-        output::emit(&json::pretty(&view))?;
+        output::emit(&json::pretty(&view)?)?;
         return Ok(Exit::Success);
     }
     let mut t = table::new_table(app.color, app.width);

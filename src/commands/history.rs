@@ -42,7 +42,7 @@ fn run_show(app: &App, cmd: &HistoryShowCmd) -> Result<Exit> {
     let samples = load(app)?;
     let text = if cmd.json {
         let last = &samples[samples.len() - cmd.last.min(samples.len())..];
-        json::pretty(&SamplesView::new(last))
+        json::pretty(&SamplesView::new(last))?
     } else {
         let path = app.history.location();
         show(
@@ -76,7 +76,7 @@ fn run_export(app: &App, cmd: &HistoryExportCmd) -> Result<Exit> {
             }
             to_csv(&samples)
         }
-        ExportFormat::Json => json::pretty(&SamplesView::new(&samples)),
+        ExportFormat::Json => json::pretty(&SamplesView::new(&samples))?,
         ExportFormat::Jsonl => to_lines(&samples),
     };
     match &cmd.output {

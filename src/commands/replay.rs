@@ -4,13 +4,13 @@
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::cli::{PolicyArg, ReplayCmd};
+use crate::cli::ReplayCmd;
+use crate::decide::Decider;
 use crate::exit::Exit;
 use crate::output::progress::Progress;
 use crate::output::replay::{Run, compare_text, single_text};
 use crate::output::whatif::{PolicyRun, Source, WhatIf, figures_table, figures_text, whatif_json};
 use crate::output::{self, json, report_html};
-use crate::policy::ReplicaBounds;
 use crate::policy::replay::summarize;
 use crate::policy::whatif::{self, Detail, LoadModel};
 use crate::sample::{Sample, replicas_of};
@@ -23,15 +23,8 @@ use crate::sources::prometheus_range::{self, REPLICAS, Range, RangeQueries};
 const TIMELINE_MAX: usize = 500;
 
 /// `replay`.
-pub fn run(app: &App, cmd: &ReplayCmd) -> Result<Exit> {
-    let base = PolicyChoice {
-        args: cmd.policy.clone(),
-        bounds: ReplicaBounds {
-            min: cmd.min_replicas,
-            max: cmd.max_replicas,
-        },
-        base: app.policy.clone(),
-    };
+pub async fn run(app: &App, cmd: &ReplayCmd) -> Result<Exit> {
+    let base = PolicyChoice::new(&cmd.policy, cmd.min_replicas, cmd.max_replicas, &app.policy);
     let mut choices = vec![(base.clone(), None)];
     choices.extend(
         cmd.compare
@@ -40,7 +33,7 @@ pub fn run(app: &App, cmd: &ReplayCmd) -> Result<Exit> {
     );
     let progress = Progress::stderr(app.quiet);
     let (history, source) = match &cmd.whatif.prometheus {
-        Some(url) => fetch_range(app, cmd, url, &progress)?,
+        Some(url) => fetch_range(app, cmd, url, &progress).await?,
         None => {
             let loaded = app.history.load()?;
             app.warn_rejected(&loaded.rejected, None);
@@ -79,23 +72,11 @@ pub fn run(app: &App, cmd: &ReplayCmd) -> Result<Exit> {
     let mut runs = Vec::new();
     for (i, (choice, spec)) in choices.iter().enumerate() {
         let label = choice.label();
-        if choice.args.policy == PolicyArg::Hpa && start.is_none() {
-            let what = spec
-                .as_ref()
-                .map_or("--policy 'hpa'".to_string(), |c| format!("--compare '{c}'"));
-            bail!("{what}: the HPA policy needs --current-replicas N to start from");
-        }
-        // Replay decides at each sample's own time: nothing is stale.
-        let settings = choice.resolve(None)?;
+        let decider = Decider::for_replay(choice, start, spec.as_deref())?;
         let what = format!("simulating {} ({label})", output::whatif::letter(i));
-        let sim = whatif::simulate(
-            &history,
-            &settings,
-            start,
-            model.as_ref(),
-            detail,
-            &mut |d, t| progress.update(&what, d, t),
-        );
+        let sim = decider.simulate(&history, model.as_ref(), detail, &mut |d, t| {
+            progress.update(&what, d, t)
+        });
         let summary = summarize(&sim.steps, start);
         let figures = whatif::figures(&history, &sim.track);
         // Figures-only output never shows the timeline: keep only what is drawn and counted.
@@ -134,7 +115,7 @@ pub fn run(app: &App, cmd: &ReplayCmd) -> Result<Exit> {
             .with_context(|| format!("report '{}'", path.display()))?;
     }
     let text = if cmd.json {
-        json::pretty(&whatif_json(&w).ok_or_else(|| anyhow!("no policy to replay"))?)
+        json::pretty(&whatif_json(&w).ok_or_else(|| anyhow!("no policy to replay"))?)?
     } else {
         short_or_long(&w, app)
     };
@@ -163,7 +144,7 @@ fn short_or_long(w: &WhatIf<'_>, app: &App) -> String {
 }
 
 /// `--prometheus URL`: the history from range queries, with a progress line.
-fn fetch_range(
+async fn fetch_range(
     app: &App,
     cmd: &ReplayCmd,
     url: &str,
@@ -206,18 +187,12 @@ fn fetch_range(
         timeout: a.query_timeout,
         ..ScrapeOptions::default()
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    let fetched = runtime.block_on(async {
-        let scraper = Scraper::new(options)?;
-        prometheus_range::fetch(&scraper, url, &queries, &range, |d, t| {
-            progress.update("fetching from Prometheus", d, t)
-        })
-        .await
-        .map_err(|e| anyhow!("--prometheus '{}': {e}", crate::redact::url(url)))
-    })?;
+    let scraper = Scraper::new(options)?;
+    let fetched = prometheus_range::fetch(&scraper, url, &queries, &range, |d, t| {
+        progress.update("fetching from Prometheus", d, t)
+    })
+    .await
+    .map_err(|e| anyhow!("--prometheus '{}': {e}", crate::redact::url(url)))?;
     progress.finish();
     if fetched.readings.iter().all(|r| r.known == 0) {
         let why = fetched

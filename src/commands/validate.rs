@@ -46,7 +46,7 @@ fn attestations(app: &App, cmd: &ValidateCmd) -> Result<Vec<Attestation>> {
 }
 
 /// `validate`.
-pub fn run(app: &App, cmd: &ValidateCmd) -> Result<Exit> {
+pub async fn run(app: &App, cmd: &ValidateCmd) -> Result<Exit> {
     let opts = ValidateOptions {
         manifests: cmd.manifests.clone(),
         nginx_conf: cmd.nginx_conf.clone(),
@@ -78,11 +78,7 @@ pub fn run(app: &App, cmd: &ValidateCmd) -> Result<Exit> {
         redis,
         prober: crate::sources::probe::prober(cmd.timeout),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    let report = runtime.block_on(validate::run(&opts, inputs))?;
+    let report = validate::run(&opts, inputs).await?;
     let text = if cmd.json {
         report::render_json(&report)
     } else {

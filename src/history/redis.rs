@@ -11,14 +11,15 @@
 //! collectors on one host never push the same spooled sample twice.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 
 use super::file::FileStore;
 use super::{Loaded, Rejected};
 use crate::redact;
 use crate::sample::Sample;
-use crate::sources::redis::{self, FailureKind, RedisFailure, Timeouts};
+use crate::sources::redis::{self, FailureKind, RedisConn, RedisFailure, Timeouts};
 
 /// The default key prefix (the seed's `key_prefix`).
 pub const DEFAULT_PREFIX: &str = "rizk-scale";
@@ -112,6 +113,24 @@ pub struct RedisStore {
     capacity: usize,
     spool: FileStore,
     timeouts: Timeouts,
+    /// The connection, opened on first use and kept for the whole process (clones of the
+    /// store share it); dropped after a failure so the next operation reconnects.
+    kept: KeptConn,
+}
+
+/// The store's one connection (a slot-routed [`RedisConn`] is cheap to clone).
+#[derive(Clone, Default)]
+struct KeptConn(Arc<Mutex<Option<RedisConn>>>);
+
+impl std::fmt::Debug for KeptConn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let open = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some();
+        write!(f, "KeptConn {{ open: {open} }}")
+    }
 }
 
 impl RedisStore {
@@ -141,6 +160,7 @@ impl RedisStore {
             capacity,
             spool: FileStore::new(spool, capacity),
             timeouts: Timeouts::default(),
+            kept: KeptConn::default(),
         })
     }
 
@@ -174,9 +194,9 @@ impl RedisStore {
     /// Read the shared history, oldest first. Items that do not parse are reported (by their
     /// 1-based index in the list), never read as samples. Unreachable Redis is an error.
     pub fn load(&self) -> Result<Loaded> {
-        let items = block_on(async {
-            let mut conn = redis::connect(&self.seeds, self.timeouts).await?;
-            conn.list(&self.key).await
+        let items = on_runtime(async {
+            let mut conn = self.conn().await?;
+            self.kept(conn.list(&self.key).await)
         })?
         .with_context(|| format!("reading history '{}'", self.location()))?;
         Ok(parse_items(&items))
@@ -186,7 +206,7 @@ impl RedisStore {
     /// capacity. A failure other than a bad URL spools the samples instead and says why.
     pub fn append(&self, new: &[Sample]) -> Result<RedisAppend> {
         if !self.spool_pending() {
-            return match block_on(self.push(new))? {
+            return match on_runtime(self.push(new))? {
                 Ok(len) => Ok(RedisAppend {
                     samples: len,
                     ..RedisAppend::default()
@@ -201,7 +221,7 @@ impl RedisStore {
         let mut pushed: Option<Result<(usize, usize), RedisFailure>> = None;
         let report = self.spool.rewrite(|pending| {
             pending.extend_from_slice(new);
-            let result = match block_on(self.push(pending)) {
+            let result = match on_runtime(self.push(pending)) {
                 Ok(r) => r,
                 Err(e) => Err(RedisFailure {
                     kind: FailureKind::Other,
@@ -266,16 +286,16 @@ impl RedisStore {
         if samples.is_empty() {
             return Ok(0);
         }
-        block_on(self.push(&samples))?
+        on_runtime(self.push(&samples))?
             .map_err(anyhow::Error::from)
             .with_context(|| format!("writing history '{}'", self.location()))
     }
 
     /// Empty the shared history (tests, `history clear`).
     pub fn clear(&self) -> Result<()> {
-        block_on(async {
-            let mut conn = redis::connect(&self.seeds, self.timeouts).await?;
-            conn.delete(&self.key).await
+        on_runtime(async {
+            let mut conn = self.conn().await?;
+            self.kept(conn.delete(&self.key).await)
         })?
         .with_context(|| format!("clearing history '{}'", self.location()))
     }
@@ -286,9 +306,32 @@ impl RedisStore {
 
     async fn push(&self, samples: &[Sample]) -> Result<usize, RedisFailure> {
         let lines: Vec<String> = samples.iter().map(Sample::to_line).collect();
-        let mut conn = redis::connect(&self.seeds, self.timeouts).await?;
-        let len = conn.append_trim(&self.key, &lines, self.capacity).await?;
+        let mut conn = self.conn().await?;
+        let len = self.kept(conn.append_trim(&self.key, &lines, self.capacity).await)?;
         Ok(usize::try_from(len).unwrap_or(usize::MAX))
+    }
+
+    /// The kept connection, opened (and its mode probed) on first use.
+    async fn conn(&self) -> Result<RedisConn, RedisFailure> {
+        if let Some(conn) = self.lock_kept().clone() {
+            return Ok(conn);
+        }
+        let conn = redis::connect(&self.seeds, self.timeouts).await?;
+        *self.lock_kept() = Some(conn.clone());
+        Ok(conn)
+    }
+
+    /// Pass an operation's result through, forgetting the connection when it failed (a dead
+    /// server or a failover is met with a fresh connection next time).
+    fn kept<T>(&self, result: Result<T, RedisFailure>) -> Result<T, RedisFailure> {
+        if result.is_err() {
+            *self.lock_kept() = None;
+        }
+        result
+    }
+
+    fn lock_kept(&self) -> std::sync::MutexGuard<'_, Option<RedisConn>> {
+        self.kept.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -312,30 +355,16 @@ pub fn parse_items(items: &[String]) -> Loaded {
     loaded
 }
 
-/// Run a future on a small runtime of its own (the commands are synchronous). Called from inside
-/// a runtime (`monitor`'s loop), it runs on a scoped thread instead, since a runtime cannot be
-/// blocked on from within another.
-fn block_on<F>(future: F) -> Result<F::Output>
-where
-    F: std::future::Future + Send,
-    F::Output: Send,
-{
-    let run = move || -> Result<F::Output> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .context("starting the async runtime")?;
-        Ok(runtime.block_on(future))
-    };
-    if tokio::runtime::Handle::try_current().is_err() {
-        return run();
+/// Run a future of the store's on the process's one runtime (built by `rizk_scale::run`), from
+/// the synchronous store API: the calling thread blocks in place, so the kept connection's
+/// driver task keeps running on the runtime's workers between operations.
+fn on_runtime<F: std::future::Future>(future: F) -> Result<F::Output> {
+    let handle = tokio::runtime::Handle::try_current()
+        .map_err(|_| anyhow!("the Redis history needs the process's tokio runtime"))?;
+    if handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread {
+        bail!("the Redis history needs a multi-threaded tokio runtime");
     }
-    std::thread::scope(|scope| {
-        scope
-            .spawn(run)
-            .join()
-            .map_err(|_| anyhow::anyhow!("the Redis history thread panicked"))?
-    })
+    Ok(tokio::task::block_in_place(|| handle.block_on(future)))
 }
 
 #[cfg(test)]
@@ -403,8 +432,9 @@ mod tests {
         assert_eq!(loaded.samples[0].cpu_percent, Some(2.0));
     }
 
-    #[test]
-    fn unreachable_redis_spools_and_nothing_is_lost() {
+    // The store runs on the process's one (multi-threaded) runtime, as under `rizk_scale::run`.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn unreachable_redis_spools_and_nothing_is_lost() {
         let dir = tempfile::tempdir().unwrap();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()

@@ -30,7 +30,7 @@ pub struct Tally {
     pub ticks: u64,
     /// Ticks that failed to collect or store.
     pub failed: u64,
-    /// How often each action was recommended, in `exposition::ACTIONS` order.
+    /// How often each action was recommended, in `metrics_page::ACTIONS` order.
     pub actions: [u64; 4],
     /// How often the action differed from the previous good tick's.
     pub flaps: u64,
@@ -79,7 +79,7 @@ fn action_index(action: Action) -> usize {
 
 /// "scale_up 3, maintain 8" (actions never seen are left out; "none" when nothing was).
 fn actions_seen(tally: &Tally) -> String {
-    let seen: Vec<String> = super::exposition::ACTIONS
+    let seen: Vec<String> = super::metrics_page::ACTIONS
         .iter()
         .zip(tally.actions)
         .filter(|(_, n)| *n > 0)

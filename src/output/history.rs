@@ -194,7 +194,7 @@ mod tests {
     fn json_view_has_a_schema_version_and_keeps_extra_fields() {
         let mut s = cpu(Some(1.0));
         s.extra.insert("raw".into(), serde_json::json!({"a": 1}));
-        let text = super::super::json::pretty(&SamplesView::new(std::slice::from_ref(&s)));
+        let text = super::super::json::pretty(&SamplesView::new(std::slice::from_ref(&s))).unwrap();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["schema_version"], 1);
         assert_eq!(v["samples"][0]["raw"]["a"], 1);

@@ -127,7 +127,7 @@ pub struct CollectView<'a> {
     pub schema_version: u32,
     pub sample: &'a Sample,
     /// Per-endpoint status (empty without `--endpoint`).
-    pub targets: &'a [crate::commands::collect::TargetStatus],
+    pub targets: &'a [crate::collect::TargetStatus],
     /// Per-query readings with `--prometheus` (absent without).
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub prometheus: &'a [crate::sources::prometheus::MetricReading],
@@ -149,7 +149,7 @@ pub struct TickView<'a> {
     pub sample: &'a Sample,
     /// How each `--endpoint` scrape went (absent without endpoints).
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    pub targets: &'a [crate::commands::collect::TargetStatus],
+    pub targets: &'a [crate::collect::TargetStatus],
     /// `--coordinate` only: whether this instance leads its service.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub leader: Option<bool>,
@@ -170,23 +170,33 @@ pub struct TickErrorView<'a> {
     pub error: &'a str,
 }
 
-/// One line of JSON with a trailing newline (NDJSON).
-pub fn line<T: Serialize>(value: &T) -> String {
-    let mut text = serde_json::to_string(value).unwrap_or_default();
+/// One line of JSON with a trailing newline (NDJSON). A view that cannot be serialised is an
+/// error, never an empty line.
+pub fn line<T: Serialize>(value: &T) -> serde_json::Result<String> {
+    let mut text = serde_json::to_string(value)?;
     text.push('\n');
-    text
+    Ok(text)
 }
 
-/// Pretty JSON with a trailing newline.
-pub fn pretty<T: Serialize>(value: &T) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+/// Pretty JSON with a trailing newline (an error, never empty output, if it cannot be built).
+pub fn pretty<T: Serialize>(value: &T) -> serde_json::Result<String> {
+    let mut text = serde_json::to_string_pretty(value)?;
     text.push('\n');
-    text
+    Ok(text)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_view_that_cannot_be_serialised_is_an_error_not_an_empty_line() {
+        // JSON object keys must be strings: a tuple key cannot be written.
+        let bad: std::collections::BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        assert!(pretty(&bad).is_err());
+        assert!(line(&bad).is_err());
+        assert_eq!(line(&[1, 2]).unwrap(), "[1,2]\n");
+    }
     use crate::policy::{Action, CondState, Direction};
     use crate::sample::Metric;
 
@@ -206,7 +216,7 @@ mod tests {
             }],
         };
         let v: serde_json::Value =
-            serde_json::from_str(&pretty(&RecommendView::new(&rec, None))).unwrap();
+            serde_json::from_str(&pretty(&RecommendView::new(&rec, None)).unwrap()).unwrap();
         assert_eq!(v["schema_version"], 1);
         assert_eq!(v["action"], "scale_up");
         assert_eq!(v["conditions"][0]["metric"], "cpu_percent");
@@ -215,7 +225,7 @@ mod tests {
         assert!(v.get("target_replicas").is_none());
         let t = crate::policy::target_replicas(5, 2, crate::policy::ReplicaBounds::default());
         let v: serde_json::Value =
-            serde_json::from_str(&pretty(&RecommendView::new(&rec, Some(t)))).unwrap();
+            serde_json::from_str(&pretty(&RecommendView::new(&rec, Some(t))).unwrap()).unwrap();
         assert_eq!(
             (
                 v["current_replicas"].as_u64(),

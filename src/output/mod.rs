@@ -1,9 +1,9 @@
 //! Output: pure renderers that return text, and the one place that writes to stdout.
 
 pub mod dashboard;
-pub mod exposition;
 pub mod history;
 pub mod json;
+pub mod metrics_page;
 pub mod policy;
 pub mod progress;
 pub mod replay;
@@ -74,13 +74,6 @@ pub fn emit(text: &str) -> io::Result<()> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
-    }
-}
-
-/// Print a warning on stderr (suppressed by `--quiet`).
-pub fn warn(quiet: bool, message: &str) {
-    if !quiet {
-        eprintln!("rizk-scale: warning: {message}");
     }
 }
 

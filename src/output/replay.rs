@@ -425,7 +425,8 @@ mod tests {
     fn json_has_the_timeline_and_summary() {
         let r = run(&[10.0, 10.0, 10.0], Some(5));
         let v: serde_json::Value =
-            serde_json::from_str(&super::super::json::pretty(&json_view(&r, Some(&r)))).unwrap();
+            serde_json::from_str(&super::super::json::pretty(&json_view(&r, Some(&r))).unwrap())
+                .unwrap();
         assert_eq!(v["schema_version"], 1);
         assert_eq!(v["samples"], 3);
         assert_eq!(v["settings"], "threshold");

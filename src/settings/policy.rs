@@ -25,6 +25,15 @@ pub struct PolicyChoice {
 }
 
 impl PolicyChoice {
+    /// The policy flags with `--min-replicas`/`--max-replicas` over the configured seed rules.
+    pub fn new(args: &PolicyArgs, min: u32, max: u32, base: &ThresholdPolicy) -> PolicyChoice {
+        PolicyChoice {
+            args: args.clone(),
+            bounds: ReplicaBounds { min, max },
+            base: base.clone(),
+        }
+    }
+
     /// Resolve into engine settings; `max_age` is the staleness limit (None: never stale).
     pub fn resolve(&self, max_age: Option<Duration>) -> Result<Settings> {
         let (args, bounds) = (&self.args, self.bounds);

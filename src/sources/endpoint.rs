@@ -398,20 +398,6 @@ impl Scraper {
     }
 }
 
-/// Scrape `targets` from synchronous code: builds a small runtime for the duration.
-pub fn scrape_blocking(targets: &[Target], options: ScrapeOptions) -> Result<Vec<TargetResult>> {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(threads)
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(async {
-        let scraper = Scraper::new(options)?;
-        Ok(scraper.scrape_all(targets).await)
-    })
-}
-
 /// How a body is to be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum BodyFormat {

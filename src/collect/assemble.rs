@@ -1,0 +1,262 @@
+//! The pure half of collection: readings + the previous raw counters + now → one [`Sample`].
+//!
+//! Nothing here does I/O: the [`Collector`](super::Collector) reads the sources and the history,
+//! then calls [`assemble`]; the tests feed it hand-built readings.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Result, bail};
+use jiff::{Timestamp, Unit};
+
+use super::{Collected, Readings, SampleSpec, TargetStatus};
+use crate::sample::{Metric, Sample};
+use crate::sources::host::HostReading;
+use crate::sources::mapping::{self, Aggregate, Counters};
+use crate::sources::prometheus::MetricReading;
+
+/// Build a sample from a host reading and `--metric` assignments (assignments win).
+pub fn build_sample(spec: &SampleSpec, host: Option<HostReading>, now: Timestamp) -> Sample {
+    let mut sample = Sample {
+        timestamp: Some(now),
+        instance: spec.instance.clone(),
+        ..Sample::default()
+    };
+    if let Some(h) = host {
+        sample.cpu_percent = Some(round2(h.cpu_percent));
+        sample.memory_percent = Some(round2(h.memory_percent));
+    }
+    for &(metric, value) in &spec.metrics {
+        sample.set(metric, Some(value));
+    }
+    sample
+}
+
+/// Build the sample from one round of readings. `previous` holds the raw counters of the newest
+/// stored sample (the base of the endpoints' rates). Failed endpoints and unanswered queries are
+/// pushed to `warnings` and left out; when nothing at all was collected it is an error (whose
+/// warnings, if any, are still in `warnings`).
+pub fn assemble(
+    spec: &SampleSpec,
+    readings: Readings,
+    previous: &BTreeMap<String, Counters>,
+    now: Timestamp,
+    warnings: &mut Vec<String>,
+) -> Result<Collected> {
+    let mut sample = build_sample(spec, readings.host, now);
+    let mut collected = Collected::default();
+    let scraped_any = readings.endpoints.is_some();
+    if let Some(results) = readings.endpoints {
+        let mut fleet = Vec::new();
+        let mut failures = Vec::new();
+        for r in results {
+            let status = TargetStatus {
+                url: r.target.clone(),
+                ok: r.result.is_ok(),
+                error: r.result.as_ref().err().cloned(),
+                duration_ms: u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX),
+            };
+            match r.result {
+                Ok(snapshot) => {
+                    fleet.push(mapping::reading(previous.get(&r.target), &snapshot));
+                    collected.raw.insert(r.target, snapshot.counters);
+                }
+                Err(e) => failures.push(format!("endpoint '{}': {e}", r.target)),
+            }
+            collected.targets.push(status);
+        }
+        let total = collected.targets.len();
+        let ok = fleet.len();
+        // One failed target that fails the command is said once, by the error.
+        if !(ok == 0 && spec.no_host && total == 1) {
+            warnings.extend(failures);
+        }
+        if ok == 0 && spec.no_host {
+            let Some(first) = collected.targets.first() else {
+                bail!("no endpoint was scraped");
+            };
+            let cause = first.error.as_deref().unwrap_or("failed");
+            if total == 1 {
+                bail!("endpoint '{}': {cause}", first.url);
+            }
+            bail!(
+                "all {total} endpoints failed, e.g. endpoint '{}': {cause}",
+                first.url
+            );
+        }
+        apply_aggregate(&mut sample, &mapping::aggregate(&fleet), spec.no_host);
+        sample.extra.insert("targets_ok".into(), ok.into());
+        sample.extra.insert("targets_total".into(), total.into());
+    }
+    if let Some((base, (answered, readings))) = readings.prometheus {
+        let shown = crate::redact::url(&base);
+        let failed: Vec<&MetricReading> = readings.iter().filter(|r| r.error.is_some()).collect();
+        if failed.len() == readings.len() && spec.no_host && !scraped_any && spec.metrics.is_empty()
+        {
+            let cause = failed
+                .first()
+                .and_then(|r| r.error.as_deref())
+                .unwrap_or("no query");
+            bail!(
+                "prometheus '{shown}': all {} queries failed, e.g. {}: {cause}",
+                readings.len(),
+                failed.first().map_or("-", |r| r.metric.name())
+            );
+        }
+        for r in &failed {
+            warnings.push(format!(
+                "prometheus '{shown}': {} unknown: {}",
+                r.metric,
+                r.error.as_deref().unwrap_or("")
+            ));
+        }
+        apply_prometheus(&mut sample, &answered, spec.no_host);
+        collected.prometheus = readings;
+    }
+    for &(metric, value) in &spec.metrics {
+        sample.set(metric, Some(value));
+    }
+    collected.sample = sample;
+    Ok(collected)
+}
+
+/// Put Prometheus's answers into the sample: every metric a query answered (an unknown one
+/// leaves what other sources found). As for endpoints, the host's own CPU and memory win.
+pub fn apply_prometheus(sample: &mut Sample, answered: &Sample, no_host: bool) {
+    for metric in Metric::ALL {
+        let host_metric = matches!(metric, Metric::CpuPercent | Metric::MemoryPercent);
+        if host_metric && !no_host {
+            continue;
+        }
+        if let Some(v) = answered.get(metric).filter(|v| v.is_finite()) {
+            sample.set(metric, Some(round2(v)));
+        }
+    }
+}
+
+/// Put a fleet's figures into the sample. Endpoint CPU and memory are used only without host
+/// sampling (the host's own reading wins). Non-finite figures (a NaN counter) are unknown.
+pub fn apply_aggregate(sample: &mut Sample, agg: &Aggregate, no_host: bool) {
+    let finite = |v: Option<f64>| v.filter(|x| x.is_finite() && *x >= 0.0).map(round2);
+    sample.requests_per_second = finite(agg.requests_per_second);
+    sample.error_rate = finite(agg.error_rate);
+    sample.response_time_ms = finite(agg.response_time_ms);
+    sample.cache_hit_rate = finite(agg.cache_hit_rate);
+    sample.set(Metric::ActiveConnections, finite(agg.active_connections));
+    let mut extra = vec![("response_time_p95_ms", finite(agg.response_time_p95_ms))];
+    if no_host {
+        sample.cpu_percent = finite(agg.cpu_percent);
+        sample.memory_percent = finite(agg.memory_percent);
+        extra.push(("cpu_percent_max", finite(agg.cpu_percent_max)));
+        extra.push(("memory_percent_max", finite(agg.memory_percent_max)));
+    }
+    for (name, value) in extra {
+        if let Some(v) = value {
+            sample.extra.insert(name.into(), v.into());
+        }
+    }
+}
+
+/// Now, to the millisecond (history lines stay short and sortable).
+pub fn now_ms() -> Timestamp {
+    let now = Timestamp::now();
+    now.round(Unit::Millisecond).unwrap_or(now)
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::Metric;
+
+    #[test]
+    fn prometheus_fills_known_metrics_and_the_host_keeps_cpu_and_memory() {
+        let answered = Sample {
+            cpu_percent: Some(55.555),
+            requests_per_second: Some(11.004),
+            ..Sample::default()
+        };
+        let mut s = Sample {
+            cpu_percent: Some(12.0),
+            error_rate: Some(0.5),
+            ..Sample::default()
+        };
+        apply_prometheus(&mut s, &answered, false);
+        assert_eq!(s.cpu_percent, Some(12.0), "the host's reading wins");
+        assert_eq!(s.requests_per_second, Some(11.0));
+        assert_eq!(s.error_rate, Some(0.5), "an unknown answer erases nothing");
+        assert_eq!(s.response_time_ms, None, "unknown stays unknown, never 0");
+        let mut s = Sample::default();
+        apply_prometheus(&mut s, &answered, true);
+        assert_eq!(s.cpu_percent, Some(55.56));
+    }
+
+    #[test]
+    fn assignments_override_the_host_and_round() {
+        let spec = SampleSpec {
+            no_host: false,
+            metrics: vec![
+                (Metric::CpuPercent, 12.0),
+                (Metric::RequestsPerSecond, 140.0),
+            ],
+            instance: Some("web-1".into()),
+        };
+        let host = HostReading {
+            cpu_percent: 55.555,
+            memory_percent: 61.234,
+            cgroup_limited: false,
+        };
+        let s = build_sample(&spec, Some(host), Timestamp::UNIX_EPOCH);
+        assert_eq!(s.cpu_percent, Some(12.0));
+        assert_eq!(s.memory_percent, Some(61.23));
+        assert_eq!(s.requests_per_second, Some(140.0));
+        assert_eq!(s.error_rate, None);
+        assert_eq!(s.instance.as_deref(), Some("web-1"));
+    }
+
+    #[test]
+    fn nan_fleet_figures_become_unknown_not_zero() {
+        let a = Aggregate {
+            requests_per_second: Some(f64::NAN),
+            error_rate: Some(f64::NAN),
+            ..Aggregate::default()
+        };
+        let mut s = Sample::default();
+        apply_aggregate(&mut s, &a, true);
+        assert_eq!((s.requests_per_second, s.error_rate), (None, None));
+    }
+
+    #[test]
+    fn a_lone_failed_endpoint_is_the_error_and_not_also_a_warning() {
+        let spec = SampleSpec {
+            no_host: true,
+            metrics: vec![],
+            instance: None,
+        };
+        let readings = Readings {
+            host: None,
+            endpoints: Some(vec![crate::sources::endpoint::TargetResult {
+                target: "http://127.0.0.1:9/metrics".into(),
+                result: Err("connection refused".into()),
+                duration: std::time::Duration::from_millis(3),
+            }]),
+            prometheus: None,
+        };
+        let mut warnings = Vec::new();
+        let e = assemble(
+            &spec,
+            readings,
+            &BTreeMap::new(),
+            Timestamp::UNIX_EPOCH,
+            &mut warnings,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "endpoint 'http://127.0.0.1:9/metrics': connection refused"
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+}

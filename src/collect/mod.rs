@@ -1,0 +1,308 @@
+//! The collection layer: sources → one [`Sample`], below every command that samples.
+//!
+//! A [`Collector`] owns the long-lived readers (the host sampler, the endpoint scraper with its
+//! HTTP client, the Prometheus plan). [`Collector::read`] queries them all at once (the only
+//! I/O), [`Collector::gather`] adds the history's previous raw counters and calls the pure
+//! [`assemble::assemble`]. `collect`, `recommend --collect` and `monitor` all go through it;
+//! [`store`] appends the result.
+
+pub mod assemble;
+pub mod store;
+
+use std::collections::BTreeMap;
+
+use anyhow::{Result, anyhow, bail};
+use serde::Serialize;
+
+use crate::cli::{EndpointArgs, SamplingArgs};
+use crate::sample::{Metric, Sample};
+use crate::settings::App;
+use crate::sources::endpoint::{self, ScrapeOptions, Scraper, Target, TargetResult};
+use crate::sources::host::{self, HostReading, HostSampler};
+use crate::sources::mapping::{self, Counters};
+use crate::sources::prometheus::{self, MetricReading};
+
+pub use assemble::now_ms;
+
+/// A fresh sample, the status of every endpoint scraped for it, and the raw counters to keep.
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    /// The sample (without the raw counters, which [`store::store_collected`] merges in under
+    /// the lock).
+    pub sample: Sample,
+    /// One entry per `--endpoint`, in the order given.
+    pub targets: Vec<TargetStatus>,
+    /// Counters of this scrape per target (redacted URL), for the next sample's rates.
+    pub raw: BTreeMap<String, Counters>,
+    /// One reading per PromQL query sent (`--prometheus`).
+    pub prometheus: Vec<MetricReading>,
+}
+
+/// How one endpoint's scrape went (`collect --json` lists these under `targets`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetStatus {
+    /// The endpoint, userinfo redacted.
+    pub url: String,
+    /// Whether it was scraped and parsed.
+    pub ok: bool,
+    /// Why not (redacted), `null` when ok.
+    pub error: Option<String>,
+    /// How long the scrape took.
+    pub duration_ms: u64,
+}
+
+/// What `--prometheus` queries, and how.
+#[derive(Debug, Clone)]
+pub struct PromPlan {
+    /// The Prometheus base URL (as given; redact it before showing it).
+    pub base: String,
+    /// The query per metric: the defaults, the config file's, then the flags'.
+    pub queries: BTreeMap<Metric, String>,
+    /// Timeout and body cap (the endpoint flags'); no endpoint headers or token.
+    pub options: ScrapeOptions,
+}
+
+/// The answers of a `--prometheus` round: the metrics filled, and each query's reading.
+pub type PromAnswer = (Sample, Vec<MetricReading>);
+
+/// What goes into every sample besides the readings: whether the host is sampled, the
+/// `--metric` assignments (which win) and who produces the sample.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SampleSpec {
+    /// `--no-host`.
+    pub no_host: bool,
+    /// `--metric NAME=VALUE`, in the order given.
+    pub metrics: Vec<(Metric, f64)>,
+    /// `--instance`, else the host name.
+    pub instance: Option<String>,
+}
+
+/// One round of raw readings, before they become a sample.
+#[derive(Debug, Default)]
+pub struct Readings {
+    /// The host's CPU and memory, unless `--no-host`.
+    pub host: Option<HostReading>,
+    /// One result per `--endpoint`, in the order given; `None` without endpoints.
+    pub endpoints: Option<Vec<TargetResult>>,
+    /// `--prometheus`: the base URL and its answers.
+    pub prometheus: Option<(String, PromAnswer)>,
+}
+
+/// The readers of one command run, kept across rounds (`monitor` reuses them every tick, so
+/// CPU is measured over the interval and HTTP connections are kept alive).
+pub struct Collector {
+    spec: SampleSpec,
+    host: Option<HostSampler>,
+    endpoints: Option<(Scraper, Vec<Target>)>,
+    prometheus: Option<(Scraper, PromPlan)>,
+}
+
+impl Collector {
+    /// Check what `args` ask for and set up its readers (reads the bearer token file, checks
+    /// the Prometheus URL). Fails early when nothing would be collected.
+    pub fn new(app: &App, args: &SamplingArgs) -> Result<Collector> {
+        check_sampling(args)?;
+        let endpoints = match scrape_plan(args)? {
+            Some((targets, options)) => Some((Scraper::new(options)?, targets)),
+            None => None,
+        };
+        let prometheus = match prometheus_plan(app, args)? {
+            Some(plan) => Some((Scraper::new(plan.options.clone())?, plan)),
+            None => None,
+        };
+        let host = if args.no_host {
+            None
+        } else {
+            Some(HostSampler::new()?)
+        };
+        Ok(Collector {
+            spec: SampleSpec {
+                no_host: args.no_host,
+                metrics: args.metrics.clone(),
+                instance: args.instance.clone().or_else(host::hostname),
+            },
+            host,
+            endpoints,
+            prometheus,
+        })
+    }
+
+    /// Read every source at once: the host (its wait for the CPU counters runs on the
+    /// blocking pool), the endpoints and Prometheus. Cancelling this writes nothing.
+    pub async fn read(&mut self) -> Result<Readings> {
+        let Collector {
+            host,
+            endpoints,
+            prometheus,
+            ..
+        } = self;
+        let host_read = async {
+            let Some(mut sampler) = host.take() else {
+                return Ok(None);
+            };
+            let (sampler, reading) = tokio::task::spawn_blocking(move || {
+                let reading = sampler.read();
+                (sampler, reading)
+            })
+            .await
+            .map_err(|e| anyhow!("host sampler: {e}"))?;
+            *host = Some(sampler);
+            Ok::<_, anyhow::Error>(Some(reading))
+        };
+        let scrape = async {
+            match endpoints {
+                Some((scraper, targets)) => Some(scraper.scrape_all(targets).await),
+                None => None,
+            }
+        };
+        let query = async {
+            match prometheus {
+                Some((scraper, plan)) => Some((
+                    plan.base.clone(),
+                    prometheus::query_all(scraper, &plan.base, &plan.queries).await,
+                )),
+                None => None,
+            }
+        };
+        let (host, endpoints, prometheus) = tokio::join!(host_read, scrape, query);
+        Ok(Readings {
+            host: host?,
+            endpoints,
+            prometheus,
+        })
+    }
+
+    /// Turn a round of readings into the sample, against the history's newest raw counters;
+    /// failed sources are warned about (the diagnostics path) and left out.
+    pub fn finish(&self, app: &App, readings: Readings) -> Result<Collected> {
+        let previous = match &readings.endpoints {
+            Some(results) => {
+                for r in results {
+                    crate::diag_info!(
+                        "endpoint '{}': {} in {} ms",
+                        r.target,
+                        if r.result.is_ok() {
+                            "scraped"
+                        } else {
+                            "failed"
+                        },
+                        r.duration.as_millis()
+                    );
+                }
+                mapping::previous_raw(&app.history.load()?.samples)
+            }
+            None => BTreeMap::new(),
+        };
+        let mut warnings = Vec::new();
+        let collected =
+            assemble::assemble(&self.spec, readings, &previous, now_ms(), &mut warnings);
+        warnings.iter().for_each(|w| app.warn(w));
+        collected
+    }
+
+    /// One round: [`read`](Self::read) then [`finish`](Self::finish).
+    pub async fn gather(&mut self, app: &App) -> Result<Collected> {
+        let readings = self.read().await?;
+        self.finish(app, readings)
+    }
+
+    /// The sample's producer (`--instance`, else the host name).
+    pub fn instance(&self) -> Option<&str> {
+        self.spec.instance.as_deref()
+    }
+}
+
+/// Fail early when nothing would be collected.
+pub fn check_sampling(args: &SamplingArgs) -> Result<()> {
+    if args.no_host
+        && args.metrics.is_empty()
+        && args.endpoints.endpoints.is_empty()
+        && args.prometheus.url.is_none()
+    {
+        bail!(
+            "nothing to collect: --no-host was given and no --endpoint URL, --prometheus URL or --metric NAME=VALUE"
+        );
+    }
+    Ok(())
+}
+
+/// The `--prometheus` plan, `None` without it. The URL is checked here (scheme, syntax), so a
+/// typo fails the command instead of leaving every metric unknown.
+pub fn prometheus_plan(app: &App, args: &SamplingArgs) -> Result<Option<PromPlan>> {
+    let Some(base) = &args.prometheus.url else {
+        return Ok(None);
+    };
+    prometheus::query_url(base, "up").map_err(|e| anyhow!("--prometheus: {e}"))?;
+    let mut overrides = crate::layers::prometheus_overrides(app.config.as_ref());
+    for (metric, query) in &args.prometheus.queries {
+        overrides.insert(*metric, query.clone());
+    }
+    let queries = prometheus::queries(&overrides);
+    if queries.is_empty() {
+        bail!(
+            "--prometheus '{}': every query is disabled",
+            crate::redact::url(base)
+        );
+    }
+    Ok(Some(PromPlan {
+        base: base.clone(),
+        queries,
+        options: ScrapeOptions {
+            timeout: args.endpoints.timeout,
+            max_body: args.endpoints.max_body,
+            ..ScrapeOptions::default()
+        },
+    }))
+}
+
+/// The endpoints to scrape and how, `None` without `--endpoint` (reads the bearer token file).
+fn scrape_plan(args: &SamplingArgs) -> Result<Option<(Vec<Target>, ScrapeOptions)>> {
+    let targets = args
+        .endpoints
+        .endpoints
+        .iter()
+        .map(|raw| Target::parse(raw))
+        .collect::<Result<Vec<_>>>()?;
+    if targets.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some((targets, scrape_options(&args.endpoints)?)))
+}
+
+/// Resolve the endpoint flags into scrape options (reads the bearer token file).
+fn scrape_options(args: &EndpointArgs) -> Result<ScrapeOptions> {
+    let bearer_token = match &args.bearer_token_file {
+        Some(path) => Some(endpoint::read_token_file(path)?),
+        None => None,
+    };
+    Ok(ScrapeOptions {
+        timeout: args.timeout,
+        concurrency: usize::try_from(args.concurrency).unwrap_or(endpoint::DEFAULT_CONCURRENCY),
+        max_body: args.max_body,
+        headers: args.headers.clone(),
+        bearer_token,
+        mapping: args.mapping.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_host_and_no_metrics_is_an_error() {
+        let args = SamplingArgs {
+            no_host: true,
+            metrics: vec![],
+            instance: None,
+            endpoints: EndpointArgs::default(),
+            prometheus: crate::cli::PrometheusArgs::default(),
+        };
+        assert!(
+            check_sampling(&args)
+                .unwrap_err()
+                .to_string()
+                .contains("nothing to collect")
+        );
+    }
+}

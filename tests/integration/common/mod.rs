@@ -1,0 +1,4 @@
+//! Helpers shared by the integration-test modules (`use crate::common;`).
+
+pub mod redis;
+pub mod schema;

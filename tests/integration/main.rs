@@ -1,0 +1,25 @@
+//! The integration tests: one binary (as ripgrep's `tests/tests.rs` and bottom's
+//! `tests/integration/main.rs`), one module per area, sharing `common` (Redis servers, the JSON
+//! schema checker) and `cli::util` (the binary in a temp HOME) as ordinary modules.
+
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+mod cli;
+mod common;
+mod endpoints;
+mod faults;
+mod fleet_bench;
+mod fleet_history;
+mod fleet_lease;
+mod fleet_monitor;
+mod generated;
+mod layers;
+mod openmetrics_conformance;
+mod prometheus_source;
+mod redis_conn;
+mod redis_connections;
+mod redis_validate;
+mod replay_prometheus;
+mod secrets;
+mod settings_env;
+mod validate_fixtures;
