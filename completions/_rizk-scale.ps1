@@ -279,6 +279,7 @@ Register-ArgumentCompleter -Native -CommandName 'rizk-scale' -ScriptBlock {
             [CompletionResult]::new('--sentinel-master', '--sentinel-master', [CompletionResultType]::ParameterName, 'The master name Sentinel monitors')
             [CompletionResult]::new('--attest', '--attest', [CompletionResultType]::ParameterName, 'Something only a person can vouch for, e.g. backup_recovery_tested=2026-10-01 (repeatable)')
             [CompletionResult]::new('--attest-max-age', '--attest-max-age', [CompletionResultType]::ParameterName, 'Attestations older than this many days warn')
+            [CompletionResult]::new('--workload', '--workload', [CompletionResultType]::ParameterName, 'Judge only this Deployment or StatefulSet (NAME or NAMESPACE/NAME; repeatable)')
             [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these checks (ids, categories or short names; comma-separated)')
             [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Skip these checks')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time allowed to each check')

@@ -1388,7 +1388,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__validate)
-            opts="-q -v -h --manifests --nginx-conf --health-url --endpoint --redis --redis-sentinel --sentinel-master --attest --attest-max-age --only --skip --strict --timeout --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --manifests --nginx-conf --health-url --endpoint --redis --redis-sentinel --sentinel-master --attest --attest-max-age --workload --only --skip --strict --timeout --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1427,6 +1427,10 @@ _rizk__scale() {
                     return 0
                     ;;
                 --attest-max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workload)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

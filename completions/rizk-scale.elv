@@ -261,6 +261,7 @@ set edit:completion:arg-completer[rizk-scale] = {|@words|
             cand --sentinel-master 'The master name Sentinel monitors'
             cand --attest 'Something only a person can vouch for, e.g. backup_recovery_tested=2026-10-01 (repeatable)'
             cand --attest-max-age 'Attestations older than this many days warn'
+            cand --workload 'Judge only this Deployment or StatefulSet (NAME or NAMESPACE/NAME; repeatable)'
             cand --only 'Run only these checks (ids, categories or short names; comma-separated)'
             cand --skip 'Skip these checks'
             cand --timeout 'Time allowed to each check'

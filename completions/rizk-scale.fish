@@ -234,6 +234,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l redis
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l sentinel-master -d 'The master name Sentinel monitors' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l attest -d 'Something only a person can vouch for, e.g. backup_recovery_tested=2026-10-01 (repeatable)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l attest-max-age -d 'Attestations older than this many days warn' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l workload -d 'Judge only this Deployment or StatefulSet (NAME or NAMESPACE/NAME; repeatable)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l only -d 'Run only these checks (ids, categories or short names; comma-separated)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l skip -d 'Skip these checks' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand validate" -l timeout -d 'Time allowed to each check' -r

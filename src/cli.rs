@@ -278,6 +278,9 @@ pub struct ValidateCmd {
     /// Attestations older than this many days warn
     #[arg(long, value_name = "DAYS", default_value_t = 90)]
     pub attest_max_age: i64,
+    /// Judge only this Deployment or StatefulSet (NAME or NAMESPACE/NAME; repeatable)
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub workload: Vec<String>,
     /// Run only these checks (ids, categories or short names; comma-separated)
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub only: Vec<String>,

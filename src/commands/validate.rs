@@ -54,6 +54,7 @@ pub async fn run(app: &App, cmd: &ValidateCmd) -> Result<Exit> {
         metrics_urls: cmd.endpoint.iter().map(|e| metrics_url(e)).collect(),
         attestations: attestations(app, cmd)?,
         attest_max_age_days: cmd.attest_max_age,
+        workloads: cmd.workload.clone(),
         only: cmd.only.clone(),
         skip: cmd.skip.clone(),
         strict: cmd.strict,

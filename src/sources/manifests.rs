@@ -1,5 +1,12 @@
 //! Kubernetes manifests (`--manifests PATH`): reads YAML files (multi-document) into the few
-//! plain facts the readiness rules need — workloads, HPAs, PDBs, ConfigMaps and the kinds seen.
+//! plain facts the readiness rules need — workloads, HPAs, KEDA ScaledObjects, PDBs, ConfigMaps,
+//! Services, ServiceMonitors/PodMonitors and the kinds seen.
+//!
+//! What `kubectl get -o yaml` prints (`kind: List`, `DeploymentList`, …) is expanded into its
+//! items. Files that are not Kubernetes objects (`Chart.yaml`, values files, documents without a
+//! `kind`) are skipped with a note; a Helm template is an error naming the first `{{` line, as it
+//! is not YAML until rendered. The same object (kind, namespace, name) read twice — a kustomize
+//! base beside its overlay — is kept once, with a note.
 //!
 //! Only the fields the rules read are modelled; everything else is ignored. Each document is
 //! parsed twice from the same text: once as a generic value (to learn its `kind`, and to report
@@ -31,6 +38,20 @@ pub struct Located<T> {
 /// Everything the rules need from `--manifests`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Manifests {
+    /// What was skipped or counted once, e.g. "Chart.yaml: no 'kind' …: skipped".
+    pub notes: Vec<String>,
+    /// Services (to match ServiceMonitors to workloads).
+    pub services: Vec<Located<Service>>,
+    /// ServiceMonitors and PodMonitors (prometheus-operator).
+    pub monitors: Vec<Located<Monitor>>,
+    /// KEDA ScaledObjects.
+    pub scaled_objects: Vec<Located<ScaledObject>>,
+    /// `namespace/name` of the workloads `--workload` restricts the checks to (empty: all).
+    pub only_workloads: Vec<String>,
+    /// Duplicates met in the file being read (noted once per file).
+    duplicates: Vec<String>,
+    /// (kind, namespace, name) of every object read, to count duplicates once.
+    seen: std::collections::BTreeSet<(String, String, String)>,
     /// The files read, in order.
     pub files: Vec<PathBuf>,
     /// Number of non-empty documents read.
@@ -102,6 +123,13 @@ pub struct WorkloadSpec {
     pub template: PodTemplate,
 }
 
+impl Workload {
+    /// "ns/name", the form `--workload` accepts.
+    pub fn qualified_name(&self) -> String {
+        format!("{}/{}", self.metadata.ns(), self.metadata.name)
+    }
+}
+
 /// `spec.template`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -118,6 +146,8 @@ pub struct PodTemplate {
 pub struct PodSpec {
     /// The containers.
     pub containers: Vec<Container>,
+    /// `initContainers` (checked for resources too: the scheduler counts them).
+    pub init_containers: Vec<Container>,
     /// `terminationGracePeriodSeconds` (Kubernetes defaults it to 30).
     pub termination_grace_period_seconds: Option<i64>,
     /// `affinity`.
@@ -142,14 +172,18 @@ pub struct Container {
     pub resources: Resources,
     /// `lifecycle`.
     pub lifecycle: Option<Lifecycle>,
+    /// `readinessProbe`, kept as a generic value.
+    pub readiness_probe: Option<serde_json::Value>,
+    /// `livenessProbe`, kept as a generic value.
+    pub liveness_probe: Option<serde_json::Value>,
 }
 
 /// A container port.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ContainerPort {
-    /// The port number.
-    pub container_port: u32,
+    /// The port number (`None` when missing: the API server would refuse it).
+    pub container_port: Option<u32>,
     /// Its name.
     pub name: Option<String>,
 }
@@ -272,6 +306,10 @@ pub struct PodAffinityTerm {
     pub label_selector: Option<LabelSelector>,
     /// The domain key, e.g. `topology.kubernetes.io/zone`.
     pub topology_key: String,
+    /// The namespaces whose pods it counts (empty with no selector: the pod's own).
+    pub namespaces: Vec<String>,
+    /// Namespaces selected by label (`{}` selects every namespace).
+    pub namespace_selector: Option<LabelSelector>,
 }
 
 /// A topology spread constraint.
@@ -365,10 +403,12 @@ pub fn labels_display(labels: &BTreeMap<String, String>) -> String {
     }
 }
 
-/// A HorizontalPodAutoscaler (v1 or v2).
+/// A HorizontalPodAutoscaler (v1, v2beta1, v2beta2 or v2).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Hpa {
+    /// `apiVersion`, e.g. `autoscaling/v2beta1`.
+    pub api_version: String,
     /// Its metadata.
     pub metadata: ObjectMeta,
     /// Its spec.
@@ -480,6 +520,121 @@ impl<'de> Deserialize<'de> for IntOrPercent {
     }
 }
 
+/// A Service.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Service {
+    /// Its metadata.
+    pub metadata: ObjectMeta,
+    /// Its spec.
+    pub spec: ServiceSpec,
+}
+
+/// `spec` of a Service.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ServiceSpec {
+    /// The pod labels it selects (empty: no pods, endpoints managed by hand).
+    #[serde(deserialize_with = "string_map")]
+    pub selector: BTreeMap<String, String>,
+    /// Its ports.
+    pub ports: Vec<ServicePort>,
+}
+
+/// A Service port.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ServicePort {
+    /// Its name.
+    pub name: Option<String>,
+    /// The port number.
+    pub port: Option<u32>,
+    /// The pod port (a number or a container port name).
+    pub target_port: Option<serde_json::Value>,
+}
+
+/// A prometheus-operator ServiceMonitor or PodMonitor.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Monitor {
+    /// `ServiceMonitor` or `PodMonitor` (filled in from the document's kind).
+    #[serde(skip)]
+    pub kind: String,
+    /// Its metadata.
+    pub metadata: ObjectMeta,
+    /// Its spec.
+    pub spec: MonitorSpec,
+}
+
+/// `spec` of a ServiceMonitor/PodMonitor.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MonitorSpec {
+    /// The Services (ServiceMonitor) or pods (PodMonitor) it selects.
+    pub selector: LabelSelector,
+    /// Where to look (default: the monitor's own namespace).
+    pub namespace_selector: Option<MonitorNamespaces>,
+    /// ServiceMonitor endpoints.
+    pub endpoints: Vec<MonitorEndpoint>,
+    /// PodMonitor endpoints.
+    pub pod_metrics_endpoints: Vec<MonitorEndpoint>,
+}
+
+/// `namespaceSelector` of a monitor.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MonitorNamespaces {
+    /// Every namespace.
+    pub any: bool,
+    /// These namespaces.
+    pub match_names: Vec<String>,
+}
+
+/// A scrape endpoint of a monitor.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MonitorEndpoint {
+    /// The port name (Service port name, or container port name for a PodMonitor).
+    pub port: Option<String>,
+    /// The pod port (number or name).
+    pub target_port: Option<serde_json::Value>,
+}
+
+impl Monitor {
+    /// Whether objects in `ns` are looked at.
+    pub fn watches(&self, ns: &str) -> bool {
+        match &self.spec.namespace_selector {
+            Some(s) if s.any => true,
+            Some(s) if !s.match_names.is_empty() => s.match_names.iter().any(|n| n == ns),
+            _ => self.metadata.ns() == ns,
+        }
+    }
+}
+
+/// A KEDA ScaledObject (keda.sh/v1alpha1).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ScaledObject {
+    /// Its metadata.
+    pub metadata: ObjectMeta,
+    /// Its spec.
+    pub spec: ScaledObjectSpec,
+}
+
+/// `spec` of a ScaledObject.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ScaledObjectSpec {
+    /// What it scales (`kind` defaults to Deployment).
+    pub scale_target_ref: ScaleTargetRef,
+    /// `minReplicaCount` (KEDA's default 0).
+    pub min_replica_count: Option<u32>,
+    /// `maxReplicaCount` (KEDA's default 100).
+    pub max_replica_count: Option<u32>,
+    /// Its triggers.
+    pub triggers: Vec<serde_json::Value>,
+}
+
 /// A ConfigMap.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -578,70 +733,217 @@ pub fn read(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
 pub fn parse_into(out: &mut Manifests, file: &Path, text: &str) -> Result<(), ManifestError> {
     let generic = serde_norway::Deserializer::from_str(text);
     let typed = serde_norway::Deserializer::from_str(text);
+    let mut skipped = 0;
     for (index, (doc, typed_doc)) in generic.zip(typed).enumerate() {
         let doc_no = index + 1;
-        let value = serde_json::Value::deserialize(doc).map_err(|e| yaml_error(file, &e))?;
+        let value = serde_json::Value::deserialize(doc).map_err(|e| match helm_line(text) {
+            Some(line) => helm_error(file, line),
+            None => yaml_error(file, &e),
+        })?;
         if value.is_null() {
             continue;
         }
-        let Some(kind) = value
+        let kind = value
             .get("kind")
             .and_then(|k| k.as_str())
-            .map(str::to_string)
-        else {
-            return Err(ManifestError(format!(
-                "{}: document {doc_no} has no 'kind': not a Kubernetes object",
+            .map(str::to_string);
+        let Some(kind) = kind.filter(|_| value.is_object()) else {
+            skipped += 1;
+            continue;
+        };
+        let api = value
+            .get("apiVersion")
+            .and_then(|a| a.as_str())
+            .unwrap_or("");
+        if api.starts_with("kustomize.config.k8s.io") {
+            out.notes.push(format!(
+                "{}: a kustomize {kind}, not a Kubernetes object: skipped (run 'kubectl kustomize' to validate its output)",
                 file.display()
-            )));
-        };
-        out.documents += 1;
-        *out.kinds.entry(kind.clone()).or_default() += 1;
-        let at = |e: serde_norway::Error| {
-            let name = value
-                .pointer("/metadata/name")
-                .and_then(|n| n.as_str())
-                .unwrap_or("?");
-            let err = yaml_error(file, &e);
-            ManifestError(format!("{} ({kind} {name})", err.0))
-        };
-        match kind.as_str() {
-            "Deployment" | "StatefulSet" => {
-                let mut object = Workload::deserialize(typed_doc).map_err(at)?;
-                object.kind = kind.clone();
-                out.workloads.push(Located {
-                    file: file.to_path_buf(),
-                    doc: doc_no,
-                    object,
-                });
+            ));
+            continue;
+        }
+        if [
+            "/kind",
+            "/apiVersion",
+            "/metadata/name",
+            "/metadata/namespace",
+        ]
+        .iter()
+        .any(|k| {
+            value
+                .pointer(k)
+                .is_some_and(|v| v.to_string().contains("{{"))
+        }) && let Some(line) = helm_line(text)
+        {
+            return Err(helm_error(file, line));
+        }
+        let items = value.get("items").and_then(|i| i.as_array());
+        match items {
+            Some(items) if kind.ends_with("List") => {
+                for (i, item) in items.iter().enumerate() {
+                    let at = At {
+                        file,
+                        doc: doc_no,
+                        item: Some(i + 1),
+                    };
+                    add_object(out, &at, item, None)?;
+                }
             }
-            "HorizontalPodAutoscaler" => {
-                let object = Hpa::deserialize(typed_doc).map_err(at)?;
-                out.hpas.push(Located {
-                    file: file.to_path_buf(),
+            _ => {
+                let at = At {
+                    file,
                     doc: doc_no,
-                    object,
-                });
+                    item: None,
+                };
+                add_object(out, &at, &value, Some(typed_doc))?;
             }
-            "PodDisruptionBudget" => {
-                let object = Pdb::deserialize(typed_doc).map_err(at)?;
-                out.pdbs.push(Located {
-                    file: file.to_path_buf(),
-                    doc: doc_no,
-                    object,
-                });
-            }
-            "ConfigMap" => {
-                let object = ConfigMap::deserialize(typed_doc).map_err(at)?;
-                out.config_maps.push(Located {
-                    file: file.to_path_buf(),
-                    doc: doc_no,
-                    object,
-                });
-            }
-            _ => {}
         }
     }
+    let dups = std::mem::take(&mut out.duplicates);
+    if let Some(first) = dups.first() {
+        let more = match dups.len() {
+            1 => String::new(),
+            2 => format!(" and {}", dups[1]),
+            n => format!(" and {} more", n - 1),
+        };
+        out.notes.push(format!(
+            "{}: {first}{more} already read from another file or document: counted once",
+            file.display()
+        ));
+    }
+    if skipped > 0 {
+        out.notes.push(format!(
+            "{}: {} without a 'kind' (not Kubernetes objects, e.g. a values or Chart file): skipped",
+            file.display(),
+            if skipped == 1 {
+                "1 document".to_string()
+            } else {
+                format!("{skipped} documents")
+            }
+        ));
+    }
     Ok(())
+}
+
+/// Where a document (or a List item) was read.
+struct At<'a> {
+    file: &'a Path,
+    doc: usize,
+    item: Option<usize>,
+}
+
+impl At<'_> {
+    fn locate<T>(&self, object: T) -> Located<T> {
+        Located {
+            file: self.file.to_path_buf(),
+            doc: self.doc,
+            object,
+        }
+    }
+}
+
+/// Read one object: count its kind, keep it once, and model the kinds the rules read. `typed`
+/// is the document's own deserializer (positions in errors); List items are read from `value`.
+fn add_object(
+    out: &mut Manifests,
+    at: &At<'_>,
+    value: &serde_json::Value,
+    typed: Option<serde_norway::Deserializer<'_>>,
+) -> Result<(), ManifestError> {
+    let Some(kind) = value.get("kind").and_then(|k| k.as_str()) else {
+        out.notes.push(format!(
+            "{}: document {} item {}: no 'kind': skipped",
+            at.file.display(),
+            at.doc,
+            at.item.unwrap_or_default()
+        ));
+        return Ok(());
+    };
+    let name = value
+        .pointer("/metadata/name")
+        .and_then(|n| n.as_str())
+        .unwrap_or("?");
+    let ns = value
+        .pointer("/metadata/namespace")
+        .and_then(|n| n.as_str())
+        .unwrap_or("default");
+    let key = (kind.to_string(), ns.to_string(), name.to_string());
+    if name != "?" && !out.seen.insert(key) {
+        out.duplicates.push(format!("{kind} {ns}/{name}"));
+        return Ok(());
+    }
+    out.documents += 1;
+    *out.kinds.entry(kind.to_string()).or_default() += 1;
+    let err = |e: String| {
+        let item = at
+            .item
+            .map_or(String::new(), |i| format!(" (List item {i})"));
+        ManifestError(format!("{e}{item} ({kind} {name})"))
+    };
+    match kind {
+        "Deployment" | "StatefulSet" => {
+            let mut object: Workload = typed_object(at.file, value, typed).map_err(err)?;
+            object.kind = kind.to_string();
+            out.workloads.push(at.locate(object));
+        }
+        "HorizontalPodAutoscaler" => {
+            let object = typed_object(at.file, value, typed).map_err(err)?;
+            out.hpas.push(at.locate(object));
+        }
+        "PodDisruptionBudget" => {
+            let object = typed_object(at.file, value, typed).map_err(err)?;
+            out.pdbs.push(at.locate(object));
+        }
+        "ConfigMap" => {
+            let object = typed_object(at.file, value, typed).map_err(err)?;
+            out.config_maps.push(at.locate(object));
+        }
+        "Service" => {
+            let object = typed_object(at.file, value, typed).map_err(err)?;
+            out.services.push(at.locate(object));
+        }
+        "ServiceMonitor" | "PodMonitor" => {
+            let mut object: Monitor = typed_object(at.file, value, typed).map_err(err)?;
+            object.kind = kind.to_string();
+            out.monitors.push(at.locate(object));
+        }
+        "ScaledObject" => {
+            let object = typed_object(at.file, value, typed).map_err(err)?;
+            out.scaled_objects.push(at.locate(object));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The typed object, from the document's deserializer when there is one (errors carry
+/// `file:line:column`), else from the generic value (List items).
+fn typed_object<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    value: &serde_json::Value,
+    typed: Option<serde_norway::Deserializer<'_>>,
+) -> Result<T, String> {
+    match typed {
+        Some(doc) => T::deserialize(doc).map_err(|e| yaml_error(file, &e).0),
+        None => T::deserialize(value).map_err(|e| format!("{}: {e}", file.display())),
+    }
+}
+
+/// The first line that uses Helm/Go template syntax (`{{`), outside comments.
+fn helm_line(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start();
+            !t.starts_with('#') && t.contains("{{")
+        })
+        .map(|i| i + 1)
+}
+
+fn helm_error(file: &Path, line: usize) -> ManifestError {
+    ManifestError(format!(
+        "{}:{line}: a Helm template ('{{{{ … }}}}'), not YAML until rendered: run 'helm template' and validate its output",
+        file.display()
+    ))
 }
 
 /// `file:line:column: message` (the message without libyaml's own " at line L column C").
@@ -715,12 +1017,64 @@ mod tests {
     }
 
     #[test]
-    fn documents_without_kind_are_refused() {
-        let err = parse("a: 1\n").unwrap_err();
+    fn documents_without_kind_are_skipped_with_a_note() {
+        let m = parse("a: 1\n---\n- x\n").unwrap();
+        assert_eq!(m.documents, 0);
         assert_eq!(
-            err.0,
-            "m/x.yaml: document 1 has no 'kind': not a Kubernetes object"
+            m.notes,
+            [
+                "m/x.yaml: 2 documents without a 'kind' (not Kubernetes objects, e.g. a values or Chart file): skipped"
+            ]
         );
+    }
+
+    #[test]
+    fn lists_are_expanded_and_duplicates_counted_once() {
+        let m = parse(
+            "apiVersion: v1\nkind: List\nitems:\n- kind: Deployment\n  metadata: {name: a}\n\
+             - kind: HorizontalPodAutoscaler\n  metadata: {name: h}\n  spec: {minReplicas: 2}\n\
+             ---\nkind: DeploymentList\nitems:\n- kind: Deployment\n  metadata: {name: b, namespace: x}\n\
+             ---\nkind: Deployment\nmetadata: {name: a}\n",
+        )
+        .unwrap();
+        let names: Vec<String> = m
+            .workloads
+            .iter()
+            .map(|w| w.object.qualified_name())
+            .collect();
+        assert_eq!(names, ["default/a", "x/b"]);
+        assert_eq!(m.hpas[0].object.spec.min_replicas, Some(2));
+        assert_eq!(m.documents, 3);
+        assert_eq!(m.kinds["Deployment"], 2);
+        assert_eq!(
+            m.notes,
+            [
+                "m/x.yaml: Deployment default/a already read from another file or document: counted once"
+            ]
+        );
+        let k = parse("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n").unwrap();
+        assert_eq!((k.documents, k.notes.len()), (0, 1));
+        assert!(
+            k.notes[0].contains("a kustomize Kustomization"),
+            "{:?}",
+            k.notes
+        );
+        let e = parse("kind: List\nitems:\n- kind: PodDisruptionBudget\n  metadata: {name: p}\n  spec: {minAvailable: lots}\n").unwrap_err();
+        assert!(e.0.contains("(List item 1) (PodDisruptionBudget p)"), "{e}");
+    }
+
+    #[test]
+    fn helm_templates_are_one_line_errors_at_the_template_line() {
+        let e = parse("# {{ not this }}\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{ include \"x\" . }}\n")
+            .unwrap_err();
+        assert!(e.0.starts_with("m/x.yaml:5: a Helm template"), "{e}");
+        let e = parse("kind: Service\nmetadata:\n  name: \"{{ .Values.name }}\"\n").unwrap_err();
+        assert!(e.0.starts_with("m/x.yaml:3: a Helm template"), "{e}");
+        // Templates inside a ConfigMap's data are data, not Helm.
+        let m = parse("kind: ConfigMap\nmetadata: {name: c}\ndata:\n  t: |\n    {{ .Alert }}\n")
+            .unwrap();
+        assert_eq!(m.config_maps.len(), 1);
+        assert!(!e.0.contains('\n'));
     }
 
     #[test]

@@ -1,13 +1,20 @@
 //! The load balancer's nginx.conf (`--nginx-conf PATH`): a small reader for nginx's syntax
 //! (directives, blocks, quotes, comments, `include` with globs) that extracts the facts the
 //! readiness rules need — upstreams and their servers' passive health-check parameters, and the
-//! locations with their effective `proxy_next_upstream*` settings.
+//! places traffic leaves for an upstream (`location`s with `proxy_pass`, `grpc_pass`,
+//! `fastcgi_pass`, `uwsgi_pass`, `scgi_pass`, and `stream` servers) with their effective
+//! `*_next_upstream*` settings.
+//!
+//! Raw Lua blocks (`content_by_lua_block { … }` and the other `*_by_lua_block`s of OpenResty,
+//! ingress-nginx and Kong) are read as Lua — strings, long brackets and comments — so braces and
+//! quotes inside the Lua do not end the block.
 //!
 //! It is not a validator of nginx semantics (`nginx -t` is): a fragment without an `http {}`
 //! block, as in the seed, is read as it is. Includes are resolved relative to the main file's
 //! directory (nginx resolves them against its prefix, which is usually that directory); a glob
-//! that matches nothing is allowed (as nginx does), a plain path that is missing is an error, and
-//! an include cycle is refused.
+//! that matches nothing is allowed (as nginx does), an included file that is missing (often an
+//! absolute path of the machine it came from, such as `/etc/nginx/mime.types`) is skipped with a
+//! note, and an include cycle is refused.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -66,6 +73,42 @@ pub struct Upstream {
     pub servers: Vec<UpstreamServer>,
     /// Load-balancing method directives, in order (`least_conn`, `ip_hash`, `hash`, `random`).
     pub methods: Vec<String>,
+    /// `zone NAME [SIZE]` (shared memory: servers may be changed at run time).
+    pub zone: Option<String>,
+    /// `state FILE` (servers are kept by the NGINX Plus API, not listed here).
+    pub state: Option<String>,
+    /// `balancer_by_lua_block`/`_file`: Lua picks the peer at run time.
+    pub lua_balancer: bool,
+    /// Declared inside `stream {}`.
+    pub stream: bool,
+}
+
+impl Upstream {
+    /// Why the listed servers are not the servers nginx uses, if they are not.
+    pub fn runtime_servers(&self) -> Option<String> {
+        let dns: Vec<&str> = self
+            .servers
+            .iter()
+            .filter(|s| s.resolve || s.service.is_some())
+            .map(|s| s.address.as_str())
+            .collect();
+        if let Some(state) = &self.state {
+            Some(format!(
+                "servers are kept in state file {state} (NGINX Plus API)"
+            ))
+        } else if self.lua_balancer {
+            Some("balancer_by_lua picks the servers at run time".to_string())
+        } else if !dns.is_empty() {
+            Some(format!(
+                "{} resolved at run time (resolve/service=): the server count is what DNS returns",
+                dns.join(", ")
+            ))
+        } else if self.zone.is_some() && self.servers.is_empty() {
+            Some("zone without servers: they are added at run time (NGINX Plus API)".to_string())
+        } else {
+            None
+        }
+    }
 }
 
 /// A `server` line inside an upstream.
@@ -77,37 +120,64 @@ pub struct UpstreamServer {
     pub origin: Origin,
     /// `max_fails=N` when written (nginx's default is 1; 0 disables failure accounting).
     pub max_fails: Option<u32>,
-    /// `fail_timeout=T` when written (nginx's default is 10s).
+    /// `fail_timeout=T` when written (nginx's default is 10s; 0 disables failure accounting).
     pub fail_timeout: Option<String>,
+    /// `resolve` (the name is re-resolved at run time: the server count is DNS's).
+    pub resolve: bool,
+    /// `service=NAME` (DNS SRV records give the servers).
+    pub service: Option<String>,
     /// Marked `backup`.
     pub backup: bool,
     /// Marked `down`.
     pub down: bool,
 }
 
-/// A `location` block with the settings in effect there (inherited from server/http).
+/// A `location` block (or a `stream` server) with the settings in effect there (inherited from
+/// server/http).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Location {
-    /// The path (e.g. `/health`), without the modifier.
+    /// The path (e.g. `/health`), without the modifier; for a stream server, its `listen`.
     pub path: String,
     /// The modifier (`=`, `~`, `~*`, `^~`) if any.
     pub modifier: Option<String>,
     /// Where it is.
     pub origin: Origin,
-    /// `proxy_pass` target.
+    /// A `server` inside `stream {}` rather than an HTTP location.
+    pub stream: bool,
+    /// The directive that passes traffic on (`proxy_pass`, `grpc_pass`, `fastcgi_pass`, …).
+    pub pass_directive: Option<String>,
+    /// Its target.
     pub proxy_pass: Option<String>,
-    /// Effective `proxy_next_upstream` (nginx's default is `error timeout`).
-    pub proxy_next_upstream: Option<Setting<Vec<String>>>,
-    /// Effective `proxy_next_upstream_tries` (nginx's default 0 means unlimited).
-    pub proxy_next_upstream_tries: Option<Setting<String>>,
-    /// NGINX Plus active `health_check` in this location.
+    /// Effective `<module>_next_upstream` for the pass directive's module (HTTP default
+    /// `error timeout`; stream default `on`).
+    pub next_upstream: Option<Setting<Vec<String>>>,
+    /// Effective `<module>_next_upstream_tries` (default 0: unlimited).
+    pub next_upstream_tries: Option<Setting<String>>,
+    /// Active `health_check` here (NGINX Plus).
     pub health_check: bool,
     /// Answers itself with `return`.
     pub returns: bool,
 }
 
 impl Location {
-    /// The upstream name `proxy_pass` points at (`http://NAME/...` → `NAME`), if literal.
+    /// "location /api (nginx.conf:12)" or "stream server 12345 (nginx.conf:40)".
+    pub fn describe(&self) -> String {
+        if self.stream {
+            format!("stream server {} ({})", self.path, self.origin)
+        } else {
+            format!("location {} ({})", self.path, self.origin)
+        }
+    }
+
+    /// The module prefix of the pass directive (`proxy`, `grpc`, …).
+    pub fn module(&self) -> &str {
+        self.pass_directive
+            .as_deref()
+            .and_then(|d| d.strip_suffix("_pass"))
+            .unwrap_or("proxy")
+    }
+
+    /// The upstream name the pass directive points at (`http://NAME/...` → `NAME`), if literal.
     pub fn upstream_name(&self) -> Option<&str> {
         let target = self.proxy_pass.as_deref()?;
         let rest = target.split_once("://").map_or(target, |(_, r)| r);
@@ -124,8 +194,10 @@ pub struct NginxConf {
     pub files: Vec<PathBuf>,
     /// The upstream blocks.
     pub upstreams: Vec<Upstream>,
-    /// The location blocks (nested ones too).
+    /// The location blocks (nested ones too) and stream servers.
     pub locations: Vec<Location>,
+    /// What was skipped while reading (includes not found).
+    pub notes: Vec<String>,
 }
 
 /// Read `path` and its includes.
@@ -135,10 +207,12 @@ pub fn read(path: &Path) -> Result<NginxConf, NginxError> {
         base,
         stack: Vec::new(),
         files: Vec::new(),
+        notes: Vec::new(),
     };
     let directives = reader.read_file(path, None)?;
     let mut conf = NginxConf {
         files: reader.files,
+        notes: reader.notes,
         ..NginxConf::default()
     };
     collect(&directives, &Inherited::default(), &mut conf)?;
@@ -151,6 +225,7 @@ pub fn parse_str(file: &Path, text: &str) -> Result<NginxConf, NginxError> {
         base: PathBuf::new(),
         stack: Vec::new(),
         files: Vec::new(),
+        notes: Vec::new(),
     };
     let tokens = tokenize(file, text)?;
     let mut pos = 0;
@@ -169,6 +244,8 @@ enum Tok {
     Semi,
     Open,
     Close,
+    /// A raw Lua block, `{ … }` included.
+    Lua,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -181,11 +258,141 @@ fn err(file: &Path, line: usize, msg: impl std::fmt::Display) -> NginxError {
     NginxError(format!("{}:{line}: {msg}", file.display()))
 }
 
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+/// Skip a Lua long bracket's body after its opening `[`, `=`…, `[` (level = number of `=`).
+fn skip_long_bracket(chars: &mut Chars<'_>, level: usize, line: &mut usize) -> bool {
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => *line += 1,
+            ']' => {
+                let mut eq = 0;
+                while chars.peek() == Some(&'=') {
+                    chars.next();
+                    eq += 1;
+                }
+                if eq == level && chars.peek() == Some(&']') {
+                    chars.next();
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// After a `[`: the level of a long bracket (`[[`, `[=[`, …) and consume it, or `None` (then
+/// only `=` signs may have been consumed, which Lua treats as ordinary code here).
+fn long_bracket_open(chars: &mut Chars<'_>) -> Option<usize> {
+    let mut level = 0;
+    while chars.peek() == Some(&'=') {
+        chars.next();
+        level += 1;
+    }
+    if chars.peek() == Some(&'[') {
+        chars.next();
+        Some(level)
+    } else {
+        None
+    }
+}
+
+/// Read a Lua block body after its opening `{` up to the matching `}`; `Err(line)` when it
+/// never closes (the line of what is left open).
+fn skip_lua(chars: &mut Chars<'_>, line: &mut usize) -> Result<(), usize> {
+    let mut depth = 1;
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => *line += 1,
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Ok(());
+                }
+            }
+            '"' | '\'' => {
+                let start = *line;
+                loop {
+                    match chars.next() {
+                        None => return Err(start),
+                        Some('\\') => {
+                            if chars.next() == Some('\n') {
+                                *line += 1;
+                            }
+                        }
+                        Some('\n') => *line += 1,
+                        Some(q) if q == c => break,
+                        Some(_) => {}
+                    }
+                }
+            }
+            '[' => {
+                let start = *line;
+                if let Some(level) = long_bracket_open(chars)
+                    && !skip_long_bracket(chars, level, line)
+                {
+                    return Err(start);
+                }
+            }
+            '-' if chars.peek() == Some(&'-') => {
+                chars.next();
+                let start = *line;
+                if chars.peek() == Some(&'[') {
+                    chars.next();
+                    if let Some(level) = long_bracket_open(chars) {
+                        if !skip_long_bracket(chars, level, line) {
+                            return Err(start);
+                        }
+                        continue;
+                    }
+                }
+                while chars.peek().is_some_and(|&c| c != '\n') {
+                    chars.next();
+                }
+            }
+            _ => {}
+        }
+    }
+    Err(*line)
+}
+
 fn tokenize(file: &Path, text: &str) -> Result<Vec<Token>, NginxError> {
-    let mut tokens = Vec::new();
+    let mut tokens: Vec<Token> = Vec::new();
     let mut chars = text.chars().peekable();
     let mut line = 1;
+    // The first word of the statement being read (`content_by_lua_block`, …).
+    let mut first_word: Option<usize> = None;
     while let Some(&c) = chars.peek() {
+        if matches!(c, ';' | '{' | '}') {
+            let lua = c == '{'
+                && first_word
+                    .and_then(|i| match &tokens.get(i).map(|t| &t.tok) {
+                        Some(Tok::Word(w)) => Some(w.ends_with("_by_lua_block")),
+                        _ => None,
+                    })
+                    .unwrap_or(false);
+            first_word = None;
+            if lua {
+                chars.next();
+                let start = line;
+                skip_lua(&mut chars, &mut line).map_err(|at| {
+                    err(
+                        file,
+                        at,
+                        format!("unterminated Lua block (opened at line {start}): a string, long bracket or '}}' is not closed"),
+                    )
+                })?;
+                tokens.push(Token {
+                    tok: Tok::Lua,
+                    line: start,
+                });
+                continue;
+            }
+        } else if !c.is_whitespace() && c != '#' && first_word.is_none() {
+            first_word = Some(tokens.len());
+        }
         match c {
             '\n' => {
                 line += 1;
@@ -300,11 +507,25 @@ fn tokenize(file: &Path, text: &str) -> Result<Vec<Token>, NginxError> {
 
 const MAX_INCLUDE_DEPTH: usize = 32;
 
+/// For a file that does not parse: the error to give instead when it is a template
+/// (consul-template, Helm, Jinja `{{ … }}`), naming its first template line.
+fn template_error(file: &Path, text: &str) -> Option<NginxError> {
+    let line = text
+        .lines()
+        .position(|l| !l.trim_start().starts_with('#') && l.contains("{{"))?;
+    Some(err(
+        file,
+        line + 1,
+        "a template ('{{ … }}'), not nginx syntax until rendered: validate the rendered file",
+    ))
+}
+
 struct Reader {
     base: PathBuf,
     /// Canonical paths of the files being read, outermost first (cycle detection).
     stack: Vec<PathBuf>,
     files: Vec<PathBuf>,
+    notes: Vec<String>,
 }
 
 impl Reader {
@@ -343,11 +564,12 @@ impl Reader {
             .map_err(|e| at(format!("reading '{}': {e}", path.display())))?;
         self.files.push(path.to_path_buf());
         self.stack.push(canonical);
-        let tokens = tokenize(path, &text)?;
-        let mut pos = 0;
-        let result = self.parse_block(path, &tokens, &mut pos, None);
+        let result = tokenize(path, &text).and_then(|tokens| {
+            let mut pos = 0;
+            self.parse_block(path, &tokens, &mut pos, None)
+        });
         self.stack.pop();
-        result
+        result.map_err(|e| template_error(path, &text).unwrap_or(e))
     }
 
     fn parse_block(
@@ -402,6 +624,21 @@ impl Reader {
                             block: Some(block),
                         });
                     }
+                    words.clear();
+                }
+                Tok::Lua => {
+                    let Some((name, args)) = words.split_first() else {
+                        return Err(err(file, token.line, "unexpected '{'"));
+                    };
+                    out.push(Directive {
+                        name: name.clone(),
+                        args: args.to_vec(),
+                        origin: Origin {
+                            file: file.to_path_buf(),
+                            line: start_line,
+                        },
+                        block: Some(Vec::new()),
+                    });
                     words.clear();
                 }
                 Tok::Close => {
@@ -460,6 +697,13 @@ impl Reader {
         };
         let mut out = Vec::new();
         for file in files {
+            if !file.exists() {
+                self.notes.push(format!(
+                    "{origin}: include '{pattern}' not found ({}): skipped",
+                    file.display()
+                ));
+                continue;
+            }
             out.extend(self.read_file(&file, Some(origin))?);
         }
         Ok(out)
@@ -542,11 +786,74 @@ fn wildcard_at(p: &[char], n: &[char]) -> bool {
     }
 }
 
-/// Settings inherited from enclosing blocks.
+/// Settings inherited from enclosing blocks: every `<module>_next_upstream[_tries]` seen.
 #[derive(Debug, Clone, Default)]
 struct Inherited {
-    next_upstream: Option<Setting<Vec<String>>>,
-    tries: Option<Setting<String>>,
+    next: BTreeMap<String, Setting<Vec<String>>>,
+    stream: bool,
+}
+
+impl Inherited {
+    /// A copy with the block's own `*_next_upstream*` settings applied (nginx applies a block's
+    /// settings wherever they appear in it).
+    fn with(&self, directives: &[Directive]) -> Inherited {
+        let mut here = self.clone();
+        for d in directives {
+            if d.name.ends_with("_next_upstream") || d.name.ends_with("_next_upstream_tries") {
+                here.next.insert(
+                    d.name.clone(),
+                    Setting {
+                        value: d.args.clone(),
+                        origin: d.origin.clone(),
+                    },
+                );
+            }
+        }
+        here
+    }
+}
+
+/// Directives that pass a request to an upstream.
+const PASS: [&str; 6] = [
+    "proxy_pass",
+    "grpc_pass",
+    "fastcgi_pass",
+    "uwsgi_pass",
+    "scgi_pass",
+    "memcached_pass",
+];
+
+/// A location (or stream server) from its block, with the settings in effect there.
+fn location(
+    path: String,
+    modifier: Option<String>,
+    origin: &Origin,
+    block: &[Directive],
+    inner: &Inherited,
+) -> Location {
+    let pass = block.iter().find(|x| PASS.contains(&x.name.as_str()));
+    let mut location = Location {
+        path,
+        modifier,
+        origin: origin.clone(),
+        stream: inner.stream,
+        pass_directive: pass.map(|p| p.name.clone()),
+        proxy_pass: pass.and_then(|p| p.args.first().cloned()),
+        next_upstream: None,
+        next_upstream_tries: None,
+        health_check: block.iter().any(|x| x.name == "health_check"),
+        returns: block.iter().any(|x| x.name == "return"),
+    };
+    let module = location.module().to_string();
+    location.next_upstream = inner.next.get(&format!("{module}_next_upstream")).cloned();
+    location.next_upstream_tries = inner
+        .next
+        .get(&format!("{module}_next_upstream_tries"))
+        .map(|s| Setting {
+            value: s.value.join(" "),
+            origin: s.origin.clone(),
+        });
+    location
 }
 
 fn collect(
@@ -554,71 +861,41 @@ fn collect(
     outer: &Inherited,
     conf: &mut NginxConf,
 ) -> Result<(), NginxError> {
-    // nginx applies a block's own settings wherever they appear in it, so read them first.
-    let mut here = outer.clone();
-    for d in directives {
-        match d.name.as_str() {
-            "proxy_next_upstream" => {
-                here.next_upstream = Some(Setting {
-                    value: d.args.clone(),
-                    origin: d.origin.clone(),
-                })
-            }
-            "proxy_next_upstream_tries" => {
-                here.tries = Some(Setting {
-                    value: d.args.join(" "),
-                    origin: d.origin.clone(),
-                })
-            }
-            _ => {}
-        }
-    }
+    let here = outer.with(directives);
     for d in directives {
         let Some(block) = &d.block else { continue };
         match d.name.as_str() {
-            "upstream" => conf.upstreams.push(upstream(d, block)?),
+            "upstream" => conf.upstreams.push(upstream(d, block, here.stream)?),
             "location" => {
                 let (modifier, path) = match d.args.as_slice() {
                     [m, p] => (Some(m.clone()), p.clone()),
                     [p] => (None, p.clone()),
                     _ => (None, d.args.join(" ")),
                 };
-                let mut inner = here.clone();
-                let mut location = Location {
-                    path,
-                    modifier,
-                    origin: d.origin.clone(),
-                    proxy_pass: None,
-                    proxy_next_upstream: None,
-                    proxy_next_upstream_tries: None,
-                    health_check: false,
-                    returns: false,
-                };
-                for x in block {
-                    match x.name.as_str() {
-                        "proxy_pass" => location.proxy_pass = x.args.first().cloned(),
-                        "health_check" => location.health_check = true,
-                        "return" => location.returns = true,
-                        "proxy_next_upstream" => {
-                            inner.next_upstream = Some(Setting {
-                                value: x.args.clone(),
-                                origin: x.origin.clone(),
-                            })
-                        }
-                        "proxy_next_upstream_tries" => {
-                            inner.tries = Some(Setting {
-                                value: x.args.join(" "),
-                                origin: x.origin.clone(),
-                            })
-                        }
-                        _ => {}
-                    }
-                }
-                location.proxy_next_upstream = inner.next_upstream.clone();
-                location.proxy_next_upstream_tries = inner.tries.clone();
-                conf.locations.push(location);
+                let inner = here.with(block);
+                conf.locations
+                    .push(location(path, modifier, &d.origin, block, &inner));
                 collect(block, &inner, conf)?;
             }
+            "stream" => {
+                let inner = Inherited {
+                    stream: true,
+                    ..Inherited::default()
+                };
+                collect(block, &inner, conf)?;
+            }
+            "server" if here.stream => {
+                let inner = here.with(block);
+                let listen = block
+                    .iter()
+                    .filter(|x| x.name == "listen")
+                    .filter_map(|x| x.args.first().cloned())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                conf.locations
+                    .push(location(listen, None, &d.origin, block, &inner));
+            }
+            // Lua and other raw blocks hold no directives.
             _ => collect(block, &here, conf)?,
         }
     }
@@ -628,12 +905,16 @@ fn collect(
 /// Parameters of an upstream `server` line that take no value.
 const SERVER_FLAGS: [&str; 4] = ["backup", "down", "resolve", "drain"];
 
-fn upstream(d: &Directive, block: &[Directive]) -> Result<Upstream, NginxError> {
+fn upstream(d: &Directive, block: &[Directive], stream: bool) -> Result<Upstream, NginxError> {
     let mut up = Upstream {
         name: d.args.first().cloned().unwrap_or_default(),
         origin: d.origin.clone(),
         servers: Vec::new(),
         methods: Vec::new(),
+        zone: None,
+        state: None,
+        lua_balancer: false,
+        stream,
     };
     for x in block {
         match x.name.as_str() {
@@ -663,6 +944,8 @@ fn upstream(d: &Directive, block: &[Directive]) -> Result<Upstream, NginxError> 
                     origin: x.origin.clone(),
                     max_fails: params.get("max_fails").and_then(|v| v.parse().ok()),
                     fail_timeout: params.get("fail_timeout").map(|v| v.to_string()),
+                    resolve: flags.contains(&"resolve"),
+                    service: params.get("service").map(|v| v.to_string()),
                     backup: flags.contains(&"backup"),
                     down: flags.contains(&"down"),
                 });
@@ -670,6 +953,9 @@ fn upstream(d: &Directive, block: &[Directive]) -> Result<Upstream, NginxError> 
             "least_conn" | "ip_hash" | "hash" | "random" | "least_time" => {
                 up.methods.push(x.name.clone())
             }
+            "zone" => up.zone = x.args.first().cloned(),
+            "state" => up.state = x.args.first().cloned(),
+            "balancer_by_lua_block" | "balancer_by_lua_file" => up.lua_balancer = true,
             _ => {}
         }
     }
@@ -713,18 +999,15 @@ mod tests {
         assert_eq!(c.locations.len(), 3);
         let root = &c.locations[0];
         assert_eq!(root.upstream_name(), Some("app"));
-        let nu = root.proxy_next_upstream.as_ref().unwrap();
+        let nu = root.next_upstream.as_ref().unwrap();
         assert_eq!(nu.value, ["error", "timeout"]);
         assert_eq!(nu.origin.line, 2);
-        assert!(root.proxy_next_upstream_tries.is_none());
+        assert!(root.next_upstream_tries.is_none());
         let health = &c.locations[1];
         assert_eq!(health.modifier.as_deref(), Some("="));
         assert_eq!(health.path, "/health");
-        assert_eq!(health.proxy_next_upstream.as_ref().unwrap().value, ["off"]);
-        assert_eq!(
-            health.proxy_next_upstream_tries.as_ref().unwrap().value,
-            "2"
-        );
+        assert_eq!(health.next_upstream.as_ref().unwrap().value, ["off"]);
+        assert_eq!(health.next_upstream_tries.as_ref().unwrap().value, "2");
         assert_eq!(c.locations[2].path, "\\.php$");
         assert!(c.locations[2].returns);
     }
@@ -765,6 +1048,67 @@ mod tests {
         );
         let e = parse("include x.conf;").unwrap_err();
         assert!(e.0.contains("not available"), "{e}");
+    }
+
+    #[test]
+    fn lua_blocks_are_read_as_lua() {
+        let c = parse(
+            "http {\n upstream lb { server 0.0.0.1; balancer_by_lua_block {\n local t = { a = \"}\" } -- }\n local s = [==[ { ]] } ]==] --[[ } ]]\n if x then return '{' end\n }\n }\n\
+             server { location / { content_by_lua_block { ngx.say(\"}\") } proxy_pass http://lb; } }\n}\n",
+        )
+        .unwrap();
+        assert!(c.upstreams[0].lua_balancer);
+        assert_eq!(
+            c.upstreams[0].runtime_servers().as_deref(),
+            Some("balancer_by_lua picks the servers at run time")
+        );
+        assert_eq!(c.locations[0].upstream_name(), Some("lb"));
+        assert_eq!(c.locations[0].origin.line, 8);
+        let e = parse("a;\ninit_by_lua_block {\n local s = \"open\n}\n").unwrap_err();
+        assert_eq!(
+            e.0,
+            "lb/nginx.conf:3: unterminated Lua block (opened at line 2): a string, long bracket or '}' is not closed"
+        );
+    }
+
+    #[test]
+    fn stream_servers_other_pass_modules_and_runtime_upstreams() {
+        let c = parse(
+            "stream {\n upstream db { zone db 64k; server db1:5432 resolve; server db2:5432; }\n\
+             server { listen 5432; proxy_pass db; health_check; }\n}\n\
+             http { upstream php { server unix:/run/php.sock fail_timeout=0; }\n upstream plus { zone p 1m; state /var/lib/nginx/p.state; }\n\
+             server { grpc_next_upstream error; location ~ \\.php$ { fastcgi_pass php; }\n location /g { grpc_pass grpc://php; }\n\
+             if ($request_method = POST) { return 405; }\n types { text/html html; }\n } }\n",
+        )
+        .unwrap();
+        let db = &c.upstreams[0];
+        assert!(db.stream);
+        assert!(db.servers[0].resolve);
+        assert!(
+            db.runtime_servers()
+                .unwrap()
+                .contains("db1:5432 resolved at run time")
+        );
+        let s = &c.locations[0];
+        assert!(s.stream && s.health_check);
+        assert_eq!((s.path.as_str(), s.upstream_name()), ("5432", Some("db")));
+        assert_eq!(s.describe(), "stream server 5432 (nginx.conf:3)");
+        assert_eq!(c.upstreams[1].servers[0].fail_timeout.as_deref(), Some("0"));
+        assert!(
+            c.upstreams[2]
+                .runtime_servers()
+                .unwrap()
+                .contains("state file")
+        );
+        let php = &c.locations[1];
+        assert_eq!(
+            (php.module(), php.upstream_name()),
+            ("fastcgi", Some("php"))
+        );
+        assert!(php.next_upstream.is_none());
+        let g = &c.locations[2];
+        assert_eq!(g.module(), "grpc");
+        assert_eq!(g.next_upstream.as_ref().unwrap().value, ["error"]);
     }
 
     #[test]
@@ -813,8 +1157,12 @@ mod tests {
         );
 
         std::fs::write(d.join("missing.conf"), "include nope.conf;\n").unwrap();
-        let e = read(&d.join("missing.conf")).unwrap_err();
-        assert!(e.0.contains("missing.conf:1: reading '"), "{e}");
-        assert!(e.0.contains("nope.conf"), "{e}");
+        let c = read(&d.join("missing.conf")).unwrap();
+        assert_eq!(c.notes.len(), 1);
+        assert!(
+            c.notes[0].starts_with("missing.conf:1: include 'nope.conf' not found ("),
+            "{:?}",
+            c.notes
+        );
     }
 }

@@ -34,6 +34,8 @@ pub const MEMORY_UTILIZATION: &str = "performance.memory_utilization";
 pub const MULTI_AZ: &str = "reliability.multi_az";
 /// Graceful shutdown handling.
 pub const GRACEFUL_SHUTDOWN: &str = "reliability.graceful_shutdown";
+/// Readiness (and liveness) probes on every serving container.
+pub const HEALTH_PROBES: &str = "reliability.health_probes";
 /// Circuit breakers implemented.
 pub const CIRCUIT_BREAKERS: &str = "reliability.circuit_breakers";
 /// Retry logic configured.
@@ -42,7 +44,7 @@ pub const RETRY_LOGIC: &str = "reliability.retry_logic";
 pub const BACKUP_RECOVERY: &str = "reliability.backup_recovery";
 
 /// Every check id, in report order.
-pub const ALL: [&str; 20] = [
+pub const ALL: [&str; 21] = [
     REDIS_HA,
     LOAD_BALANCER,
     AUTOSCALING_POLICY,
@@ -60,6 +62,7 @@ pub const ALL: [&str; 20] = [
     MEMORY_UTILIZATION,
     MULTI_AZ,
     GRACEFUL_SHUTDOWN,
+    HEALTH_PROBES,
     CIRCUIT_BREAKERS,
     RETRY_LOGIC,
     BACKUP_RECOVERY,

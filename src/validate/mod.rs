@@ -47,6 +47,8 @@ pub struct ValidateOptions {
     pub attestations: Vec<Attestation>,
     /// Days after which an attestation warns (default 90).
     pub attest_max_age_days: i64,
+    /// `--workload`: judge only these Deployments/StatefulSets (`name` or `namespace/name`).
+    pub workloads: Vec<String>,
     /// `--only`: check ids, categories or short names (comma-separated entries allowed).
     pub only: Vec<String>,
     /// `--skip`: same forms as `only`.
@@ -68,6 +70,7 @@ impl Default for ValidateOptions {
             metrics_urls: Vec::new(),
             attestations: Vec::new(),
             attest_max_age_days: attest::DEFAULT_MAX_AGE_DAYS,
+            workloads: Vec::new(),
             only: Vec::new(),
             skip: Vec::new(),
             strict: false,
@@ -91,7 +94,10 @@ pub struct Inputs {
 }
 
 /// Checks that read each source (used to skip gathering what no selected check needs).
-const NEEDS_MANIFESTS: [&str; 8] = [
+const NEEDS_MANIFESTS: [&str; 11] = [
+    ids::LOAD_BALANCER,
+    ids::RETRY_LOGIC,
+    ids::HEALTH_PROBES,
     ids::AUTOSCALING_POLICY,
     ids::RESOURCES,
     ids::PDB,
@@ -156,7 +162,7 @@ pub fn evaluate(facts: &Facts, att: &Attestations, selected: &[&str]) -> Vec<Che
     let n = facts.nginx.as_ref();
     let mut checks = vec![
         rules::skip(ids::REDIS_HA, "--redis"),
-        rules::infrastructure::load_balancer(n, facts.health.as_deref()),
+        rules::infrastructure::load_balancer(n, m, facts.health.as_deref()),
         rules::infrastructure::autoscaling_policy(m),
         rules::infrastructure::resources(m),
         rules::infrastructure::pdb(m),
@@ -170,8 +176,9 @@ pub fn evaluate(facts: &Facts, att: &Attestations, selected: &[&str]) -> Vec<Che
     checks.extend([
         rules::reliability::multi_az(m),
         rules::reliability::graceful_shutdown(m),
+        rules::reliability::health_probes(m),
         rules::reliability::circuit_breakers(n, att),
-        rules::reliability::retry_logic(n, att),
+        rules::reliability::retry_logic(n, m, att),
         rules::reliability::backup_recovery(att),
     ]);
     if let Some(redis) = &facts.redis {
@@ -329,15 +336,110 @@ pub async fn run(opts: &ValidateOptions, inputs: Inputs) -> anyhow::Result<Repor
     };
     let (manifests, nginx, health, metrics, redis) =
         tokio::join!(manifests, nginx, health, metrics, redis);
+    let mut manifests = manifests?;
+    if let Some(m) = manifests.as_mut() {
+        m.only_workloads = resolve_workloads(m, &opts.workloads).map_err(anyhow::Error::msg)?;
+    }
+    let nginx = nginx?;
+    let notes: Vec<String> = manifests
+        .iter()
+        .flat_map(|m| m.notes.iter())
+        .chain(nginx.iter().flat_map(|n| n.notes.iter()))
+        .cloned()
+        .collect();
     let facts = Facts {
-        manifests: manifests?,
-        nginx: nginx?,
+        manifests,
+        nginx,
         health,
         metrics,
         history: inputs.history,
         redis,
     };
-    Ok(Report::new(evaluate(&facts, &att, &selected), opts.strict))
+    let checks = evaluate(&facts, &att, &selected);
+    nothing_checked(&checks, opts.attestations.is_empty()).map_err(anyhow::Error::msg)?;
+    Ok(Report::new(checks, opts.strict).with_notes(notes))
+}
+
+/// A report in which nothing was checked is not "ready: yes": a CI gate with a forgotten flag
+/// must not pass. Every check skipped (or, with no attestation, only asking a person) is a
+/// usage error naming the flags that would enable the selected checks.
+pub fn nothing_checked(checks: &[Check], no_attestations: bool) -> Result<(), String> {
+    let judged = checks
+        .iter()
+        .any(|c| c.status != Status::Skip && (c.status != Status::Manual || !no_attestations));
+    if judged || checks.is_empty() {
+        return Ok(());
+    }
+    let mut flags: Vec<&str> = Vec::new();
+    let mut history = false;
+    for c in checks.iter().filter(|c| c.status == Status::Skip) {
+        history |= c.message.contains("history");
+        for word in c.message.split([' ', ',', '(', ')', ';']) {
+            let flag = word.split('=').next().unwrap_or(word);
+            if flag.starts_with("--") && !flags.contains(&flag) {
+                flags.push(flag);
+            }
+        }
+    }
+    if checks.iter().any(|c| c.status == Status::Manual) && !flags.contains(&"--attest") {
+        flags.push("--attest");
+    }
+    let list = match flags.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => "a source".to_string(),
+    };
+    let history = if history {
+        " (the performance checks read the history: run `rizk-scale collect` first)"
+    } else {
+        ""
+    };
+    Err(format!(
+        "validate: nothing to check: every selected check would be skipped; add {list}{history}"
+    ))
+}
+
+/// The `--workload` entries as `namespace/name` of workloads in the manifests; an entry that
+/// names none is an error listing the ones there are.
+pub fn resolve_workloads(
+    m: &manifests::Manifests,
+    wanted: &[String],
+) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for entry in wanted.iter().flat_map(|e| e.split(',')).map(str::trim) {
+        if entry.is_empty() {
+            continue;
+        }
+        let hits: Vec<String> = m
+            .workloads
+            .iter()
+            .map(|w| &w.object)
+            .filter(|w| match entry.split_once('/') {
+                Some((ns, name)) => w.metadata.ns() == ns && w.metadata.name == name,
+                None => w.metadata.name == entry,
+            })
+            .map(|w| w.qualified_name())
+            .collect();
+        if hits.is_empty() {
+            let mut found: Vec<String> = m
+                .workloads
+                .iter()
+                .map(|w| w.object.qualified_name())
+                .collect();
+            found.sort();
+            found.dedup();
+            return Err(format!(
+                "--workload '{entry}': no Deployment or StatefulSet of that name in --manifests (found: {})",
+                if found.is_empty() {
+                    "none".to_string()
+                } else {
+                    found.join(", ")
+                }
+            ));
+        }
+        out.extend(hits);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -347,12 +449,12 @@ mod tests {
 
     #[test]
     fn selection_by_id_category_and_short_name() {
-        assert_eq!(select(&[], &[]).unwrap().len(), 20);
+        assert_eq!(select(&[], &[]).unwrap().len(), 21);
         let s = select(&["performance".into(), "pdb".into()], &[]).unwrap();
         assert_eq!(s[0], ids::PDB);
         assert_eq!(s.len(), 6);
         let s = select(&[], &["reliability.multi_az,performance".into()]).unwrap();
-        assert_eq!(s.len(), 14);
+        assert_eq!(s.len(), 15);
         assert!(!s.contains(&ids::MULTI_AZ));
         let e = select(&["bogus".into()], &[]).unwrap_err();
         assert!(
@@ -371,7 +473,7 @@ mod tests {
     fn nothing_given_skips_or_asks_a_person() {
         let today = jiff::civil::date(2026, 11, 23);
         let checks = evaluate(&Facts::default(), &Attestations::none(today), &ids::ALL);
-        assert_eq!(checks.len(), 20);
+        assert_eq!(checks.len(), 21);
         let ids_in_order: Vec<&str> = checks.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids_in_order, ids::ALL);
         let manual: Vec<&str> = checks
@@ -494,6 +596,41 @@ mod tests {
         );
         assert_eq!(report.get(ids::MONITORING).unwrap().status, Status::Pass);
         assert!(!report.ready);
+    }
+
+    #[tokio::test]
+    async fn nothing_to_check_is_a_usage_error_naming_the_flags() {
+        let today = Some(jiff::civil::date(2026, 11, 23));
+        let e = run(
+            &ValidateOptions {
+                today,
+                ..ValidateOptions::default()
+            },
+            Inputs::default(),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("validate: nothing to check: every selected check would be skipped; add --redis, --nginx-conf, --health-url, --manifests, --endpoint"), "{e}");
+        assert!(e.contains(" or --attest"), "{e}");
+        // --only whose checks all skip: the flags of those checks only.
+        let only = ValidateOptions {
+            only: vec!["pdb,multi_az".into()],
+            today,
+            ..ValidateOptions::default()
+        };
+        let e = run(&only, Inputs::default()).await.unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "validate: nothing to check: every selected check would be skipped; add --manifests"
+        );
+        // An attestation is something to check.
+        let attested = ValidateOptions {
+            attestations: vec!["backup_recovery_tested=2026-11-01".parse().unwrap()],
+            today,
+            ..ValidateOptions::default()
+        };
+        assert!(run(&attested, Inputs::default()).await.is_ok());
     }
 
     #[tokio::test]

@@ -55,6 +55,8 @@ pub struct Report {
     pub checks: Vec<Check>,
     /// Counts per status.
     pub summary: Summary,
+    /// What was read but not judged (skipped files, duplicates, includes not found).
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -67,7 +69,14 @@ impl Report {
             strict,
             checks,
             summary,
+            notes: Vec::new(),
         }
+    }
+
+    /// The same report with `notes`.
+    pub fn with_notes(mut self, notes: Vec<String>) -> Report {
+        self.notes = notes;
+        self
     }
 
     /// The process exit code: 0 when ready, 1 when not (usage and tool errors, 2, are the
@@ -140,7 +149,7 @@ pub fn render_table(report: &Report, color: bool, width: u16) -> String {
         let mut first = true;
         for c in report.checks.iter().filter(|c| c.category == category) {
             let name = c.id.split_once('.').map_or(c.id.as_str(), |(_, n)| n);
-            let mut evidence = c.message.clone();
+            let mut evidence = group_by_workload(&c.message);
             if !c.hint.is_empty() && c.status != Status::Pass {
                 evidence.push_str("\n→ ");
                 evidence.push_str(&c.hint);
@@ -158,7 +167,60 @@ pub fn render_table(report: &Report, color: bool, width: u16) -> String {
             first = false;
         }
     }
-    format!("{table}\n{}\n", summary_line(report))
+    let notes: String = report
+        .notes
+        .iter()
+        .map(|n| format!("note: {n}\n"))
+        .collect();
+    format!("{table}\n{notes}{}\n", summary_line(report))
+}
+
+/// The workload a piece of evidence is about ("Deployment web: …" → "Deployment web").
+fn workload_of(line: &str) -> Option<(&str, &str)> {
+    let (head, rest) = line.split_once(": ")?;
+    let (kind, name) = head.split_once(' ')?;
+    (["Deployment", "StatefulSet"].contains(&kind) && !name.contains(' ')).then_some((head, rest))
+}
+
+/// The evidence one piece a line, grouped under the workload it is about (first-seen order), so
+/// a report on a dozen workloads stays readable.
+fn group_by_workload(message: &str) -> String {
+    let mut general: Vec<&str> = Vec::new();
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut current: Option<usize> = None;
+    for piece in message.split("; ") {
+        match workload_of(piece) {
+            Some((w, rest)) => {
+                let i = match groups.iter().position(|(g, _)| *g == w) {
+                    Some(i) => i,
+                    None => {
+                        groups.push((w, Vec::new()));
+                        groups.len() - 1
+                    }
+                };
+                groups[i].1.push(rest);
+                current = Some(i);
+            }
+            // A piece continuing the previous workload's evidence ("container b: …").
+            None => match current {
+                Some(i)
+                    if piece.starts_with("container ") || piece.starts_with("init container ") =>
+                {
+                    groups[i].1.push(piece)
+                }
+                _ => general.push(piece),
+            },
+        }
+    }
+    if groups.len() < 2 {
+        return message.to_string();
+    }
+    let mut lines: Vec<String> = general.iter().map(|g| g.to_string()).collect();
+    for (w, pieces) in groups {
+        lines.push(format!("{w}:"));
+        lines.extend(pieces.iter().map(|p| format!("· {p}")));
+    }
+    lines.join("\n")
 }
 
 #[derive(Serialize)]
@@ -166,6 +228,8 @@ struct JsonReport<'a> {
     schema_version: u32,
     ready: bool,
     checks: Vec<JsonCheck<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
     summary: Summary,
 }
 
@@ -179,7 +243,8 @@ struct JsonCheck<'a> {
 }
 
 /// `{"schema_version":1,"ready":…,"checks":[{"id","category","status","message","hint"}],
-/// "summary":{"total","pass","warn","fail","manual","skip"}}`, pretty-printed, never coloured.
+/// "notes":[…] (when any),"summary":{"total","pass","warn","fail","manual","skip"}}`,
+/// pretty-printed, never coloured.
 pub fn render_json(report: &Report) -> String {
     let view = JsonReport {
         schema_version: 1,
@@ -195,6 +260,7 @@ pub fn render_json(report: &Report) -> String {
                 hint: &c.hint,
             })
             .collect(),
+        notes: &report.notes,
         summary: report.summary,
     };
     // A struct of strings, booleans and integers always serializes.
@@ -277,6 +343,37 @@ mod tests {
     }
 
     #[test]
+    fn evidence_is_grouped_per_workload_and_notes_listed() {
+        let r = Report::new(
+            vec![Check::new(
+                ids::RESOURCES,
+                Status::Fail,
+                "Deployment a: container x has no cpu limit; Deployment b: container y has no memory limit; Deployment a: init container i has no cpu request",
+                "set them",
+            )],
+            false,
+        )
+        .with_notes(vec!["Chart.yaml: skipped".into()]);
+        let text = render_table(&r, false, 120);
+        let a = text.find("Deployment a:").unwrap();
+        let b = text.find("Deployment b:").unwrap();
+        let init = text.find("init container i").unwrap();
+        assert!(a < init && init < b, "{text}");
+        assert_eq!(text.matches("Deployment a").count(), 1, "{text}");
+        assert!(
+            text.contains("note: Chart.yaml: skipped\nready: no"),
+            "{text}"
+        );
+        let v: serde_json::Value = serde_json::from_str(&render_json(&r)).unwrap();
+        assert_eq!(v["notes"][0], "Chart.yaml: skipped");
+        // One workload: the evidence is left as it is.
+        assert_eq!(
+            group_by_workload("Deployment a: x; y"),
+            "Deployment a: x; y"
+        );
+    }
+
+    #[test]
     fn json_contract() {
         let v: serde_json::Value = serde_json::from_str(&render_json(&report(false))).unwrap();
         assert_eq!(v["schema_version"], 1);
@@ -287,6 +384,7 @@ mod tests {
         assert_eq!(v["checks"][0]["hint"], "add servers");
         let keys: Vec<&String> = v["checks"][0].as_object().unwrap().keys().collect();
         assert_eq!(keys.len(), 5);
+        assert!(v.get("notes").is_none());
         assert_eq!(
             v["summary"],
             serde_json::json!({"total":5,"pass":1,"warn":1,"fail":1,"manual":1,"skip":1})

@@ -23,3 +23,4 @@ mod replay_prometheus;
 mod secrets;
 mod settings_env;
 mod validate_fixtures;
+mod validate_realworld;

@@ -1,9 +1,9 @@
 //! Configuration rules: instance identity, shared cache, regional items, monitoring.
 
 use super::infrastructure::probe_findings;
-use super::{Finding, attested, for_workloads, merge, skip};
+use super::{Finding, attested, for_workloads, judged, merge, skip};
 use crate::redact;
-use crate::sources::manifests::{Container, EnvVar, Manifests, Workload};
+use crate::sources::manifests::{Container, EnvVar, Manifests, MonitorEndpoint, Service, Workload};
 use crate::validate::attest::Attestations;
 use crate::validate::check::{Check, Status};
 use crate::validate::facts::ProbeResult;
@@ -27,7 +27,18 @@ fn is_identity_name(name: &str) -> bool {
 /// `configuration.instance_cache_prefix`: each pod gets a distinct identity (`INSTANCE_ID` from
 /// `metadata.name` or equivalent), which the seed uses as its cache key prefix.
 pub fn instance_cache_prefix(m: Option<&Manifests>) -> Check {
-    for_workloads(ids::INSTANCE_CACHE_PREFIX, m, |_, w| identity_findings(w))
+    with_judged(
+        for_workloads(ids::INSTANCE_CACHE_PREFIX, m, |_, w| identity_findings(w)),
+        m,
+    )
+}
+
+/// The check with the workloads it judged named after its evidence.
+fn with_judged(mut check: Check, m: Option<&Manifests>) -> Check {
+    if let Some(j) = judged(m) {
+        check.message = format!("{}; {j}", check.message);
+    }
+    check
 }
 
 fn identity_findings(w: &Workload) -> Vec<Finding> {
@@ -111,13 +122,38 @@ fn references_unique(c: &Container, value: &str) -> bool {
     })
 }
 
+/// Env names that hold the shared Redis's address: `REDIS_URL`, `REDIS_HOST`, `REDIS_ADDR`,
+/// `REDIS_SERVER`, `SPRING_REDIS_HOST`, `CACHE_URL`, …
 fn is_redis_name(name: &str) -> bool {
     let n = name.to_ascii_uppercase();
     (n.contains("REDIS")
-        && ["URL", "URI", "HOST", "ADDR", "NODES", "ENDPOINT"]
-            .iter()
-            .any(|k| n.contains(k)))
+        && [
+            "URL", "URI", "HOST", "ADDR", "NODES", "ENDPOINT", "SERVER", "SENTINEL", "DSN",
+        ]
+        .iter()
+        .any(|k| n.contains(k)))
         || n == "CACHE_URL"
+}
+
+/// `*_REDIS_*` names (e.g. `CART_REDIS_CONN`) count when the value is an address, not a
+/// switch or a number.
+fn is_redis_setting(name: &str, value: Option<&str>) -> bool {
+    let n = name.to_ascii_uppercase();
+    is_redis_name(name)
+        || (n.contains("_REDIS_") || n.starts_with("REDIS_"))
+            && value.is_none_or(|v| {
+                let v = v.trim();
+                !v.is_empty()
+                    && !["true", "false", "yes", "no", "on", "off"]
+                        .contains(&v.to_ascii_lowercase().as_str())
+                    && v.parse::<f64>().is_err()
+            })
+}
+
+/// A literal value that is a Redis URL, whatever the variable's name.
+fn is_redis_url(value: &str) -> bool {
+    let v = value.trim_start().to_ascii_lowercase();
+    v.starts_with("redis://") || v.starts_with("rediss://") || v.contains("redis://")
 }
 
 fn is_local(value: &str) -> bool {
@@ -152,7 +188,10 @@ fn literal_finding(w: &Workload, c: &Container, name: &str, value: &str, via: &s
 /// (`REDIS_URL` or equivalent, literal, from a Secret, or from a ConfigMap in the manifests).
 /// Reachability is added from the Redis checks by the runner.
 pub fn shared_cache(m: Option<&Manifests>) -> Check {
-    for_workloads(ids::SHARED_CACHE, m, shared_cache_findings)
+    with_judged(
+        for_workloads(ids::SHARED_CACHE, m, shared_cache_findings),
+        m,
+    )
 }
 
 fn shared_cache_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
@@ -164,10 +203,19 @@ fn shared_cache_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
             .find(|c| c.metadata.name == name && c.metadata.ns() == ns)
     };
     let mut unsure = Vec::new();
+    let mut broken = Vec::new();
     for c in &w.spec.template.spec.containers {
-        for e in c.env.iter().filter(|e| is_redis_name(&e.name)) {
-            if let Some(f) = env_finding(w, c, e, &config_map) {
-                return vec![f];
+        for e in &c.env {
+            let redis = is_redis_setting(&e.name, e.value.as_deref())
+                || e.value.as_deref().is_some_and(is_redis_url);
+            if !redis {
+                continue;
+            }
+            match env_finding(w, c, e, &config_map) {
+                Source::Evidence(f) => return vec![f],
+                Source::Unsure(what) => unsure.push(what),
+                Source::Missing(what) => broken.push(what),
+                Source::Nothing => {}
             }
         }
         for from in &c.env_from {
@@ -175,28 +223,36 @@ fn shared_cache_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
                 match config_map(&r.name) {
                     Some(cm) => {
                         let prefix = from.prefix.clone().unwrap_or_default();
-                        if let Some((k, v)) = cm
-                            .data
-                            .iter()
-                            .find(|(k, _)| is_redis_name(&format!("{prefix}{k}")))
-                        {
+                        if let Some((k, v)) = cm.data.iter().find(|(k, v)| {
+                            is_redis_setting(&format!("{prefix}{k}"), Some(v)) || is_redis_url(v)
+                        }) {
                             let via = format!(" (envFrom ConfigMap {})", r.name);
                             return vec![literal_finding(w, c, &format!("{prefix}{k}"), v, &via)];
                         }
                     }
-                    None => unsure.push(format!("ConfigMap {}", r.name)),
+                    None => unsure.push(format!("envFrom ConfigMap {}", r.name)),
                 }
             }
             if let Some(r) = &from.secret_ref {
-                unsure.push(format!("Secret {}", r.name));
+                unsure.push(format!("envFrom Secret {}", r.name));
             }
         }
     }
     let hint = "set REDIS_URL (or equivalent) to the shared Redis so instances share one cache";
+    if !broken.is_empty() {
+        return vec![Finding::fail(
+            format!(
+                "{}: {}: the variable would be unset, so instances would not share a cache",
+                w.display(),
+                broken.join("; ")
+            ),
+            "add the key to the ConfigMap, or point the env at the key that holds the Redis address",
+        )];
+    }
     if !unsure.is_empty() {
         return vec![Finding::warn(
             format!(
-                "{}: no REDIS_URL env; it may come from envFrom {} (not in the manifests)",
+                "{}: no Redis address in the manifests; it may come from {} (not in --manifests)",
                 w.display(),
                 unsure.join(", ")
             ),
@@ -212,18 +268,32 @@ fn shared_cache_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
     )]
 }
 
+/// What an env entry says about the Redis address.
+enum Source {
+    /// It is (or is not) a shared Redis: judged.
+    Evidence(Finding),
+    /// From something the manifests do not hold.
+    Unsure(String),
+    /// From a ConfigMap key that does not exist.
+    Missing(String),
+    /// No value at all.
+    Nothing,
+}
+
 fn env_finding<'a>(
     w: &Workload,
     c: &Container,
     e: &EnvVar,
     config_map: &impl Fn(&str) -> Option<&'a crate::sources::manifests::ConfigMap>,
-) -> Option<Finding> {
+) -> Source {
     if let Some(value) = &e.value {
-        return Some(literal_finding(w, c, &e.name, value, ""));
+        return Source::Evidence(literal_finding(w, c, &e.name, value, ""));
     }
-    let from = e.value_from.as_ref()?;
+    let Some(from) = e.value_from.as_ref() else {
+        return Source::Nothing;
+    };
     if let Some(s) = &from.secret_key_ref {
-        return Some(Finding::pass(format!(
+        return Source::Evidence(Finding::pass(format!(
             "{}: container {}: {} from Secret {} key {}",
             w.display(),
             c.name,
@@ -234,19 +304,21 @@ fn env_finding<'a>(
     }
     if let Some(r) = &from.config_map_key_ref {
         let via = format!(" (ConfigMap {} key {})", r.name, r.key);
-        return Some(
-            match config_map(&r.name).and_then(|cm| cm.data.get(&r.key)) {
-                Some(v) => literal_finding(w, c, &e.name, v, &via),
-                None => Finding::pass(format!(
-                    "{}: container {}: {} from{via}",
-                    w.display(),
-                    c.name,
-                    e.name
+        return match config_map(&r.name) {
+            Some(cm) => match cm.data.get(&r.key) {
+                Some(v) => Source::Evidence(literal_finding(w, c, &e.name, v, &via)),
+                None => Source::Missing(format!(
+                    "container {}: {} from ConfigMap {} key {}, which the ConfigMap does not have",
+                    c.name, e.name, r.name, r.key
                 )),
             },
-        );
+            None => Source::Unsure(format!(
+                "ConfigMap {} key {} (for {})",
+                r.name, r.key, e.name
+            )),
+        };
     }
-    None
+    Source::Nothing
 }
 
 /// `configuration.regional_endpoints` / `configuration.cross_region_sync`: only a person can
@@ -261,8 +333,9 @@ pub fn attested_only(id: &str, key: &str, att: &Attestations) -> Check {
     merge(id, vec![finding])
 }
 
-/// `configuration.monitoring`: Prometheus scrape annotations on the pod template (or a
-/// ServiceMonitor/PodMonitor), and/or `/metrics` endpoints that answer and parse. Either kind of
+/// `configuration.monitoring`: Prometheus scrape annotations on the pod template, or a
+/// ServiceMonitor/PodMonitor that selects a Service of the workload (or its pods) on a port that
+/// exists, and/or `/metrics` endpoints that answer and parse. Either kind of
 /// evidence suffices; a probe that fails is a failure.
 pub fn monitoring(m: Option<&Manifests>, probes: Option<&[ProbeResult]>) -> Check {
     let id = ids::MONITORING;
@@ -309,7 +382,7 @@ fn annotation_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
             let containers = &w.spec.template.spec.containers;
             if let Some(port) = port {
                 let exposed = containers.iter().flat_map(|c| &c.ports).any(|p| {
-                    p.container_port.to_string() == *port
+                    p.container_port.is_some_and(|n| n.to_string() == *port)
                         || p.name.as_deref() == Some(port.as_str())
                 });
                 if !exposed {
@@ -333,15 +406,8 @@ fn annotation_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
             hint,
         )],
         None => {
-            let operator: Vec<String> = ["ServiceMonitor", "PodMonitor"]
-                .iter()
-                .filter_map(|k| m.kinds.get(*k).map(|n| format!("{n} {k}")))
-                .collect();
-            if !operator.is_empty() {
-                return vec![Finding::pass(format!(
-                    "{} in the manifests",
-                    operator.join(", ")
-                ))];
+            if let Some(f) = monitor_finding(m, w) {
+                return vec![f];
             }
             if w.metadata.annotations.contains_key("prometheus.io/scrape") {
                 return vec![Finding::warn(
@@ -350,6 +416,22 @@ fn annotation_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
                         w.display()
                     ),
                     hint,
+                )];
+            }
+            if !m.monitors.is_empty() {
+                let names: Vec<String> = m
+                    .monitors
+                    .iter()
+                    .map(|x| format!("{} {}", x.object.kind, x.object.metadata.name))
+                    .collect();
+                return vec![Finding::warn(
+                    format!(
+                        "{}: no prometheus.io/scrape annotation, and {} select{} none of its Services or pods",
+                        w.display(),
+                        names.join(", "),
+                        if names.len() == 1 { "s" } else { "" }
+                    ),
+                    "make a ServiceMonitor select the workload's Service labels (in its namespace) on a named port",
                 )];
             }
             vec![Finding::warn(
@@ -361,6 +443,132 @@ fn annotation_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
             )]
         }
     }
+}
+
+/// Whether a monitor endpoint's port exists: a named Service port (ServiceMonitor) or
+/// container port (PodMonitor), or a `targetPort` naming/numbering a container port.
+fn endpoint_exists(
+    e: &MonitorEndpoint,
+    names: &[&str],
+    containers: &[&crate::sources::manifests::ContainerPort],
+) -> bool {
+    let container = |v: &serde_json::Value| {
+        containers.iter().any(|p| match v {
+            serde_json::Value::Number(n) => p.container_port.map(u64::from) == n.as_u64(),
+            serde_json::Value::String(s) => p.name.as_deref() == Some(s.as_str()),
+            _ => false,
+        })
+    };
+    match (&e.port, &e.target_port) {
+        (Some(p), _) => names.contains(&p.as_str()),
+        (None, Some(t)) => container(t),
+        (None, None) => false,
+    }
+}
+
+/// The ServiceMonitor/PodMonitor evidence for `w`: a monitor that selects a Service of the
+/// workload (or its pods) on a port that exists passes; one that selects it on a missing port
+/// warns; `None` when no monitor selects it at all (then other monitors are not evidence).
+fn monitor_finding(m: &Manifests, w: &Workload) -> Option<Finding> {
+    let ns = w.metadata.ns();
+    let pod_labels = &w.spec.template.metadata.labels;
+    let ports: Vec<_> = w
+        .spec
+        .template
+        .spec
+        .containers
+        .iter()
+        .flat_map(|c| &c.ports)
+        .collect();
+    let container_names: Vec<&str> = ports.iter().filter_map(|p| p.name.as_deref()).collect();
+    let services: Vec<&Service> = m
+        .services
+        .iter()
+        .map(|s| &s.object)
+        .filter(|s| s.metadata.ns() == ns && !s.spec.selector.is_empty())
+        .filter(|s| {
+            s.spec
+                .selector
+                .iter()
+                .all(|(k, v)| pod_labels.get(k) == Some(v))
+        })
+        .collect();
+    let mut wrong_port = None;
+    for mon in m.monitors.iter().map(|x| &x.object) {
+        if !mon.watches(ns) {
+            continue;
+        }
+        let (endpoints, targets): (&[MonitorEndpoint], Vec<(String, Vec<&str>)>) =
+            if mon.kind == "PodMonitor" {
+                if !mon.spec.selector.matches(pod_labels) {
+                    continue;
+                }
+                (
+                    &mon.spec.pod_metrics_endpoints,
+                    vec![("its pods".to_string(), container_names.clone())],
+                )
+            } else {
+                let selected = services
+                    .iter()
+                    .filter(|s| mon.spec.selector.matches(&s.metadata.labels))
+                    .map(|s| {
+                        let names = s
+                            .spec
+                            .ports
+                            .iter()
+                            .filter_map(|p| p.name.as_deref())
+                            .collect();
+                        (format!("Service {}", s.metadata.name), names)
+                    })
+                    .collect();
+                (&mon.spec.endpoints, selected)
+            };
+        for (target, names) in &targets {
+            let hit = endpoints.iter().find(|e| endpoint_exists(e, names, &ports));
+            match hit {
+                Some(e) => {
+                    let port = e
+                        .port
+                        .clone()
+                        .or_else(|| e.target_port.as_ref().map(|t| t.to_string()))
+                        .unwrap_or_default();
+                    return Some(Finding::pass(format!(
+                        "{}: {} {} scrapes {target} on port {port}",
+                        w.display(),
+                        mon.kind,
+                        mon.metadata.name
+                    )));
+                }
+                None => {
+                    let wanted: Vec<String> = endpoints
+                        .iter()
+                        .map(|e| {
+                            e.port.clone().unwrap_or_else(|| {
+                                e.target_port.as_ref().map_or("?".into(), |t| t.to_string())
+                            })
+                        })
+                        .collect();
+                    wrong_port.get_or_insert_with(|| {
+                        Finding::warn(
+                            format!(
+                                "{}: {} {} selects {target} but its port {} is not a port there",
+                                w.display(),
+                                mon.kind,
+                                mon.metadata.name,
+                                if wanted.is_empty() {
+                                    "<none>".to_string()
+                                } else {
+                                    wanted.join(", ")
+                                }
+                            ),
+                            "name the Service/container port the monitor's endpoint refers to",
+                        )
+                    });
+                }
+            }
+        }
+    }
+    wrong_port
 }
 
 #[cfg(test)]
@@ -390,7 +598,7 @@ mod tests {
         assert_eq!(c.status, Status::Pass);
         assert_eq!(
             c.message,
-            "Deployment web: container web: INSTANCE_ID from metadata.name (unique per pod)"
+            "Deployment web: container web: INSTANCE_ID from metadata.name (unique per pod); judged 1 workload: Deployment web"
         );
 
         let m = deploy("        - {name: INSTANCE_ID, value: web}\n", "");
@@ -430,7 +638,7 @@ mod tests {
         assert_eq!(c.status, Status::Pass);
         assert_eq!(
             c.message,
-            "Deployment web: container web: REDIS_URL=redis://***@redis-cluster:6379"
+            "Deployment web: container web: REDIS_URL=redis://***@redis-cluster:6379; judged 1 workload: Deployment web"
         );
 
         let m = deploy(
@@ -447,8 +655,39 @@ mod tests {
         );
         assert_eq!(
             shared_cache(Some(&m)).message,
-            "Deployment web: container web: REDIS_URL from Secret s key url"
+            "Deployment web: container web: REDIS_URL from Secret s key url; judged 1 workload: Deployment web"
         );
+
+        // A ConfigMap key that does not exist is not evidence.
+        let m = deploy(
+            "        - {name: REDIS_HOST, valueFrom: {configMapKeyRef: {name: cfg, key: redis}}}\n",
+            "---\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {other: x}\n",
+        );
+        let c = shared_cache(Some(&m));
+        assert_eq!(c.status, Status::Fail, "{c:?}");
+        assert!(
+            c.message.contains(
+                "REDIS_HOST from ConfigMap cfg key redis, which the ConfigMap does not have"
+            ),
+            "{}",
+            c.message
+        );
+        // Common names and redis:// in any value are evidence; a switch is not.
+        for env in [
+            "        - {name: REDIS_SERVER, value: 'cache.prod:6379'}\n",
+            "        - {name: SPRING_REDIS_HOST, value: cache.prod}\n",
+            "        - {name: APP_REDIS_CONN, value: 'cache.prod:6379'}\n",
+            "        - {name: SESSION_STORE, value: 'rediss://cache.prod:6380/0'}\n",
+        ] {
+            let c = shared_cache(Some(&deploy(env, "")));
+            assert_eq!(c.status, Status::Pass, "{env}: {c:?}");
+            assert!(c.message.contains("cache.prod"), "{}", c.message);
+        }
+        let c = shared_cache(Some(&deploy(
+            "        - {name: USE_REDIS_CACHE, value: 'true'}\n",
+            "",
+        )));
+        assert_eq!(c.status, Status::Fail, "{c:?}");
 
         let m = deploy(
             "        - {name: X, value: y}\n        envFrom: [{configMapRef: {name: cfg}}]\n",

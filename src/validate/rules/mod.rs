@@ -9,7 +9,7 @@ pub mod reliability;
 
 use super::attest::Attestations;
 use super::check::{Check, Status};
-use crate::sources::manifests::{Hpa, Located, Manifests, Workload};
+use crate::sources::manifests::{Hpa, Located, Manifests, ScaledObject, Workload};
 
 /// One piece of evidence for a check.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,11 +89,14 @@ pub fn merge(id: &str, findings: Vec<Finding>) -> Check {
     } else {
         findings.iter().collect()
     };
-    let message = shown
-        .iter()
-        .map(|f| f.message.as_str())
-        .collect::<Vec<_>>()
-        .join("; ");
+    // The same evidence found for several workloads is said once.
+    let mut messages: Vec<&str> = Vec::new();
+    for f in &shown {
+        if !messages.contains(&f.message.as_str()) {
+            messages.push(&f.message);
+        }
+    }
+    let message = messages.join("; ");
     let hint = if worst == Status::Pass {
         String::new()
     } else {
@@ -146,7 +149,25 @@ pub fn workloads(m: &Manifests) -> Result<Vec<&Located<Workload>>, Finding> {
             "point --manifests at the application's Deployment manifests",
         ));
     }
-    Ok(m.workloads.iter().collect())
+    Ok(m.workloads
+        .iter()
+        .filter(|w| {
+            m.only_workloads.is_empty() || m.only_workloads.contains(&w.object.qualified_name())
+        })
+        .collect())
+}
+
+/// "judged 3 workloads: Deployment a, Deployment b, StatefulSet c" (for the checks that depend
+/// on the application, so a reader knows which ones were looked at).
+pub fn judged(m: Option<&Manifests>) -> Option<String> {
+    let ws = workloads(m?).ok()?;
+    let names: Vec<String> = ws.iter().map(|w| w.object.display()).collect();
+    Some(format!(
+        "judged {} workload{}: {}",
+        names.len(),
+        if names.len() == 1 { "" } else { "s" },
+        names.join(", ")
+    ))
 }
 
 /// Run `per_workload` for every workload and merge, or fail when there is none.
@@ -178,6 +199,35 @@ pub fn hpas_for<'a>(m: &'a Manifests, w: &Workload) -> Vec<&'a Hpa> {
                 && h.spec.scale_target_ref.name == w.metadata.name
         })
         .collect()
+}
+
+/// The KEDA ScaledObjects that target `w` (`kind` defaults to Deployment).
+pub fn scaled_objects_for<'a>(m: &'a Manifests, w: &Workload) -> Vec<&'a ScaledObject> {
+    m.scaled_objects
+        .iter()
+        .map(|s| &s.object)
+        .filter(|s| {
+            let kind = s.spec.scale_target_ref.kind.as_str();
+            s.metadata.ns() == w.metadata.ns()
+                && (kind == w.kind || (kind.is_empty() && w.kind == "Deployment"))
+                && s.spec.scale_target_ref.name == w.metadata.name
+        })
+        .collect()
+}
+
+/// The fewest replicas `w` runs with, and what says so: its HPA's minReplicas, its KEDA
+/// minReplicaCount, else spec.replicas.
+pub fn min_scale(m: &Manifests, w: &Workload) -> (u32, String) {
+    if let Some(h) = hpas_for(m, w).first() {
+        let min = h.spec.min_replicas.unwrap_or(1);
+        return (min, format!("HPA minReplicas {min}"));
+    }
+    if let Some(s) = scaled_objects_for(m, w).first() {
+        let min = s.spec.min_replica_count.unwrap_or(0);
+        return (min, format!("KEDA minReplicaCount {min}"));
+    }
+    let r = w.spec.replicas.unwrap_or(1);
+    (r, format!("replicas {r}"))
 }
 
 /// A finding from an attestation of `key`, if any.

@@ -1,10 +1,12 @@
 //! Reliability rules: zone spreading, graceful shutdown, circuit breakers and retries (from
 //! nginx, or attested), backup and recovery (attested; Redis persistence added by the runner).
 
-use super::infrastructure::{no_upstream, relevant_upstreams};
+use super::infrastructure::{
+    health_checking, health_path, no_upstream, probe_paths, relevant_upstreams,
+};
 use super::{Finding, attested, for_workloads, merge, skip};
-use crate::sources::manifests::{LabelSelector, Manifests, Workload};
-use crate::sources::nginx::NginxConf;
+use crate::sources::manifests::{LabelSelector, Manifests, PodAffinityTerm, Workload};
+use crate::sources::nginx::{Location, NginxConf};
 use crate::validate::attest::Attestations;
 use crate::validate::check::{Check, Status};
 use crate::validate::ids;
@@ -53,7 +55,12 @@ fn multi_az_findings(w: &Workload) -> Vec<Finding> {
             );
         for (kind, t) in terms {
             let what = format!("pod anti-affinity ({kind}) on {}", t.topology_key);
-            if selects(&t.label_selector) {
+            if !own_namespace(t, w.metadata.ns()) {
+                ignored.push(format!(
+                    "{what} (it counts only pods in {})",
+                    namespaces_display(t)
+                ));
+            } else if selects(&t.label_selector) {
                 effective.push((what, t.topology_key.clone()));
             } else {
                 ignored.push(what);
@@ -100,6 +107,28 @@ fn multi_az_findings(w: &Workload) -> Vec<Finding> {
     vec![Finding::fail(message, hint)]
 }
 
+/// Whether an affinity term counts pods of namespace `ns`: by default its own namespace; with
+/// `namespaces` those; with `namespaceSelector` the namespaces it selects (`{}`: all; otherwise
+/// judged on the `kubernetes.io/metadata.name` label every namespace carries).
+fn own_namespace(t: &PodAffinityTerm, ns: &str) -> bool {
+    let listed = t.namespaces.iter().any(|n| n == ns);
+    match &t.namespace_selector {
+        None => t.namespaces.is_empty() || listed,
+        Some(sel) => {
+            let labels = [("kubernetes.io/metadata.name".to_string(), ns.to_string())].into();
+            listed || sel.matches(&labels)
+        }
+    }
+}
+
+fn namespaces_display(t: &PodAffinityTerm) -> String {
+    let mut parts: Vec<String> = t.namespaces.clone();
+    if let Some(sel) = &t.namespace_selector {
+        parts.push(format!("namespaceSelector {sel}"));
+    }
+    parts.join(", ")
+}
+
 /// Seconds a preStop hook sleeps (`sleep: {seconds: N}` or an exec running `sleep N`).
 fn pre_stop_sleep(pre_stop: &serde_json::Value) -> Option<i64> {
     if let Some(s) = pre_stop.pointer("/sleep/seconds").and_then(|v| v.as_i64()) {
@@ -115,8 +144,9 @@ fn pre_stop_sleep(pre_stop: &serde_json::Value) -> Option<i64> {
     words.get(at + 1)?.trim_end_matches(';').parse().ok()
 }
 
-/// `reliability.graceful_shutdown`: a preStop hook and/or terminationGracePeriodSeconds ≥ 30;
-/// a preStop sleep that outlasts the grace period fails.
+/// `reliability.graceful_shutdown`: a preStop hook (without one, warn whatever the grace period:
+/// the endpoints-removal race drops in-flight requests); a preStop sleep that outlasts
+/// terminationGracePeriodSeconds, or a grace period of 0, fails.
 pub fn graceful_shutdown(m: Option<&Manifests>) -> Check {
     for_workloads(ids::GRACEFUL_SHUTDOWN, m, |_, w| shutdown_findings(w))
 }
@@ -155,25 +185,110 @@ fn shutdown_findings(w: &Workload) -> Vec<Finding> {
             "make terminationGracePeriodSeconds exceed the preStop sleep plus the app's drain time",
         )];
     }
-    match (hooks.first(), grace >= 30) {
-        (Some((name, sleep)), _) => {
+    match hooks.first() {
+        Some((name, sleep)) => {
             let sleep = sleep.map_or(String::new(), |s| format!(", sleep {s}s"));
             vec![Finding::pass(format!(
                 "{}: container {name} preStop hook{sleep}; {grace_text}",
                 w.display()
             ))]
         }
-        (None, true) => vec![Finding::pass(format!(
-            "{}: {grace_text}; no preStop hook",
-            w.display()
-        ))],
-        (None, false) => {
-            vec![Finding::fail(
-                format!("{}: no preStop hook and {grace_text} (< 30)", w.display()),
-                hint,
-            )]
+        None => vec![Finding::warn(
+            format!(
+                "{}: no preStop hook ({grace_text}): SIGTERM races the removal from the Service endpoints, so requests still routed to a stopping pod are dropped",
+                w.display()
+            ),
+            hint,
+        )],
+    }
+}
+
+/// A probe in a few words: "httpGet /ready port 8080", "tcpSocket port 80", "exec", "grpc".
+fn probe_text(p: &serde_json::Value) -> String {
+    let port = |v: Option<&serde_json::Value>| {
+        v.map(|v| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .map_or(String::new(), |p| format!(" port {p}"))
+    };
+    if let Some(h) = p.get("httpGet") {
+        let path = h.get("path").and_then(|v| v.as_str()).unwrap_or("/");
+        format!("httpGet {path}{}", port(h.get("port")))
+    } else if let Some(t) = p.get("tcpSocket") {
+        format!("tcpSocket{}", port(t.get("port")))
+    } else if p.get("grpc").is_some() {
+        format!("grpc{}", port(p.pointer("/grpc/port")))
+    } else {
+        "exec".to_string()
+    }
+}
+
+/// `reliability.health_probes`: every serving container (one with ports; else the first, when a
+/// Service selects the pods) has a
+/// readiness probe — without one the pod gets traffic before it can serve and keeps it when it
+/// cannot, so the load balancer's health checking has nothing to go on (fail); a liveness probe
+/// (warn when absent); and a liveness probe that is not the readiness probe (identical ones
+/// restart pods that should only be taken out of rotation: warn).
+pub fn health_probes(m: Option<&Manifests>) -> Check {
+    for_workloads(ids::HEALTH_PROBES, m, probe_findings)
+}
+
+fn probe_findings(m: &Manifests, w: &Workload) -> Vec<Finding> {
+    let containers = &w.spec.template.spec.containers;
+    let labels = &w.spec.template.metadata.labels;
+    let mut serving: Vec<_> = containers.iter().filter(|c| !c.ports.is_empty()).collect();
+    if serving.is_empty() {
+        // No declared ports: serving only if a Service sends it traffic.
+        let behind_service = m.services.iter().map(|s| &s.object).any(|s| {
+            s.metadata.ns() == w.metadata.ns()
+                && !s.spec.selector.is_empty()
+                && s.spec
+                    .selector
+                    .iter()
+                    .all(|(k, v)| labels.get(k) == Some(v))
+        });
+        if !behind_service {
+            return vec![Finding::pass(format!(
+                "{}: serves no traffic (no container ports, no Service selects it): probes not required",
+                w.display()
+            ))];
+        }
+        serving.extend(containers.first());
+    }
+    let mut problems = Vec::new();
+    let mut fine = Vec::new();
+    for c in serving {
+        let at = format!("{}: container {}", w.display(), c.name);
+        match (&c.readiness_probe, &c.liveness_probe) {
+            (None, _) => problems.push(Finding::fail(
+                format!("{at} has no readinessProbe: it gets traffic before it is ready and keeps it while it cannot serve"),
+                "add a readinessProbe (httpGet on the app's health path) to every serving container",
+            )),
+            (Some(r), None) => problems.push(Finding::warn(
+                format!("{at}: readiness {} but no livenessProbe: a hung process is never restarted", probe_text(r)),
+                "add a livenessProbe that checks the process only (not its dependencies)",
+            )),
+            (Some(r), Some(l)) if r == l => problems.push(Finding::warn(
+                format!("{at}: livenessProbe identical to readinessProbe ({}): a slow dependency restarts pods instead of taking them out of rotation", probe_text(r)),
+                "make the liveness probe cheaper or more tolerant than the readiness probe (other path, higher failureThreshold)",
+            )),
+            (Some(r), Some(l)) => fine.push(format!(
+                "container {}: readiness {}, liveness {}",
+                c.name,
+                probe_text(r),
+                probe_text(l)
+            )),
         }
     }
+    if !problems.is_empty() {
+        return problems;
+    }
+    vec![Finding::pass(format!(
+        "{}: {}",
+        w.display(),
+        fine.join("; ")
+    ))]
 }
 
 /// Attestation and nginx evidence together: a fresh attestation stands in for nginx warnings
@@ -196,8 +311,9 @@ fn with_attestation(id: &str, key: &str, nginx: Option<Vec<Finding>>, att: &Atte
     }
 }
 
-/// `reliability.circuit_breakers`: nginx's passive breaker (`max_fails`/`fail_timeout` on every
-/// upstream server; `max_fails=0` turns it off), or attested.
+/// `reliability.circuit_breakers`: an active `health_check` on the upstream, or nginx's passive
+/// breaker (`max_fails`/`fail_timeout` on every upstream server; `max_fails=0` or
+/// `fail_timeout=0` turns it off), or attested.
 pub fn circuit_breakers(nginx: Option<&NginxConf>, att: &Attestations) -> Check {
     let findings = nginx.map(|conf| {
         let ups = relevant_upstreams(conf);
@@ -208,52 +324,43 @@ pub fn circuit_breakers(nginx: Option<&NginxConf>, att: &Attestations) -> Check 
         ups.into_iter()
             .map(|up| {
                 let live: Vec<_> = up.servers.iter().filter(|s| !s.down).collect();
-                let zero: Vec<&str> =
-                    live.iter().filter(|s| s.max_fails == Some(0)).map(|s| s.address.as_str()).collect();
-                let unset: Vec<&str> = live
-                    .iter()
-                    .filter(|s| s.max_fails.is_none() || s.fail_timeout.is_none())
-                    .map(|s| s.address.as_str())
-                    .collect();
-                if !zero.is_empty() {
-                    Finding::fail(
-                        format!("upstream {}: max_fails=0 on {}: failing servers are never taken out", up.name, zero.join(", ")),
-                        hint,
-                    )
-                } else if live.is_empty() {
-                    Finding::fail(format!("upstream {} ({}) has no servers", up.name, up.origin), hint)
-                } else if !unset.is_empty() {
-                    Finding::warn(
-                        format!(
-                            "upstream {}: {} rely on nginx defaults (max_fails=1, fail_timeout=10s)",
-                            up.name,
-                            unset.join(", ")
-                        ),
-                        hint,
-                    )
-                } else {
-                    let s = live[0];
-                    Finding::pass(format!(
-                        "upstream {}: max_fails={} fail_timeout={} on {} server{} ({})",
-                        up.name,
-                        s.max_fails.unwrap_or_default(),
-                        s.fail_timeout.as_deref().unwrap_or_default(),
-                        live.len(),
-                        if live.len() == 1 { "" } else { "s" },
-                        s.origin
-                    ))
+                if let Some(finding) = health_checking(conf, up, &live, hint) {
+                    return finding;
                 }
+                let Some(s) = live.first() else {
+                    return match up.runtime_servers() {
+                        Some(why) => Finding::manual(
+                            format!("upstream {} ({}): {why}", up.name, up.origin),
+                            "check max_fails/fail_timeout on the servers added at run time",
+                        ),
+                        None => Finding::fail(
+                            format!("upstream {} ({}) has no servers", up.name, up.origin),
+                            hint,
+                        ),
+                    };
+                };
+                Finding::pass(format!(
+                    "upstream {}: max_fails={} fail_timeout={} on {} server{} ({})",
+                    up.name,
+                    s.max_fails.unwrap_or_default(),
+                    s.fail_timeout.as_deref().unwrap_or_default(),
+                    live.len(),
+                    if live.len() == 1 { "" } else { "s" },
+                    s.origin
+                ))
             })
             .collect()
     });
     with_attestation(ids::CIRCUIT_BREAKERS, "circuit_breakers", findings, att)
 }
 
-/// `reliability.retry_logic`: every location that proxies traffic to an upstream retries on the
-/// next server (`proxy_next_upstream`, not `off`) a bounded number of times
-/// (`proxy_next_upstream_tries` ≥ 1), or attested. Health and metrics locations are left out:
+/// `reliability.retry_logic`: every place that passes traffic to an upstream (HTTP locations
+/// with `proxy_pass`, `grpc_pass`, `fastcgi_pass`, …, and `stream` servers) retries on the next
+/// server (`<module>_next_upstream`, not `off`) a bounded number of times
+/// (`<module>_next_upstream_tries` ≥ 1), or attested. Health and metrics locations are left out:
 /// retrying a probe would hide a failing instance.
-pub fn retry_logic(nginx: Option<&NginxConf>, att: &Attestations) -> Check {
+pub fn retry_logic(nginx: Option<&NginxConf>, m: Option<&Manifests>, att: &Attestations) -> Check {
+    let probes = probe_paths(m);
     let findings = nginx.map(|conf| {
         let ups = relevant_upstreams(conf);
         if ups.is_empty() {
@@ -264,49 +371,62 @@ pub fn retry_logic(nginx: Option<&NginxConf>, att: &Attestations) -> Check {
             .locations
             .iter()
             .filter(|l| l.upstream_name().is_some_and(|n| names.contains(&n)))
-            .filter(|l| !["health", "metrics", "ready", "live"].iter().any(|p| l.path.contains(p)))
+            .filter(|l| health_path(l, &probes).is_none() && !l.path.contains("metrics"))
             .collect();
         if traffic.is_empty() {
             return vec![Finding::fail(
-                format!("no location proxies traffic to upstream {}", names.join(", ")),
+                format!(
+                    "no location proxies traffic to upstream {}",
+                    names.join(", ")
+                ),
                 "proxy_pass the application's locations to the upstream",
             )];
         }
-        let hint = "set proxy_next_upstream error timeout http_502 http_503 and proxy_next_upstream_tries 3";
-        traffic
-            .into_iter()
-            .map(|l| {
-                let at = format!("location {} ({})", l.path, l.origin);
-                let Some(next) = &l.proxy_next_upstream else {
-                    return Finding::warn(
-                        format!("{at}: no proxy_next_upstream (nginx default: error timeout, unlimited tries)"),
-                        hint,
-                    );
-                };
-                if next.value.iter().any(|v| v == "off") {
-                    return Finding::fail(
-                        format!("{at}: proxy_next_upstream off ({}): failed requests are not retried", next.origin),
-                        hint,
-                    );
-                }
-                let tries = l.proxy_next_upstream_tries.as_ref().and_then(|t| t.value.parse::<u32>().ok());
-                match tries {
-                    Some(n) if n >= 1 => Finding::pass(format!(
-                        "{at}: proxy_next_upstream {}, proxy_next_upstream_tries {n}",
-                        next.value.join(" ")
-                    )),
-                    _ => Finding::warn(
-                        format!(
-                            "{at}: proxy_next_upstream {} without a proxy_next_upstream_tries bound: retries can amplify an outage",
-                            next.value.join(" ")
-                        ),
-                        "set proxy_next_upstream_tries 3",
-                    ),
-                }
-            })
-            .collect()
+        traffic.into_iter().map(retry_finding).collect()
     });
     with_attestation(ids::RETRY_LOGIC, "retry_logic", findings, att)
+}
+
+fn retry_finding(l: &Location) -> Finding {
+    let module = l.module();
+    let at = l.describe();
+    let next = format!("{module}_next_upstream");
+    let tries_name = format!("{next}_tries");
+    let hint = if l.stream {
+        format!("set {tries_name} 3")
+    } else {
+        format!("set {next} error timeout http_502 http_503 and {tries_name} 3")
+    };
+    let tries = l
+        .next_upstream_tries
+        .as_ref()
+        .and_then(|t| t.value.parse::<u32>().ok());
+    let setting = match (&l.next_upstream, l.stream) {
+        (Some(n), _) if n.value.iter().any(|v| v == "off") => {
+            return Finding::fail(
+                format!(
+                    "{at}: {next} off ({}): failed requests are not retried",
+                    n.origin
+                ),
+                hint,
+            );
+        }
+        (Some(n), _) => format!("{next} {}", n.value.join(" ")),
+        (None, true) => format!("{next} on (the stream default)"),
+        (None, false) => {
+            return Finding::warn(
+                format!("{at}: no {next} (nginx default: error timeout, unlimited tries)"),
+                hint,
+            );
+        }
+    };
+    match tries {
+        Some(n) if n >= 1 => Finding::pass(format!("{at}: {setting}, {tries_name} {n}")),
+        _ => Finding::warn(
+            format!("{at}: {setting} without a {tries_name} bound: retries can amplify an outage"),
+            format!("set {tries_name} 3"),
+        ),
+    }
 }
 
 /// `reliability.backup_recovery` (attestation part): a restore test attested recently;
@@ -371,18 +491,28 @@ mod tests {
 
     #[test]
     fn graceful_shutdown_cases() {
-        let c = graceful_shutdown(Some(&deploy("")));
-        assert_eq!(c.status, Status::Pass);
-        assert_eq!(
-            c.message,
-            "Deployment web: terminationGracePeriodSeconds 30 (default); no preStop hook"
-        );
-        let c = graceful_shutdown(Some(&deploy("      terminationGracePeriodSeconds: 10\n")));
-        assert_eq!(c.status, Status::Fail);
-        assert_eq!(
-            c.message,
-            "Deployment web: no preStop hook and terminationGracePeriodSeconds 10 (< 30)"
-        );
+        // No preStop hook warns whatever the grace period: the endpoints-removal race.
+        for (grace, text) in [
+            ("", "terminationGracePeriodSeconds 30 (default)"),
+            (
+                "      terminationGracePeriodSeconds: 10\n",
+                "terminationGracePeriodSeconds 10",
+            ),
+            (
+                "      terminationGracePeriodSeconds: 120\n",
+                "terminationGracePeriodSeconds 120",
+            ),
+        ] {
+            let c = graceful_shutdown(Some(&deploy(grace)));
+            assert_eq!(c.status, Status::Warn, "{c:?}");
+            assert!(
+                c.message.starts_with(&format!(
+                    "Deployment web: no preStop hook ({text}): SIGTERM races"
+                )),
+                "{}",
+                c.message
+            );
+        }
 
         let with_hook = |grace: &str, hook: &str| {
             let mut m = deploy(grace);
@@ -439,7 +569,7 @@ mod tests {
         assert_eq!(c.status, Status::Warn);
         assert_eq!(
             c.message,
-            "upstream b: a:1, b:1 rely on nginx defaults (max_fails=1, fail_timeout=10s)"
+            "upstream b: a:1, b:1 without explicit max_fails/fail_timeout (nginx defaults: 1 failure / 10s)"
         );
         let zero = conf(&GOOD.replace("max_fails=3", "max_fails=0"));
         assert_eq!(circuit_breakers(Some(&zero), &none).status, Status::Fail);
@@ -470,7 +600,7 @@ mod tests {
     #[test]
     fn retry_logic_cases() {
         let none = Attestations::none(date(2026, 11, 23));
-        let c = retry_logic(Some(&conf(GOOD)), &none);
+        let c = retry_logic(Some(&conf(GOOD)), None, &none);
         assert_eq!(c.status, Status::Pass, "{c:?}");
         assert_eq!(
             c.message,
@@ -478,6 +608,7 @@ mod tests {
         );
         let c = retry_logic(
             Some(&conf(&GOOD.replace(" proxy_next_upstream_tries 3;\n", ""))),
+            None,
             &none,
         );
         assert_eq!(c.status, Status::Warn);
@@ -492,6 +623,7 @@ mod tests {
                 " proxy_next_upstream error timeout http_502;\n",
                 "",
             ))),
+            None,
             &none,
         );
         assert_eq!(c.status, Status::Warn);
@@ -502,6 +634,7 @@ mod tests {
         );
         let c = retry_logic(
             Some(&conf(&GOOD.replace("error timeout http_502", "off"))),
+            None,
             &none,
         );
         assert_eq!(c.status, Status::Fail);
@@ -510,6 +643,7 @@ mod tests {
                 "location / {\n proxy_pass http://b;",
                 "location / {\n return 200;",
             ))),
+            None,
             &none,
         );
         assert_eq!(

@@ -12,6 +12,8 @@ struct ReportJson {
     schema_version: u32,
     ready: bool,
     checks: Vec<CheckJson>,
+    #[serde(default)]
+    notes: Vec<String>,
     summary: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -46,7 +48,7 @@ fn the_seed_deployment_is_ready_and_strict_counts_warnings() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let r: ReportJson = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((r.schema_version, r.ready), (1, true));
-    assert_eq!(r.checks.len(), 20);
+    assert_eq!(r.checks.len(), 21);
     let status = |id: &str| {
         r.checks
             .iter()
@@ -111,6 +113,77 @@ fn bad_inputs_exit_2_with_one_line() {
     assert!(stderr(&out).contains("redis_ha"), "{}", stderr(&out));
     let out = run(&env, &["--attest", "backup_recovery_tested=soon"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn nothing_to_check_is_a_usage_error_naming_the_flags() {
+    let env = Env::new();
+    for (args, flags) in [
+        (
+            &[][..],
+            &["--manifests", "--nginx-conf", "--redis", "--attest"][..],
+        ),
+        (&["--only", "pdb,health_probes"][..], &["--manifests"][..]),
+        (
+            &["--only", "retry_logic"][..],
+            &["--nginx-conf", "--attest"][..],
+        ),
+    ] {
+        let out = run(&env, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
+        let err = stderr(&out);
+        assert!(
+            err.starts_with("rizk-scale: error: validate: nothing to check"),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+        for flag in flags {
+            assert!(err.contains(flag), "{args:?}: {err} does not name {flag}");
+        }
+    }
+}
+
+#[test]
+fn workload_selects_what_is_judged_and_notes_are_in_the_json() {
+    let env = Env::new();
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/realworld/microservices-demo/kubernetes-manifests");
+    let base = [
+        "--manifests",
+        demo.to_str().unwrap(),
+        "--only",
+        "shared_cache",
+    ];
+    let out = run(
+        &env,
+        &[&base[..], &["--workload", "cartservice", "--json"]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let r: ReportJson = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r.checks[0].status, "pass");
+    assert!(
+        r.checks[0]
+            .message
+            .ends_with("REDIS_ADDR=redis-cart:6379; judged 1 workload: Deployment cartservice"),
+        "{}",
+        r.checks[0].message
+    );
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("kustomization.yaml: a kustomize Kustomization")),
+        "{:?}",
+        r.notes
+    );
+    let out = run(&env, &[&base[..], &["--workload", "shop/cart"]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with(
+            "rizk-scale: error: --workload 'shop/cart': no Deployment or StatefulSet of that name"
+        ),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
