@@ -26,6 +26,7 @@ pub struct WhatIfArgs {
         long,
         value_name = "TIME",
         default_value = "-1d",
+        allow_hyphen_values = true,
         requires = "prometheus"
     )]
     pub from: String,
@@ -34,6 +35,7 @@ pub struct WhatIfArgs {
         long,
         value_name = "TIME",
         default_value = "now",
+        allow_hyphen_values = true,
         requires = "prometheus"
     )]
     pub to: String,

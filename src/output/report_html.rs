@@ -5,7 +5,8 @@
 //!
 //! Long ranges are downsampled for drawing only: above `2 × BUCKETS` points each of `BUCKETS`
 //! equal index buckets keeps its minimum and its maximum (first occurrence, in time order), so
-//! spikes and dips survive at 20 000 samples and more. An unknown value breaks the line.
+//! spikes and dips survive at 20 000 samples and more. An unknown value breaks the line (when
+//! downsampled: a bucket with no known value, or one ending on an unknown value).
 
 use std::fmt::Write as _;
 

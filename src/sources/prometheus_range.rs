@@ -24,6 +24,9 @@ use crate::sample::{Metric, Sample, set_replicas};
 /// Points per query Prometheus accepts is 11 000; chunks stay at or below it.
 pub const MAX_POINTS: usize = 11_000;
 
+/// The most points a replay range may have (a year at 15 s steps).
+pub const MAX_RANGE_POINTS: usize = 2_200_000;
+
 /// Queries sent at once.
 const CONCURRENCY: usize = 8;
 
@@ -70,7 +73,15 @@ impl Range {
         if start >= end {
             return Err(format!("--from '{start}' is not before --to '{end}'"));
         }
-        Ok(Range { start, end, step })
+        let range = Range { start, end, step };
+        if range.points() > MAX_RANGE_POINTS {
+            return Err(format!(
+                "--step '{}': {} points from {start} to {end} is more than {MAX_RANGE_POINTS}; take a longer step",
+                humantime::format_duration(step),
+                range.points()
+            ));
+        }
+        Ok(range)
     }
 
     fn step_ms(&self) -> i64 {
@@ -367,6 +378,8 @@ mod tests {
         assert_eq!(week.index_of(start.as_second() as f64 - 60.0), None);
         assert!(Range::new(start, start, Duration::from_secs(30)).is_err());
         assert!(Range::new(start, week.end, Duration::ZERO).is_err());
+        let e = Range::new(start, week.end, Duration::from_millis(100)).unwrap_err();
+        assert!(e.contains("longer step"), "{e}");
     }
 
     #[test]

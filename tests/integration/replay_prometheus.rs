@@ -18,7 +18,7 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::redis::free_port;
+use crate::common::redis::{dead_port, free_port};
 use serde_json::Value;
 
 const STEP: i64 = 30;
@@ -491,6 +491,30 @@ fn a_backfilled_week_replays_with_the_load_model_and_reports() {
             "--hide-scrollbars",
         ]);
     }
+}
+
+#[test]
+fn an_unreachable_prometheus_or_a_bad_range_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{}", dead_port());
+    let out = rizk(dir.path(), &["--prometheus", &url, "--from", "-1h"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(&format!(
+            "rizk-scale: error: --prometheus '{url}': no data from "
+        )),
+        "{err}"
+    );
+    let out = rizk(dir.path(), &["--prometheus", &url, "--from", "yesterday"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--from 'yesterday' is not a time"), "{err}");
+    let out = rizk(
+        dir.path(),
+        &["--prometheus", &url, "--from", "now", "--to", "-1h"],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not before --to"));
 }
 
 /// Write a synthetic history of `RIZK_SYNTHETIC_DAYS` days as OpenMetrics to
