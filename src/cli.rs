@@ -11,7 +11,9 @@ use crate::sample::{Metric, parse_assignment};
 
 pub mod policy;
 pub mod whatif;
-pub use policy::{CompareSpec, Override, PolicyArg, PolicyArgs, Preset, ReplayCmd, StatisticArg};
+pub use policy::{
+    CompareSpec, Override, PolicyArg, PolicyArgs, Preset, ReplayCmd, RpsScopeArg, StatisticArg,
+};
 
 /// `--min-replicas` when no flag, environment variable or config file sets it.
 pub const DEFAULT_MIN_REPLICAS: u32 = 3;
@@ -104,6 +106,10 @@ pub enum ConfigCmd {
         /// Print as JSON (schema_version 1)
         #[arg(long)]
         json: bool,
+        /// Also show what this HorizontalPodAutoscaler manifest sets (as `--hpa` would): the
+        /// replica bounds it provides where nothing else sets them, its targets and behavior
+        #[arg(long, value_name = "FILE[:NAME]")]
+        hpa: Option<String>,
     },
     /// Write a commented default configuration file
     Init {
@@ -129,6 +135,10 @@ pub struct CollectCmd {
     /// Print the sample written as JSON
     #[arg(long)]
     pub json: bool,
+    /// Record the replica count running now in the sample (`replicas`): recommend takes the
+    /// newest as the current count, and its changes are the HPA behavior's scale events
+    #[arg(long, value_name = "N")]
+    pub current_replicas: Option<u32>,
 }
 
 /// What goes into a fresh sample.
@@ -210,7 +220,8 @@ pub struct RecommendCmd {
     pub collect: bool,
     #[command(flatten)]
     pub sampling: SamplingArgs,
-    /// Replicas running now: adds current_replicas/target_replicas/clamped
+    /// Replicas running now: adds current_replicas/target_replicas/clamped/proposed/limited_by
+    /// (default: the newest sample's `replicas`; with --collect, recorded in the new sample)
     #[arg(long, value_name = "N")]
     pub current_replicas: Option<u32>,
     /// Never recommend fewer replicas than this
@@ -395,7 +406,8 @@ pub struct MonitorCmd {
     /// One JSON object per tick (NDJSON, schema_version 1), nothing else on stdout
     #[arg(help_heading = "Monitor", long)]
     pub json: bool,
-    /// Replicas running now: adds current/target replicas to every recommendation
+    /// Replicas running now: adds current/target replicas to every recommendation and is
+    /// recorded in every sample (`replicas`)
     #[arg(help_heading = "Monitor", long, value_name = "N")]
     pub current_replicas: Option<u32>,
     /// Never recommend fewer replicas than this

@@ -31,6 +31,8 @@ pub enum Source {
     Config(String),
     /// The built-in default (the seed's value).
     Default,
+    /// An HPA manifest (`--hpa FILE[:NAME]`).
+    Hpa(String),
 }
 
 impl std::fmt::Display for Source {
@@ -40,6 +42,7 @@ impl std::fmt::Display for Source {
             Source::Env(name) => write!(f, "env {name}"),
             Source::Config(at) => write!(f, "config {at}"),
             Source::Default => f.write_str("default"),
+            Source::Hpa(file) => write!(f, "hpa {file}"),
         }
     }
 }
@@ -120,6 +123,46 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches, cfg: &LoadedConfig) {
     {
         *age = value;
     }
+}
+
+/// Record in the policy flags where the replica bounds were set (flag, environment variable or
+/// config file), so that an `--hpa` file only fills in what was left at its default and errors
+/// name what set a value.
+pub fn mark_bounds(cli: &mut Cli, matches: &ArgMatches, cfg: Option<&LoadedConfig>) {
+    let Some((_, sub)) = matches.subcommand() else {
+        return;
+    };
+    let policy = match &mut cli.command {
+        Command::Recommend(cmd) => &mut cmd.policy,
+        Command::Replay(cmd) => &mut cmd.policy,
+        Command::Monitor(cmd) => &mut cmd.policy,
+        _ => return,
+    };
+    let r = cfg.and_then(|c| c.file.replicas.as_ref());
+    let from = |id: &str, flag: &str, env: &str, key: &str, set: bool| match explicit(sub, id, env)
+    {
+        Some(Source::Flag) => Some(flag.to_string()),
+        Some(Source::Env(name)) => Some(name),
+        _ => set.then(|| key.to_string()),
+    };
+    let (min, max) = (
+        r.and_then(|r| r.min.as_ref()),
+        r.and_then(|r| r.max.as_ref()),
+    );
+    policy.bounds_from.min = from(
+        "min_replicas",
+        "--min-replicas",
+        "RIZK_SCALE_MIN_REPLICAS",
+        "replicas.min",
+        min.is_some(),
+    );
+    policy.bounds_from.max = from(
+        "max_replicas",
+        "--max-replicas",
+        "RIZK_SCALE_MAX_REPLICAS",
+        "replicas.max",
+        max.is_some(),
+    );
 }
 
 /// `[endpoints]` into the endpoint flags not given on the command line.

@@ -58,6 +58,7 @@ async fn run_async(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
     if let Some(cfg) = &config {
         layers::apply(&mut cli, matches, cfg);
     }
+    layers::mark_bounds(&mut cli, matches, config.as_ref());
     let app = App::from_args(&cli.global, config)?;
     diag_info!(
         "history: {} ({}, capacity {})",

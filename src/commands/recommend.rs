@@ -17,10 +17,12 @@ pub async fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
     let decider = Decider::live(&choice, cmd.current_replicas, max_age)?;
     if cmd.collect {
         let mut collected = Collector::new(app, &cmd.sampling)?.gather(app).await?;
+        collect::record_replicas(&mut collected.sample, cmd.current_replicas);
         store::store_collected(app, &mut collected)?;
     }
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
+    decider.require_current(&loaded.samples)?;
     let (decision, fleet) = decider.decide_as(&loaded.samples, collect::now_ms(), cmd.fleet);
     let series = fleet.as_ref().map_or(&loaded.samples, |f| &f.series);
     let text = if cmd.json {

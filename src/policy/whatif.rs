@@ -24,8 +24,10 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use super::engine::{self, PolicyKind, Settings};
+use super::behavior::ScaleEvent;
+use super::engine::{self, Observed, PolicyKind, Settings};
 use super::replay::Step;
+use super::stabilization::Proposal;
 use crate::sample::{Metric, Sample, replicas_of, set_replicas};
 
 /// Two opposite scale events this close together are a flap.
@@ -241,6 +243,10 @@ pub fn simulate(
         overload: Overload::of(settings),
         ..Track::default()
     };
+    // What the HPA controller remembers, as policy::replay keeps it: each decision's own
+    // proposal (the stabilization windows) and each simulated change (the behavior policies).
+    let mut events: Vec<ScaleEvent> = Vec::new();
+    let mut proposals: Vec<Proposal> = Vec::new();
     let mut current = start;
     let mut lo = 0;
     for (i, observed) in history.iter().enumerate() {
@@ -258,16 +264,32 @@ pub fn simulate(
                 lo += 1;
             }
             first = lo.saturating_sub(tail);
-            // Samples before `first` are never looked at again: drop them now and then, so a
-            // long replay holds only its lookback.
+            // Nothing before the lookback is looked at again: drop it now and then, so a long
+            // replay holds only its lookback.
             if first >= 4096 {
                 seen.drain(..first);
                 lo -= first;
                 first = 0;
             }
+            let old_events = events.iter().take_while(|e| e.at <= cutoff).count();
+            if old_events >= 1024 {
+                events.drain(..old_events);
+            }
+            let old_proposals = proposals.iter().take_while(|p| p.at <= cutoff).count();
+            if old_proposals >= 1024 {
+                proposals.drain(..old_proposals);
+            }
         }
-        let mut decision = engine::decide(&seen[first..], settings, current, now);
+        let memory = Observed {
+            current,
+            events: &events,
+            earlier: current.map(|_| proposals.as_slice()),
+        };
+        let mut decision = engine::decide_with(&seen[first..], settings, memory, now);
         decision.recommendation.samples = i + 1;
+        if let (Some(at), Some(replicas)) = (observed.timestamp, decision.recommended) {
+            proposals.push(Proposal { at, replicas });
+        }
         if detail == Detail::Counts {
             decision.recommendation.reason = String::new();
             decision.recommendation.conditions = Vec::new();
@@ -278,6 +300,14 @@ pub fn simulate(
                 track
                     .changes
                     .push((observed.timestamp, before, t.target_replicas));
+            }
+            if let Some(at) = observed.timestamp
+                && t.target_replicas != t.current_replicas
+            {
+                events.push(ScaleEvent {
+                    at,
+                    change: i64::from(t.target_replicas) - i64::from(t.current_replicas),
+                });
             }
             current = Some(t.target_replicas);
         }

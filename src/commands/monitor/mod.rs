@@ -182,6 +182,8 @@ impl<'a> Monitor<'a> {
         let choice =
             PolicyChoice::new(&cmd.policy, cmd.min_replicas, cmd.max_replicas, &app.policy);
         let decider = Decider::live(&choice, cmd.current_replicas, max_age)?;
+        // Monitor records its own samples: only the flag can give the HPA its count.
+        decider.require_current(&[])?;
         // One collector for the whole run: CPU is measured between ticks and HTTP connections
         // to the endpoints are kept alive.
         let collector = Collector::new(app, &cmd.sampling)?;
