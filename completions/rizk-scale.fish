@@ -353,7 +353,16 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l target 
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l current-replicas -d 'Start from this many replicas and apply every decision (required by --policy hpa)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l min-replicas -d 'Never go below this many replicas' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l max-replicas -d 'Never go above this many replicas' -r
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l compare -d 'Also replay with these settings changed and show both, e.g. \'policy=hpa\' or \'scale-down-window=5m,window=5\' (keys: policy, scale-up-window, scale-down-window, window, statistic, tolerance, target, min-replicas, max-replicas)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l compare -d 'Also replay this policy and show the runs side by side (repeatable, any number): a spec is an optional starting point — seed (the seed\'s rules, exactly), threshold (the rules as configured) or hpa (the HPA\'s defaults), windows off — then KEY=VALUE changes, e.g. --compare seed --compare hpa --compare \'seed,scale-up-cpu=60\' --compare \'scale-down-window=5m\'; without a starting point the changes apply to this command\'s flags (keys: policy, scale-up-window, scale-down-window, window, statistic, tolerance, target, min-replicas, max-replicas, scale-up-METRIC, scale-down-METRIC)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l prometheus -d 'Build the history from range queries to this Prometheus (http:// or https://) instead of the stored history: the collect queries ([prometheus.queries], --prometheus-query) plus the observed replica count (query \'replicas\')' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l prometheus-query -d 'Replace a query, e.g. \'requests_per_second=sum(rate(reqs[5m]))\', or give the replica count: \'replicas=kube_deployment_status_replicas{deployment="web"}\' (repeatable)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l from -d 'Start of the range: RFC 3339 (2026-11-23T18:00:00Z), now, or relative (-7d, now-36h)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l to -d 'End of the range (same forms as --from)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l step -d 'Between two samples of the range' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l query-timeout -d 'Per range query timeout' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l scale-metrics -d 'Metrics besides cpu_percent whose per-replica value scales with observed / simulated replicas, comma-separated (e.g. memory_percent,active_connections)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l save-history -d 'Also write the samples replayed to this file as a history (JSON Lines), e.g. to replay a Prometheus range again offline with --history' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l report -d 'Write a self-contained HTML report (inline SVG charts, the figures table, the model)' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l key-prefix -d 'Prefix of the shared history\'s Redis keys (<prefix>:{SERVICE}:history)' -r
@@ -362,6 +371,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l color -
 always\t''
 never\t''"
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l config -d 'Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]' -r -F
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l no-load-model -d 'Replay on the metrics as recorded even where the observed replica count is known'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l json -d 'Print the whole timeline as JSON (schema_version 1)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -s q -l quiet -d 'Print no warnings'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -s v -l verbose -d 'Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too'

@@ -10,8 +10,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::sample::{Metric, parse_assignment};
 
 pub mod policy;
+pub mod whatif;
 pub use policy::{
-    CompareSpec, Override, PolicyArg, PolicyArgs, ReplayCmd, RpsScopeArg, StatisticArg,
+    CompareSpec, Override, PolicyArg, PolicyArgs, Preset, ReplayCmd, RpsScopeArg, StatisticArg,
 };
 
 /// `--min-replicas` when no flag, environment variable or config file sets it.

@@ -339,7 +339,10 @@ fn validate(c: &LoadedConfig) -> Result<()> {
     if let Some(queries) = f.prometheus.as_ref().and_then(|p| p.queries.as_ref()) {
         for (name, query) in queries {
             let key = format!("prometheus.queries.{name}");
-            if let Err(e) = name.parse::<Metric>() {
+            if let Err(e) = name.parse::<Metric>()
+                && name != crate::sample::REPLICAS
+            {
+                let e = format!("{e}, or replicas (replay --prometheus)");
                 return Err(c.error(&query.span(), &key, &e));
             }
         }

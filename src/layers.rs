@@ -400,6 +400,14 @@ pub fn prometheus_overrides(cfg: Option<&LoadedConfig>) -> BTreeMap<Metric, Stri
         .unwrap_or_default()
 }
 
+/// `[prometheus.queries] replicas`: the observed replica count for `replay --prometheus`.
+pub fn prometheus_replicas_query(cfg: Option<&LoadedConfig>) -> Option<String> {
+    cfg.and_then(|c| c.file.prometheus.as_ref())
+        .and_then(|p| p.queries.as_ref())
+        .and_then(|q| q.get(crate::sample::REPLICAS))
+        .map(|q| q.get_ref().clone())
+}
+
 /// Every effective setting with its source, for `config show`. Flags of other commands do not
 /// apply here, so the layers are environment > config file > default.
 pub fn effective(

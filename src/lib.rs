@@ -98,7 +98,7 @@ async fn run_async(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
         Command::History(cmd) => commands::history::run(&app, cmd),
         Command::Validate(cmd) => commands::validate::run(&app, cmd).await,
         Command::Config(cmd) => commands::config::run(&app, cmd, matches),
-        Command::Replay(cmd) => commands::replay::run(&app, cmd),
+        Command::Replay(cmd) => commands::replay::run(&app, cmd).await,
         Command::Monitor(cmd) => commands::monitor::run(&app, cmd).await,
     }
 }

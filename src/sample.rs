@@ -433,6 +433,31 @@ impl<'de> Deserialize<'de> for Sample {
     }
 }
 
+/// The history line's field holding the observed replica count.
+pub const REPLICAS: &str = "replicas";
+
+/// The replica count a sample records (its `replicas` field), if any.
+pub fn replicas_of(sample: &Sample) -> Option<u32> {
+    sample
+        .extra
+        .get(REPLICAS)
+        .and_then(serde_json::Value::as_f64)
+        .filter(|v| v.is_finite() && *v >= 0.0 && *v <= f64::from(u32::MAX))
+        .map(|v| v.round() as u32)
+}
+
+/// Write (or clear) the replica count a sample records.
+pub fn set_replicas(sample: &mut Sample, replicas: Option<u32>) {
+    match replicas {
+        Some(n) => {
+            sample.extra.insert(REPLICAS.to_string(), n.into());
+        }
+        None => {
+            sample.extra.remove(REPLICAS);
+        }
+    }
+}
+
 /// Parse a calendar date `YYYY-MM-DD` (attestations).
 pub fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     s.trim()

@@ -6,9 +6,12 @@ pub mod json;
 pub mod metrics_page;
 pub mod pipe;
 pub mod policy;
+pub mod progress;
 pub mod replay;
+pub mod report_html;
 pub mod sparkline;
 pub mod table;
+pub mod whatif;
 
 use std::io::{self, IsTerminal, Write};
 

@@ -27,6 +27,7 @@ mod prometheus_source;
 mod redis_conn;
 mod redis_connections;
 mod redis_validate;
+mod replay_prometheus;
 mod sample_values;
 mod secrets;
 mod settings_env;
