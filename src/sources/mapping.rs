@@ -859,11 +859,14 @@ fn obs_map<T>(obs: &Obs<T>, finite: impl Fn(&T) -> bool) -> Obs<bool> {
     }
 }
 
-/// Words a metric name is made of that say nothing about what it measures.
-const COMMON_WORDS: [&str; 7] = ["total", "count", "sum", "bucket", "created", "info", ""];
+/// Words a metric name is made of that say nothing about what it measures (suffixes, and
+/// namespaces most names on a page share).
+const COMMON_WORDS: [&str; 11] = [
+    "total", "count", "sum", "bucket", "created", "info", "", "http", "node", "process", "go",
+];
 
-/// Up to `n` of `names` similar to one of `wanted`: sharing a meaningful word (`requests`,
-/// `duration`) or within a few edits, the most alike first.
+/// Up to `n` of `names` similar to one of `wanted`: within a few edits (a typo first), or
+/// sharing a meaningful word (`requests`, `duration`; the most shared first).
 pub fn similar(wanted: &[String], names: &[String], n: usize) -> Vec<String> {
     let words = |s: &str| -> Vec<String> {
         s.to_ascii_lowercase()
@@ -872,7 +875,7 @@ pub fn similar(wanted: &[String], names: &[String], n: usize) -> Vec<String> {
             .map(str::to_string)
             .collect()
     };
-    let mut scored: Vec<(usize, usize, &String)> = names
+    let mut scored: Vec<(usize, usize, usize, &String)> = names
         .iter()
         .filter(|name| !wanted.contains(name))
         .filter_map(|name| {
@@ -883,7 +886,9 @@ pub fn similar(wanted: &[String], names: &[String], n: usize) -> Vec<String> {
                     let shared = words(w).iter().filter(|x| own.contains(x)).count();
                     let distance = crate::sample::edit_distance(name, w);
                     let close = distance <= (w.chars().count() / 4).max(2);
-                    (shared > 0 || close).then_some((usize::MAX - shared, distance, name))
+                    // A typo (two edits at most) first, then the most shared words.
+                    let tier = usize::from(distance > 2);
+                    (shared > 0 || close).then_some((tier, usize::MAX - shared, distance, name))
                 })
                 .min()
         })
@@ -892,7 +897,7 @@ pub fn similar(wanted: &[String], names: &[String], n: usize) -> Vec<String> {
     scored
         .into_iter()
         .take(n)
-        .map(|(_, _, s)| s.clone())
+        .map(|(_, _, _, s)| s.clone())
         .collect()
 }
 
@@ -1366,8 +1371,8 @@ mod tests {
             Some(Gap::NotOnPage {
                 wanted: "series http_requests_total".into(),
                 similar: vec![
-                    "http_server_requests_seconds_count".into(),
-                    "api_requests_total".into()
+                    "api_requests_total".into(),
+                    "http_server_requests_seconds_count".into()
                 ],
             })
         );
@@ -1409,15 +1414,17 @@ mod tests {
         .map(String::from)
         .to_vec();
         let wanted = ["http_requests_total".to_string()];
-        // Two shared words first, then one; ties by edit distance; at most 3.
+        // A typo first, then a shared word by edit distance; at most 3.
         assert_eq!(
             similar(&wanted, &names, 3),
             [
-                "http_requests_created",
                 "http_request_total",
-                "web_requests_total"
+                "web_requests_total",
+                "zz_requests_total"
             ]
         );
+        // Namespaces and suffixes are not words in common.
+        assert!(similar(&["http_x_total".into()], &["http_y_created".into()], 3).is_empty());
         assert!(similar(&["cache_hits_total".into()], &names, 3).is_empty());
         // The wanted name itself is never "similar".
         assert!(similar(&["up".into()], &["up".into()], 3).is_empty());

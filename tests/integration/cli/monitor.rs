@@ -30,6 +30,8 @@ struct TickJson {
     sample: rizk_scale::sample::Sample,
     #[serde(default)]
     targets: Vec<TargetJson>,
+    /// Metric → why it is unknown.
+    unknown: std::collections::BTreeMap<String, String>,
     recommendation: RecommendJson,
 }
 
