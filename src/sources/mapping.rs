@@ -726,8 +726,11 @@ pub enum Gap {
     NotFinite,
 }
 
-/// The counters (their names in the history's `raw` object) that feed `metric`.
-fn feeding(metric: Metric) -> &'static [(&'static str, fn(&Counters) -> Option<f64>)] {
+/// A counter's name in the history's `raw` object, and how to read it.
+type Feed = (&'static str, fn(&Counters) -> Option<f64>);
+
+/// The counters that feed `metric`.
+fn feeding(metric: Metric) -> &'static [Feed] {
     match metric {
         Metric::RequestsPerSecond => &[("requests", |c| c.requests)],
         Metric::ErrorRate => &[("requests", |c| c.requests), ("errors", |c| c.errors)],

@@ -178,6 +178,36 @@ fn a_first_scrape_needs_a_second_and_a_counter_reset_is_named() {
         notes.contains(&format!("requests_per_second, error_rate unknown: {want}")),
         "{text}"
     );
+    // monitor's NDJSON lines carry the same object; its first tick is a first scrape too.
+    let fresh = tempfile::tempdir().unwrap();
+    let out = ok(&rizk(
+        fresh.path(),
+        &[
+            "monitor",
+            "--no-host",
+            "--endpoint",
+            &url,
+            "--json",
+            "--count",
+            "2",
+            "--interval",
+            "0",
+        ],
+    ));
+    let ticks: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(ticks.len(), 2, "{out}");
+    assert_eq!(ticks[0]["unknown"]["requests_per_second"], want);
+    assert!(
+        ticks[1]["unknown"].get("requests_per_second").is_none(),
+        "{out}"
+    );
+    assert_eq!(
+        ticks[0]["recommendation"]["conditions"][2]["unknown_reason"],
+        ticks[0]["unknown"]["requests_per_second"]
+    );
     std::thread::sleep(std::time::Duration::from_millis(50));
     *body.lock().unwrap() = web(1100, 4);
     let second = json(&rizk(dir.path(), &args));

@@ -103,7 +103,8 @@ pub struct ConditionJson {
     pub value: Option<f64>,
     pub threshold: f64,
     pub state: String,
-    /// Present when `state` is `unknown`.
+    /// Present when `state` is `unknown` (its text is checked in `unknown_reasons`).
+    #[allow(dead_code)]
     pub unknown_reason: Option<String>,
 }
 
