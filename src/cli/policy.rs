@@ -123,9 +123,10 @@ pub struct ReplayCmd {
     )]
     pub max_replicas: u32,
     /// Also replay this policy and show the runs side by side (repeatable, any number): a spec
-    /// is an optional starting point — seed (the seed's rules, exactly), threshold (the rules
-    /// as configured) or hpa (the HPA's defaults), windows off — then KEY=VALUE changes, e.g.
-    /// --compare seed --compare hpa --compare 'seed,scale-up-cpu=60' --compare
+    /// is an optional starting point — guide (the scaling guide's default rules, exactly; also
+    /// 'seed'), threshold (the rules as configured) or hpa (the HPA's defaults), windows off —
+    /// then KEY=VALUE changes, e.g. --compare guide --compare hpa --compare
+    /// 'guide,scale-up-cpu=60' --compare
     /// 'scale-down-window=5m'; without a starting point the changes apply to this command's
     /// flags (keys: policy, scale-up-window, scale-down-window, window, statistic, tolerance,
     /// target, min-replicas, max-replicas, scale-up-METRIC, scale-down-METRIC)
@@ -206,7 +207,7 @@ pub fn parse_compare(s: &str) -> Result<CompareSpec, String> {
     let mut overrides = Vec::new();
     for (i, pair) in s.split(',').map(str::trim).enumerate() {
         let preset = match pair {
-            "seed" => Some(Preset::Seed),
+            "guide" | "seed" => Some(Preset::Seed),
             "threshold" => Some(Preset::Threshold),
             "hpa" => Some(Preset::Hpa),
             _ => None,
@@ -328,7 +329,7 @@ mod tests {
             "policy=hpa, scale-down-window=5m,target=cpu_percent=60"
         );
         assert!(parse_compare("window=5,statistic=p90,tolerance=0.2,min-replicas=1").is_ok());
-        let c = parse_compare("seed, scale-up-cpu=60,scale-down-requests_per_second=10").unwrap();
+        let c = parse_compare("guide, scale-up-cpu=60,scale-down-requests_per_second=10").unwrap();
         assert_eq!(
             c.overrides,
             vec![

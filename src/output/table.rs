@@ -2,7 +2,7 @@
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{
-    Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table,
+    Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width,
 };
 
 use super::{Style, paint};
@@ -30,6 +30,57 @@ pub fn new_table(color: bool, width: Option<u16>) -> Table {
         }
     }
     table
+}
+
+/// The columns a table takes with no cell wrapped: `│ a ┆ b │` is one border, then per column
+/// its content, its padding and a separator or border.
+pub fn unwrapped_width(table: &Table) -> usize {
+    1 + table
+        .column_max_content_widths()
+        .iter()
+        .map(|w| usize::from(*w) + 3)
+        .sum::<usize>()
+}
+
+/// Every column at least as wide as its longest word (header included), so that comfy-table
+/// wraps a cell only between words — never `polic/y` or `scale/-down`. Returns false, and
+/// changes nothing, when those words alone do not fit in `width` (the caller picks a narrower
+/// layout, or lets the table break words rather than overflow the terminal).
+pub fn keep_words(table: &mut Table, width: Option<u16>) -> bool {
+    let Some(width) = width.map(usize::from) else {
+        return true;
+    };
+    // Nothing wraps: leave comfy-table alone (it would fix bounded columns at their bound).
+    if unwrapped_width(table) <= width {
+        return true;
+    }
+    let columns = table.column_count();
+    let longest: Vec<usize> = (0..columns)
+        .map(|i| {
+            table
+                .column_cells_with_header_iter(i)
+                .flatten()
+                .flat_map(|c| {
+                    c.content()
+                        .split_whitespace()
+                        .map(|w| w.chars().count())
+                        .collect::<Vec<_>>()
+                })
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    if 1 + longest.iter().map(|w| w + 3).sum::<usize>() > width {
+        return false;
+    }
+    for (column, w) in table.column_iter_mut().zip(longest) {
+        // comfy-table's boundaries include the column's padding.
+        let w = u16::try_from(w)
+            .unwrap_or(u16::MAX)
+            .saturating_add(column.padding_width());
+        column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w)));
+    }
+    true
 }
 
 /// `config show`'s table: one row per setting. Keys are split only after a dot (and only when
@@ -365,6 +416,27 @@ mod tests {
         );
         assert!(text.contains("High resource usage: CPU 85.0%"));
         assert!(text.contains("unknown"));
+    }
+
+    #[test]
+    fn cells_wrap_between_words_or_the_caller_hears_they_cannot() {
+        // Needs 47 columns unwrapped, 36 with every word whole.
+        let mut t = new_table(false, Some(40));
+        t.set_header(vec!["", "settings", "flaps"]);
+        t.add_row(vec!["B", "threshold, scale-down-window=5m", "16"]);
+        assert!(keep_words(&mut t, Some(40)));
+        let text = t.to_string();
+        assert!(text.contains(" scale-down-window=5m "), "{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
+        // A word wider than the room: no constraint, the caller chooses.
+        let mut t = new_table(false, Some(20));
+        t.add_row(vec!["B", "threshold, scale-down-window=5m"]);
+        assert!(!keep_words(&mut t, Some(20)));
+        // Room for everything on one line: nothing to do.
+        let mut t = new_table(false, Some(80));
+        t.add_row(vec!["B", "threshold, scale-down-window=5m"]);
+        assert!(keep_words(&mut t, Some(80)));
+        assert_eq!(unwrapped_width(&t), 1 + 4 + 34);
     }
 
     #[test]
