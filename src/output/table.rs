@@ -235,10 +235,31 @@ pub struct Stored<'a> {
     pub spooled: bool,
 }
 
-/// `collect`'s human output: the sample as a small table of its known metrics, and where it
-/// went (`--json` has every field).
+/// The footnotes under a table: one line per unknown metric and its reason (metrics with the
+/// same reason share a line), wrapped at spaces to the width.
+pub fn unknown_notes<'a>(
+    reasons: impl IntoIterator<Item = (Metric, &'a str)>,
+    width: Option<u16>,
+) -> String {
+    let mut out = String::new();
+    for note in crate::collect::unknown::footnotes(reasons) {
+        let lines = match width {
+            Some(w) => super::wrap(&note, usize::from(w), usize::MAX),
+            None => vec![note],
+        };
+        for line in lines {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `collect`'s human output: the sample as a small table of its known metrics, why the others
+/// are unknown, and where it went (`--json` has every field).
 pub fn collected(
     sample: &Sample,
+    unknown: &std::collections::BTreeMap<Metric, String>,
     stored: Stored<'_>,
     endpoints: Option<(usize, usize)>,
     color: bool,
@@ -267,6 +288,10 @@ pub fn collected(
         ]);
     }
     out.push_str(&format!("{table}\n"));
+    out.push_str(&unknown_notes(
+        unknown.iter().map(|(m, r)| (*m, r.as_str())),
+        width,
+    ));
     if let Some((ok, total)) = endpoints {
         out.push_str(&format!("Endpoints: {ok} of {total} scraped\n"));
     }
@@ -330,6 +355,12 @@ pub fn recommendation(
         }
         out.push_str(&table.to_string());
         out.push('\n');
+        out.push_str(&unknown_notes(
+            rec.conditions
+                .iter()
+                .filter_map(|c| c.unknown_reason.as_deref().map(|r| (c.metric, r))),
+            width,
+        ));
     }
     let delta = match rec.replica_delta {
         0 => String::new(),
@@ -434,7 +465,16 @@ mod tests {
             samples: 1,
             spooled: false,
         };
-        let text = collected(&s, stored, Some((1, 2)), false, Some(80));
+        let unknown: std::collections::BTreeMap<Metric, String> = [
+            (Metric::MemoryPercent, "not configured: a reason long enough to be wrapped at the width of eighty columns, at a space".to_string()),
+            (Metric::ErrorRate, "x".to_string()),
+        ]
+        .into();
+        let text = collected(&s, &unknown, stored, Some((1, 2)), false, Some(80));
+        assert!(
+            text.contains("└─────────────┴─────────┘\nmemory_percent unknown: not configured: a reason long enough to be wrapped at\n  the width of eighty columns, at a space\nerror_rate unknown: x\nEndpoints:"),
+            "{text}"
+        );
         assert!(text.starts_with("Collected a sample from web-1 at 2026-11-23T18:00:00Z:\n"));
         assert!(text.contains("│ CPU %       ┆    12.0 │"), "{text}");
         assert!(text.contains("│ Memory %    ┆ unknown │"), "{text}");
@@ -449,7 +489,7 @@ mod tests {
             ..stored
         };
         assert!(
-            collected(&s, spooled, None, false, None)
+            collected(&s, &Default::default(), spooled, None, false, None)
                 .ends_with("Spooled to 'h.jsonl' (3 samples waiting for Redis)\n")
         );
     }

@@ -32,5 +32,6 @@ mod sample_values;
 mod secrets;
 mod settings_env;
 mod terminal;
+mod unknown_reasons;
 mod validate_fixtures;
 mod validate_realworld;
