@@ -41,6 +41,14 @@ pub fn timestamp(t: Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// " (FIRST → LAST)" for a header when both ends have a timestamp, else nothing.
+pub fn span(first: Option<Timestamp>, last: Option<Timestamp>) -> String {
+    match (first, last) {
+        (Some(a), Some(b)) => format!(" ({} → {})", timestamp(a), timestamp(b)),
+        _ => String::new(),
+    }
+}
+
 /// The short form for narrow tables, 14 columns: `11-23 18:00:00` (UTC).
 pub fn short_timestamp(t: Timestamp) -> String {
     t.strftime("%m-%d %H:%M:%S").to_string()
@@ -80,5 +88,10 @@ mod tests {
         assert_eq!(timestamp(with_ms), "2026-11-23T18:00:00Z");
         assert_eq!(timestamp(whole).len(), timestamp(with_ms).len());
         assert_eq!(short_timestamp(with_ms), "11-23 18:00:00");
+        assert_eq!(
+            span(Some(whole), Some(with_ms)),
+            " (2026-11-23T18:00:00Z → 2026-11-23T18:00:00Z)"
+        );
+        assert_eq!(span(None, Some(whole)), "");
     }
 }

@@ -158,14 +158,7 @@ fn chart_lines(run: &Run, scale_max: u32, longest: u32) -> Vec<String> {
 fn header(steps: &[Step], start: Option<u32>) -> String {
     let first = steps.first().and_then(|s| s.timestamp);
     let last = steps.last().and_then(|s| s.timestamp);
-    let span = match (first, last) {
-        (Some(a), Some(b)) => format!(
-            " ({} → {})",
-            crate::text::timestamp(a),
-            crate::text::timestamp(b)
-        ),
-        _ => String::new(),
-    };
+    let span = crate::text::span(first, last);
     let from = start.map_or(String::new(), |n| format!(", starting from {n} replicas"));
     format!(
         "Replay of {}{span}{from}\n",

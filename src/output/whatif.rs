@@ -359,14 +359,7 @@ pub fn preamble(w: &WhatIf<'_>) -> String {
 pub fn figures_text(w: &WhatIf<'_>, color: bool, width: Option<u16>) -> String {
     let first = w.history.first().and_then(|s| s.timestamp);
     let last = w.history.last().and_then(|s| s.timestamp);
-    let span = match (first, last) {
-        (Some(a), Some(b)) => format!(
-            " ({} → {})",
-            crate::text::timestamp(a),
-            crate::text::timestamp(b)
-        ),
-        _ => String::new(),
-    };
+    let span = crate::text::span(first, last);
     let start = w
         .runs
         .first()

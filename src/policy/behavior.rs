@@ -152,6 +152,15 @@ impl Default for Behavior {
     }
 }
 
+/// The scale event of a decision that moved the count from `current` to `target` at `at`
+/// (none without a timestamp or without a change).
+pub fn scale_event(at: Option<Timestamp>, current: u32, target: u32) -> Option<ScaleEvent> {
+    at.filter(|_| target != current).map(|at| ScaleEvent {
+        at,
+        change: i64::from(target) - i64::from(current),
+    })
+}
+
 /// A change of the replica count: positive added, negative removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ScaleEvent {
@@ -161,14 +170,9 @@ pub struct ScaleEvent {
     pub change: i64,
 }
 
-/// The replica count a sample recorded (its optional `replicas` field), if any.
-pub fn observed_replicas(sample: &Sample) -> Option<u32> {
-    sample
-        .extra
-        .get("replicas")
-        .and_then(serde_json::Value::as_u64)
-        .and_then(|n| u32::try_from(n).ok())
-}
+/// The replica count a sample recorded (its optional `replicas` field), if any: one reading
+/// of the field for the HPA, replay and the what-if model.
+pub use crate::sample::replicas_of as observed_replicas;
 
 /// The scale events in a history: every change of `replicas` between consecutive samples that
 /// both record it, at the later sample's timestamp (samples without a timestamp are skipped).
@@ -366,6 +370,9 @@ mod tests {
         ];
         assert_eq!(observed_replicas(&h[0]), Some(3));
         assert_eq!(observed_replicas(&h[1]), None);
+        assert_eq!(scale_event(Some(at(7)), 3, 5), Some(ev(7, 2)));
+        assert_eq!(scale_event(Some(at(7)), 5, 5), None);
+        assert_eq!(scale_event(None, 3, 5), None);
         // 3 → 5 at 20, 5 → 4 at 40, 4 → 9 without a timestamp (skipped), none at 60.
         assert_eq!(events_from_history(&h), vec![ev(20, 2), ev(40, -1)]);
     }

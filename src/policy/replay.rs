@@ -12,7 +12,7 @@
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::behavior::{ScaleEvent, observed_replicas};
+use super::behavior::{ScaleEvent, observed_replicas, scale_event};
 use super::engine::{self, Decision, Observed, Settings};
 use super::stabilization::Proposal;
 use super::{Action, ReplicaTarget};
@@ -95,14 +95,11 @@ pub fn replay(history: &[Sample], settings: &Settings, start: Option<u32>) -> Ve
             proposals.push(Proposal { at, replicas });
         }
         if let Some(t) = decision.replicas {
-            if let Some(at) = sample.timestamp
-                && t.target_replicas != t.current_replicas
-            {
-                events.push(ScaleEvent {
-                    at,
-                    change: i64::from(t.target_replicas) - i64::from(t.current_replicas),
-                });
-            }
+            events.extend(scale_event(
+                sample.timestamp,
+                t.current_replicas,
+                t.target_replicas,
+            ));
             current = Some(t.target_replicas);
         }
         steps.push(Step {

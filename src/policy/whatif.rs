@@ -24,7 +24,7 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use super::behavior::ScaleEvent;
+use super::behavior::{ScaleEvent, scale_event};
 use super::engine::{self, Observed, PolicyKind, Settings};
 use super::replay::Step;
 use super::stabilization::Proposal;
@@ -301,14 +301,11 @@ pub fn simulate(
                     .changes
                     .push((observed.timestamp, before, t.target_replicas));
             }
-            if let Some(at) = observed.timestamp
-                && t.target_replicas != t.current_replicas
-            {
-                events.push(ScaleEvent {
-                    at,
-                    change: i64::from(t.target_replicas) - i64::from(t.current_replicas),
-                });
-            }
+            events.extend(scale_event(
+                observed.timestamp,
+                t.current_replicas,
+                t.target_replicas,
+            ));
             current = Some(t.target_replicas);
         }
         steps.push(Step {
