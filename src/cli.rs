@@ -439,6 +439,48 @@ pub struct MonitorCmd {
     pub coordination_interval: Duration,
 }
 
+/// clap's error for a bad value, told again naming the environment variable when the value came
+/// from one (clap names only the flag, e.g. `--min-replicas`, which the user never typed):
+/// `RIZK_SCALE_MIN_REPLICAS 'abc': invalid digit found in string`. `None` for other errors.
+pub fn env_error(error: &clap::Error) -> Option<String> {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    use std::error::Error as _;
+    if !matches!(
+        error.kind(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation
+    ) {
+        return None;
+    }
+    let (Some(ContextValue::String(arg)), Some(ContextValue::String(value))) = (
+        error.get(ContextKind::InvalidArg),
+        error.get(ContextKind::InvalidValue),
+    ) else {
+        return None;
+    };
+    let command = Cli::command();
+    let args = command
+        .get_arguments()
+        .chain(command.get_subcommands().flat_map(|c| c.get_arguments()));
+    for a in args {
+        let (Some(long), Some(env)) = (a.get_long(), a.get_env()) else {
+            continue;
+        };
+        let flag = format!("--{long}");
+        let names_it = arg == &flag || arg.starts_with(&format!("{flag} "));
+        let typed = std::env::args().any(|x| x == flag || x.starts_with(&format!("{flag}=")));
+        if names_it && !typed && std::env::var_os(env).is_some_and(|v| v == value.as_str()) {
+            let cause = error
+                .source()
+                .map_or("not one of the accepted values".to_string(), |c| {
+                    c.to_string()
+                });
+            return Some(format!("{} '{value}': {cause}", env.to_string_lossy()));
+        }
+    }
+    None
+}
+
 /// Parse `--coordination-interval`: at least 100ms (the lease is renewed every third of it).
 pub fn parse_coordination_interval(s: &str) -> Result<Duration, String> {
     match parse_duration(s)? {

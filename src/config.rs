@@ -206,7 +206,8 @@ impl LoadedConfig {
         format!("{}:{}", self.path.display(), self.line_of(span))
     }
 
-    fn error(&self, span: &Range<usize>, key: &str, message: &str) -> anyhow::Error {
+    /// An error at `span` naming the file, line, column and key.
+    pub fn error(&self, span: &Range<usize>, key: &str, message: &str) -> anyhow::Error {
         let (line, col) = line_col(&self.text, span.start);
         anyhow::anyhow!(
             "config '{}:{line}:{col}': {key}: {message}",

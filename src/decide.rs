@@ -13,6 +13,7 @@ use crate::policy::engine::{self, Decision, Settings};
 use crate::policy::fleet::{self, FleetView};
 use crate::policy::replay::{self as timeline, Step, Summary};
 use crate::sample::Sample;
+use crate::settings::options::DecideOptions;
 use crate::settings::policy::PolicyChoice;
 
 /// A resolved policy, ready to decide.
@@ -29,11 +30,9 @@ pub struct Decider {
 
 impl Decider {
     /// For a live decision (`recommend`, `monitor`): samples older than `max_age` are stale.
-    pub fn live(
-        choice: &PolicyChoice,
-        current: Option<u32>,
-        max_age: Option<Duration>,
-    ) -> Result<Decider> {
+    pub fn live(options: &DecideOptions) -> Result<Decider> {
+        let (choice, current, max_age) =
+            (&options.choice, options.current_replicas, options.max_age);
         let settings = choice.resolve(max_age)?;
         if choice.args.policy == PolicyArg::Hpa && current.is_none() {
             bail!(

@@ -14,7 +14,6 @@ pub mod diag;
 pub mod election;
 pub mod exit;
 pub mod history;
-pub mod layers;
 pub mod output;
 pub mod policy;
 pub mod redact;
@@ -30,6 +29,7 @@ use clap::ArgMatches;
 use cli::{Cli, Command};
 use exit::Exit;
 use settings::App;
+use settings::resolve::Resolver;
 
 /// Run a parsed command line (and clap's matches, which say where each value came from).
 ///
@@ -47,18 +47,16 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<Exit> {
     result
 }
 
-async fn run_async(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
+async fn run_async(cli: Cli, matches: &ArgMatches) -> Result<Exit> {
     diag::set_verbosity(cli.global.verbose);
     diag::set_quiet(cli.global.quiet);
-    let config = settings::load_config(&cli.global)?;
+    let config = settings::load_config(cli.global.config.as_deref())?;
     match &config {
         Some(cfg) => diag_info!("config file: {}", cfg.path.display()),
         None => diag_info!("config file: none (defaults, environment and flags only)"),
     }
-    if let Some(cfg) = &config {
-        layers::apply(&mut cli, matches, cfg);
-    }
-    let app = App::from_args(&cli.global, config)?;
+    let global = Resolver::global(matches, config.as_ref()).global_options(&cli.global)?;
+    let app = App::new(&global, config)?;
     diag_info!(
         "history: {} ({}, capacity {})",
         app.history.location(),
@@ -67,17 +65,18 @@ async fn run_async(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
         } else {
             "file"
         },
-        cli.global.capacity
+        global.capacity
     );
-    diag_debug!("threshold policy from the configuration: {:?}", app.policy);
+    // The second stage: the command's flags over the config file, once, into plain options.
+    let mut r = Resolver::command(matches, app.config.as_ref());
     match &cli.command {
-        Command::Collect(cmd) => commands::collect::run(&app, cmd).await,
-        Command::Recommend(cmd) => commands::recommend::run(&app, cmd).await,
+        Command::Collect(cmd) => commands::collect::run(&app, &r.collect(cmd)?).await,
+        Command::Recommend(cmd) => commands::recommend::run(&app, &r.recommend(cmd)?).await,
         Command::History(cmd) => commands::history::run(&app, cmd),
-        Command::Validate(cmd) => commands::validate::run(&app, cmd).await,
+        Command::Validate(cmd) => commands::validate::run(&app, &r.validate(cmd)?).await,
         Command::Config(cmd) => commands::config::run(&app, cmd, matches),
-        Command::Replay(cmd) => commands::replay::run(&app, cmd),
-        Command::Monitor(cmd) => commands::monitor::run(&app, cmd).await,
+        Command::Replay(cmd) => commands::replay::run(&app, &r.replay(cmd)?),
+        Command::Monitor(cmd) => commands::monitor::run(&app, &r.monitor(cmd)?).await,
     }
 }
 

@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use anyhow::{Result, anyhow, bail};
 use serde::Serialize;
 
-use crate::cli::{EndpointArgs, SamplingArgs};
 use crate::sample::{Metric, Sample};
 use crate::settings::App;
+use crate::settings::options::{EndpointOptions, SamplingOptions};
 use crate::sources::endpoint::{self, ScrapeOptions, Scraper, Target, TargetResult};
 use crate::sources::host::{self, HostReading, HostSampler};
 use crate::sources::mapping::{self, Counters};
@@ -100,13 +100,13 @@ pub struct Collector {
 impl Collector {
     /// Check what `args` ask for and set up its readers (reads the bearer token file, checks
     /// the Prometheus URL). Fails early when nothing would be collected.
-    pub fn new(app: &App, args: &SamplingArgs) -> Result<Collector> {
+    pub fn new(args: &SamplingOptions) -> Result<Collector> {
         check_sampling(args)?;
         let endpoints = match scrape_plan(args)? {
             Some((targets, options)) => Some((Scraper::new(options)?, targets)),
             None => None,
         };
-        let prometheus = match prometheus_plan(app, args)? {
+        let prometheus = match prometheus_plan(args)? {
             Some(plan) => Some((Scraper::new(plan.options.clone())?, plan)),
             None => None,
         };
@@ -213,11 +213,11 @@ impl Collector {
 }
 
 /// Fail early when nothing would be collected.
-pub fn check_sampling(args: &SamplingArgs) -> Result<()> {
+pub fn check_sampling(args: &SamplingOptions) -> Result<()> {
     if args.no_host
         && args.metrics.is_empty()
-        && args.endpoints.endpoints.is_empty()
-        && args.prometheus.url.is_none()
+        && args.endpoints.urls.is_empty()
+        && args.prometheus.is_none()
     {
         bail!(
             "nothing to collect: --no-host was given and no --endpoint URL, --prometheus URL or --metric NAME=VALUE"
@@ -228,16 +228,12 @@ pub fn check_sampling(args: &SamplingArgs) -> Result<()> {
 
 /// The `--prometheus` plan, `None` without it. The URL is checked here (scheme, syntax), so a
 /// typo fails the command instead of leaving every metric unknown.
-pub fn prometheus_plan(app: &App, args: &SamplingArgs) -> Result<Option<PromPlan>> {
-    let Some(base) = &args.prometheus.url else {
+pub fn prometheus_plan(args: &SamplingOptions) -> Result<Option<PromPlan>> {
+    let Some(base) = &args.prometheus else {
         return Ok(None);
     };
     prometheus::query_url(base, "up").map_err(|e| anyhow!("--prometheus: {e}"))?;
-    let mut overrides = crate::layers::prometheus_overrides(app.config.as_ref());
-    for (metric, query) in &args.prometheus.queries {
-        overrides.insert(*metric, query.clone());
-    }
-    let queries = prometheus::queries(&overrides);
+    let queries = prometheus::queries(&args.prometheus_queries);
     if queries.is_empty() {
         bail!(
             "--prometheus '{}': every query is disabled",
@@ -256,10 +252,10 @@ pub fn prometheus_plan(app: &App, args: &SamplingArgs) -> Result<Option<PromPlan
 }
 
 /// The endpoints to scrape and how, `None` without `--endpoint` (reads the bearer token file).
-fn scrape_plan(args: &SamplingArgs) -> Result<Option<(Vec<Target>, ScrapeOptions)>> {
+fn scrape_plan(args: &SamplingOptions) -> Result<Option<(Vec<Target>, ScrapeOptions)>> {
     let targets = args
         .endpoints
-        .endpoints
+        .urls
         .iter()
         .map(|raw| Target::parse(raw))
         .collect::<Result<Vec<_>>>()?;
@@ -270,7 +266,7 @@ fn scrape_plan(args: &SamplingArgs) -> Result<Option<(Vec<Target>, ScrapeOptions
 }
 
 /// Resolve the endpoint flags into scrape options (reads the bearer token file).
-fn scrape_options(args: &EndpointArgs) -> Result<ScrapeOptions> {
+fn scrape_options(args: &EndpointOptions) -> Result<ScrapeOptions> {
     let bearer_token = match &args.bearer_token_file {
         Some(path) => Some(endpoint::read_token_file(path)?),
         None => None,
@@ -291,12 +287,21 @@ mod tests {
 
     #[test]
     fn no_host_and_no_metrics_is_an_error() {
-        let args = SamplingArgs {
+        let args = SamplingOptions {
             no_host: true,
             metrics: vec![],
             instance: None,
-            endpoints: EndpointArgs::default(),
-            prometheus: crate::cli::PrometheusArgs::default(),
+            endpoints: EndpointOptions {
+                urls: vec![],
+                headers: vec![],
+                bearer_token_file: None,
+                timeout: std::time::Duration::from_secs(5),
+                concurrency: 64,
+                max_body: 1 << 20,
+                mapping: crate::sources::mapping::Mapping::default(),
+            },
+            prometheus: None,
+            prometheus_queries: BTreeMap::new(),
         };
         assert!(
             check_sampling(&args)

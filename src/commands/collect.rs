@@ -2,16 +2,16 @@
 
 use anyhow::Result;
 
-use crate::cli::CollectCmd;
 use crate::collect::{Collector, store};
 use crate::exit::Exit;
 use crate::output::{self, json};
 use crate::settings::App;
+use crate::settings::options::CollectOptions;
 use crate::sources::mapping;
 
 /// `collect`.
-pub async fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
-    let mut collected = Collector::new(app, &cmd.sampling)?.gather(app).await?;
+pub async fn run(app: &App, cmd: &CollectOptions) -> Result<Exit> {
+    let mut collected = Collector::new(&cmd.sampling)?.gather(app).await?;
     let report = store::store_collected(app, &mut collected)?;
     let (path, samples) = match &report.spooled {
         Some(s) => (s.path.display().to_string(), s.waiting),

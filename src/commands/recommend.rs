@@ -2,21 +2,19 @@
 
 use anyhow::Result;
 
-use crate::cli::RecommendCmd;
 use crate::collect::{self, Collector, store};
 use crate::decide::Decider;
 use crate::exit::Exit;
 use crate::output::{self, json, table};
 use crate::settings::App;
-use crate::settings::policy::PolicyChoice;
+use crate::settings::options::RecommendOptions;
 
 /// `recommend`.
-pub async fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
-    let max_age = (!cmd.max_age.is_zero()).then_some(cmd.max_age);
-    let choice = PolicyChoice::new(&cmd.policy, cmd.min_replicas, cmd.max_replicas, &app.policy);
-    let decider = Decider::live(&choice, cmd.current_replicas, max_age)?;
+pub async fn run(app: &App, cmd: &RecommendOptions) -> Result<Exit> {
+    let max_age = cmd.decide.max_age;
+    let decider = Decider::live(&cmd.decide)?;
     if cmd.collect {
-        let mut collected = Collector::new(app, &cmd.sampling)?.gather(app).await?;
+        let mut collected = Collector::new(&cmd.sampling)?.gather(app).await?;
         store::store_collected(app, &mut collected)?;
     }
     let loaded = app.history.load()?;

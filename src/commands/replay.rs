@@ -3,18 +3,18 @@
 
 use anyhow::Result;
 
-use crate::cli::ReplayCmd;
 use crate::decide::Decider;
 use crate::exit::Exit;
 use crate::output::replay::{Run, compare_text, json_view, single_text};
 use crate::output::{self, json};
 use crate::sample::Sample;
 use crate::settings::App;
+use crate::settings::options::ReplayOptions;
 use crate::settings::policy::PolicyChoice;
 
 /// `replay`.
-pub fn run(app: &App, cmd: &ReplayCmd) -> Result<Exit> {
-    let base = PolicyChoice::new(&cmd.policy, cmd.min_replicas, cmd.max_replicas, &app.policy);
+pub fn run(app: &App, cmd: &ReplayOptions) -> Result<Exit> {
+    let base = cmd.choice.clone();
     let other = cmd.compare.as_ref().map(|spec| (base.with(spec), spec));
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);

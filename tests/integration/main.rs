@@ -20,6 +20,7 @@ mod redis_conn;
 mod redis_connections;
 mod redis_validate;
 mod secrets;
+mod settings_agree;
 mod settings_env;
 mod validate_fixtures;
 mod validate_realworld;
