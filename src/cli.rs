@@ -193,9 +193,6 @@ pub struct EndpointArgs {
     /// Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB
     #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
     pub max_body: u64,
-    /// Which series feed each sample metric (config `[endpoints.mapping]`; no flag).
-    #[arg(skip)]
-    pub mapping: crate::sources::mapping::Mapping,
 }
 
 /// `rizk-scale recommend`.
