@@ -184,7 +184,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__collect)
-            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --json --current-replicas --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -227,6 +227,10 @@ _rizk__scale() {
                     return 0
                     ;;
                 --prometheus-query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --current-replicas)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -446,12 +450,16 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__config__subcmd__show)
-            opts="-q -v -h --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --json --hpa --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --hpa)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --history)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1006,7 +1014,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__monitor)
-            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --policy --scale-up-window --scale-down-window --window --statistic --tolerance --target --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --coordinate --coordination-interval --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --policy --scale-up-window --scale-down-window --window --statistic --tolerance --tolerance-up --tolerance-down --rps-scope --hpa --target --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --coordinate --coordination-interval --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1073,6 +1081,22 @@ _rizk__scale() {
                     return 0
                     ;;
                 --tolerance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tolerance-up)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tolerance-down)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rps-scope)
+                    COMPREPLY=($(compgen -W "fleet instance" -- "${cur}"))
+                    return 0
+                    ;;
+                --hpa)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1148,7 +1172,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__recommend)
-            opts="-q -v -h --json --collect --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --current-replicas --min-replicas --max-replicas --max-age --exit-code --policy --scale-up-window --scale-down-window --window --statistic --tolerance --target --fleet --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --json --collect --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --current-replicas --min-replicas --max-replicas --max-age --exit-code --policy --scale-up-window --scale-down-window --window --statistic --tolerance --tolerance-up --tolerance-down --rps-scope --hpa --target --fleet --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1234,6 +1258,22 @@ _rizk__scale() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tolerance-up)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tolerance-down)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rps-scope)
+                    COMPREPLY=($(compgen -W "fleet instance" -- "${cur}"))
+                    return 0
+                    ;;
+                --hpa)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --target)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1270,7 +1310,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__replay)
-            opts="-q -v -h --policy --scale-up-window --scale-down-window --window --statistic --tolerance --target --current-replicas --min-replicas --max-replicas --compare --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --policy --scale-up-window --scale-down-window --window --statistic --tolerance --tolerance-up --tolerance-down --rps-scope --hpa --target --current-replicas --min-replicas --max-replicas --compare --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1297,6 +1337,22 @@ _rizk__scale() {
                     return 0
                     ;;
                 --tolerance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tolerance-up)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tolerance-down)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rps-scope)
+                    COMPREPLY=($(compgen -W "fleet instance" -- "${cur}"))
+                    return 0
+                    ;;
+                --hpa)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -54,6 +54,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l concur
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l max-body -d 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l prometheus -d 'Take each metric from a PromQL instant query to this Prometheus (http:// or https://, e.g. http://prometheus:9090); an empty answer or an error leaves the metric unknown' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l prometheus-query -d 'Replace a metric\'s query, e.g. \'requests_per_second=sum(rate(reqs[5m]))\'; an empty query leaves the metric out (repeatable; over [prometheus.queries] in the config)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l current-replicas -d 'Record the replica count running now in the sample (`replicas`): recommend takes the newest as the current count, and its changes are the HPA behavior\'s scale events' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand collect" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
@@ -77,19 +78,24 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l conc
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l max-body -d 'Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l prometheus -d 'Take each metric from a PromQL instant query to this Prometheus (http:// or https://, e.g. http://prometheus:9090); an empty answer or an error leaves the metric unknown' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l prometheus-query -d 'Replace a metric\'s query, e.g. \'requests_per_second=sum(rate(reqs[5m]))\'; an empty query leaves the metric out (repeatable; over [prometheus.queries] in the config)' -r
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l current-replicas -d 'Replicas running now: adds current_replicas/target_replicas/clamped' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l current-replicas -d 'Replicas running now: adds current_replicas/target_replicas/clamped/proposed/limited_by (default: the newest sample\'s `replicas`; with --collect, recorded in the new sample)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l min-replicas -d 'Never recommend fewer replicas than this' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l max-replicas -d 'Never recommend more replicas than this' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l max-age -d 'Wait when the newest sample is older than this (0 = never stale)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l policy -d 'Who decides: the seed\'s rules (threshold), or the Kubernetes HPA algorithm (hpa; needs --current-replicas; requests_per_second is read as the fleet total and divided by the current replicas)' -r -f -a "threshold\t'The seed\'s threshold rules (the default)'
 hpa\t'The Kubernetes HPA\'s proportional algorithm'"
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l scale-up-window -d 'Scale up only as far as every sample in this window agrees, HPA-style (0 = off; the seed\'s HPA manifest uses 60s)' -r
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l scale-down-window -d 'Scale down only when every sample in this window recommended it, HPA-style (0 = off; the seed\'s HPA manifest uses 5m)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l scale-up-window -d 'Scale up only as far as every sample in this window agrees, HPA-style (0 = off) [default: 0; under --policy hpa the behavior\'s window, Kubernetes default 0; the seed\'s hpa.yaml 60s]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l scale-down-window -d 'Scale down only when every sample in this window recommended it, HPA-style (0 = off) [default: 0; under --policy hpa the behavior\'s window, Kubernetes default 5m]' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l window -d 'Decide on a statistic of the last N samples per metric instead of the newest (1 = off)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l statistic -d 'The statistic --window uses' -r -f -a "median\t''
 mean\t''
 p90\t''"
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l tolerance -d 'hpa: a metric/target ratio within this distance of 1 changes nothing' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l tolerance -d 'hpa: a metric/target ratio within this distance of 1 changes nothing, both ways [default: 0.1, or the --hpa file\'s]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l tolerance-up -d 'hpa: the tolerance above 1 (a ratio up to 1 + F changes nothing) [default: --tolerance]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l tolerance-down -d 'hpa: the tolerance below 1 (a ratio down to 1 − F changes nothing) [default: --tolerance]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l rps-scope -d 'hpa: whether requests_per_second is the service total (fleet: divided by the current replicas) or already per pod (instance: as a sidecar measures it)' -r -f -a "fleet\t'requests_per_second is the service total'
+instance\t'requests_per_second is already per pod'"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l hpa -d 'Read a HorizontalPodAutoscaler manifest (autoscaling/v2, v2beta2, v1; NAME picks one of several): its bounds, metric targets and behavior; implies --policy hpa. Flags given explicitly override the file' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l target -d 'hpa: the target of a metric, e.g. cpu_percent=60, or NAME=off to drop one (repeatable) [default: cpu_percent=70 memory_percent=80 requests_per_second=100 (per replica)]' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand recommend" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
@@ -119,17 +125,22 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l promet
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l prometheus-query -d 'Replace a metric\'s query, e.g. \'requests_per_second=sum(rate(reqs[5m]))\'; an empty query leaves the metric out (repeatable; over [prometheus.queries] in the config)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l policy -d 'Who decides: the seed\'s rules (threshold), or the Kubernetes HPA algorithm (hpa; needs --current-replicas; requests_per_second is read as the fleet total and divided by the current replicas)' -r -f -a "threshold\t'The seed\'s threshold rules (the default)'
 hpa\t'The Kubernetes HPA\'s proportional algorithm'"
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l scale-up-window -d 'Scale up only as far as every sample in this window agrees, HPA-style (0 = off; the seed\'s HPA manifest uses 60s)' -r
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l scale-down-window -d 'Scale down only when every sample in this window recommended it, HPA-style (0 = off; the seed\'s HPA manifest uses 5m)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l scale-up-window -d 'Scale up only as far as every sample in this window agrees, HPA-style (0 = off) [default: 0; under --policy hpa the behavior\'s window, Kubernetes default 0; the seed\'s hpa.yaml 60s]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l scale-down-window -d 'Scale down only when every sample in this window recommended it, HPA-style (0 = off) [default: 0; under --policy hpa the behavior\'s window, Kubernetes default 5m]' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l window -d 'Decide on a statistic of the last N samples per metric instead of the newest (1 = off)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l statistic -d 'The statistic --window uses' -r -f -a "median\t''
 mean\t''
 p90\t''"
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l tolerance -d 'hpa: a metric/target ratio within this distance of 1 changes nothing' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l tolerance -d 'hpa: a metric/target ratio within this distance of 1 changes nothing, both ways [default: 0.1, or the --hpa file\'s]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l tolerance-up -d 'hpa: the tolerance above 1 (a ratio up to 1 + F changes nothing) [default: --tolerance]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l tolerance-down -d 'hpa: the tolerance below 1 (a ratio down to 1 − F changes nothing) [default: --tolerance]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l rps-scope -d 'hpa: whether requests_per_second is the service total (fleet: divided by the current replicas) or already per pod (instance: as a sidecar measures it)' -r -f -a "fleet\t'requests_per_second is the service total'
+instance\t'requests_per_second is already per pod'"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l hpa -d 'Read a HorizontalPodAutoscaler manifest (autoscaling/v2, v2beta2, v1; NAME picks one of several): its bounds, metric targets and behavior; implies --policy hpa. Flags given explicitly override the file' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l target -d 'hpa: the target of a metric, e.g. cpu_percent=60, or NAME=off to drop one (repeatable) [default: cpu_percent=70 memory_percent=80 requests_per_second=100 (per replica)]' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l interval -d 'Time between ticks (humantime: 10s, 500ms, 1m; 0 = back to back)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l count -d 'Stop after N ticks [default: run until stopped]' -r
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l current-replicas -d 'Replicas running now: adds current/target replicas to every recommendation' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l current-replicas -d 'Replicas running now: adds current/target replicas to every recommendation and is recorded in every sample (`replicas`)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l min-replicas -d 'Never recommend fewer replicas than this' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l max-replicas -d 'Never recommend more replicas than this' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand monitor" -l max-age -d 'Wait when the newest sample is older than this (0 = never stale)' -r
@@ -266,6 +277,7 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -f -a "init" -d 'Write a commented default configuration file'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -f -a "check" -d 'Check a configuration file (default: the one in effect) and exit 2 if it is invalid'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and not __fish_seen_subcommand_from show init check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l hpa -d 'Also show what this HorizontalPodAutoscaler manifest sets (as `--hpa` would): the replica bounds it provides where nothing else sets them, its targets and behavior' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l history -d 'History file (JSON Lines), or a shared history in Redis: redis://HOST:PORT[/DB] or rediss://…, several comma-separated seed nodes for a cluster [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]' -r -F
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l service -d 'The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from show" -l key-prefix -d 'Prefix of the Redis keys (the seed\'s key_prefix)' -r
@@ -307,13 +319,18 @@ complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l policy -d 'Who decides: the seed\'s rules (threshold), or the Kubernetes HPA algorithm (hpa; needs --current-replicas; requests_per_second is read as the fleet total and divided by the current replicas)' -r -f -a "threshold\t'The seed\'s threshold rules (the default)'
 hpa\t'The Kubernetes HPA\'s proportional algorithm'"
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l scale-up-window -d 'Scale up only as far as every sample in this window agrees, HPA-style (0 = off; the seed\'s HPA manifest uses 60s)' -r
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l scale-down-window -d 'Scale down only when every sample in this window recommended it, HPA-style (0 = off; the seed\'s HPA manifest uses 5m)' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l scale-up-window -d 'Scale up only as far as every sample in this window agrees, HPA-style (0 = off) [default: 0; under --policy hpa the behavior\'s window, Kubernetes default 0; the seed\'s hpa.yaml 60s]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l scale-down-window -d 'Scale down only when every sample in this window recommended it, HPA-style (0 = off) [default: 0; under --policy hpa the behavior\'s window, Kubernetes default 5m]' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l window -d 'Decide on a statistic of the last N samples per metric instead of the newest (1 = off)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l statistic -d 'The statistic --window uses' -r -f -a "median\t''
 mean\t''
 p90\t''"
-complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l tolerance -d 'hpa: a metric/target ratio within this distance of 1 changes nothing' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l tolerance -d 'hpa: a metric/target ratio within this distance of 1 changes nothing, both ways [default: 0.1, or the --hpa file\'s]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l tolerance-up -d 'hpa: the tolerance above 1 (a ratio up to 1 + F changes nothing) [default: --tolerance]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l tolerance-down -d 'hpa: the tolerance below 1 (a ratio down to 1 − F changes nothing) [default: --tolerance]' -r
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l rps-scope -d 'hpa: whether requests_per_second is the service total (fleet: divided by the current replicas) or already per pod (instance: as a sidecar measures it)' -r -f -a "fleet\t'requests_per_second is the service total'
+instance\t'requests_per_second is already per pod'"
+complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l hpa -d 'Read a HorizontalPodAutoscaler manifest (autoscaling/v2, v2beta2, v1; NAME picks one of several): its bounds, metric targets and behavior; implies --policy hpa. Flags given explicitly override the file' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l target -d 'hpa: the target of a metric, e.g. cpu_percent=60, or NAME=off to drop one (repeatable) [default: cpu_percent=70 memory_percent=80 requests_per_second=100 (per replica)]' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l current-replicas -d 'Start from this many replicas and apply every decision (required by --policy hpa)' -r
 complete -c rizk-scale -n "__fish_rizk_scale_using_subcommand replay" -l min-replicas -d 'Never go below this many replicas' -r

@@ -18,6 +18,13 @@
 #
 # Exit: 0 when a decision was handled (scale_up, scale_down, wait or maintain), 2 when
 # rizk-scale failed (its error is on stderr), 3 when kubectl failed.
+#
+# The contract it relies on: with the current count known, the action, replica_delta and exit
+# code follow target_replicas − current_replicas after every limit (bounds, HPA behavior
+# policies, stabilization windows). At the maximum and wanting more is a maintain (exit 0,
+# "at max replicas N"); above the maximum is a scale_down to it; below the minimum a scale_up
+# to it. So 10/11 always come with a target different from the current count, and 0 never
+# hides a needed change. What the policy wanted before the limits is in "proposed".
 
 set -u -o pipefail
 
@@ -76,8 +83,6 @@ case $code in
     echo "$action: $(printf '%+d' "$delta") replicas: $(field reason)"
     if [[ -z $target ]]; then
       echo "no --current-replicas (and no KUBECTL to ask): not scaling; the delta is $delta"
-    elif [[ $target == "$current" ]]; then
-      echo "already at the bound: $current replicas (clamped)"
     else
       scale_to "$target"
     fi

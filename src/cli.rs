@@ -10,7 +10,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::sample::{Metric, parse_assignment};
 
 pub mod policy;
-pub use policy::{CompareSpec, Override, PolicyArg, PolicyArgs, ReplayCmd, StatisticArg};
+pub use policy::{
+    CompareSpec, Override, PolicyArg, PolicyArgs, ReplayCmd, RpsScopeArg, StatisticArg,
+};
 
 /// `--min-replicas` when no flag, environment variable or config file sets it.
 pub const DEFAULT_MIN_REPLICAS: u32 = 3;
@@ -103,6 +105,10 @@ pub enum ConfigCmd {
         /// Print as JSON (schema_version 1)
         #[arg(long)]
         json: bool,
+        /// Also show what this HorizontalPodAutoscaler manifest sets (as `--hpa` would): the
+        /// replica bounds it provides where nothing else sets them, its targets and behavior
+        #[arg(long, value_name = "FILE[:NAME]")]
+        hpa: Option<String>,
     },
     /// Write a commented default configuration file
     Init {
@@ -128,6 +134,10 @@ pub struct CollectCmd {
     /// Print the sample written as JSON
     #[arg(long)]
     pub json: bool,
+    /// Record the replica count running now in the sample (`replicas`): recommend takes the
+    /// newest as the current count, and its changes are the HPA behavior's scale events
+    #[arg(long, value_name = "N")]
+    pub current_replicas: Option<u32>,
 }
 
 /// What goes into a fresh sample.
@@ -206,7 +216,8 @@ pub struct RecommendCmd {
     pub collect: bool,
     #[command(flatten)]
     pub sampling: SamplingArgs,
-    /// Replicas running now: adds current_replicas/target_replicas/clamped
+    /// Replicas running now: adds current_replicas/target_replicas/clamped/proposed/limited_by
+    /// (default: the newest sample's `replicas`; with --collect, recorded in the new sample)
     #[arg(long, value_name = "N")]
     pub current_replicas: Option<u32>,
     /// Never recommend fewer replicas than this
@@ -391,7 +402,8 @@ pub struct MonitorCmd {
     /// One JSON object per tick (NDJSON, schema_version 1), nothing else on stdout
     #[arg(help_heading = "Monitor", long)]
     pub json: bool,
-    /// Replicas running now: adds current/target replicas to every recommendation
+    /// Replicas running now: adds current/target replicas to every recommendation and is
+    /// recorded in every sample (`replicas`)
     #[arg(help_heading = "Monitor", long, value_name = "N")]
     pub current_replicas: Option<u32>,
     /// Never recommend fewer replicas than this
@@ -434,48 +446,6 @@ pub struct MonitorCmd {
     #[arg(help_heading = "Fleet", long, value_name = "DURATION", default_value = "30s",
           value_parser = parse_coordination_interval, requires = "coordinate")]
     pub coordination_interval: Duration,
-}
-
-/// clap's error for a bad value, told again naming the environment variable when the value came
-/// from one (clap names only the flag, e.g. `--min-replicas`, which the user never typed):
-/// `RIZK_SCALE_MIN_REPLICAS 'abc': invalid digit found in string`. `None` for other errors.
-pub fn env_error(error: &clap::Error) -> Option<String> {
-    use clap::CommandFactory;
-    use clap::error::{ContextKind, ContextValue, ErrorKind};
-    use std::error::Error as _;
-    if !matches!(
-        error.kind(),
-        ErrorKind::InvalidValue | ErrorKind::ValueValidation
-    ) {
-        return None;
-    }
-    let (Some(ContextValue::String(arg)), Some(ContextValue::String(value))) = (
-        error.get(ContextKind::InvalidArg),
-        error.get(ContextKind::InvalidValue),
-    ) else {
-        return None;
-    };
-    let command = Cli::command();
-    let args = command
-        .get_arguments()
-        .chain(command.get_subcommands().flat_map(|c| c.get_arguments()));
-    for a in args {
-        let (Some(long), Some(env)) = (a.get_long(), a.get_env()) else {
-            continue;
-        };
-        let flag = format!("--{long}");
-        let names_it = arg == &flag || arg.starts_with(&format!("{flag} "));
-        let typed = std::env::args().any(|x| x == flag || x.starts_with(&format!("{flag}=")));
-        if names_it && !typed && std::env::var_os(env).is_some_and(|v| v == value.as_str()) {
-            let cause = error
-                .source()
-                .map_or("not one of the accepted values".to_string(), |c| {
-                    c.to_string()
-                });
-            return Some(format!("{} '{value}': {cause}", env.to_string_lossy()));
-        }
-    }
-    None
 }
 
 /// Parse `--coordination-interval`: at least 100ms (the lease is renewed every third of it).

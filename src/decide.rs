@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Result, bail};
 use jiff::Timestamp;
 
-use crate::cli::PolicyArg;
+use crate::policy::behavior::observed_replicas;
 use crate::policy::engine::{self, Decision, Settings};
 use crate::policy::fleet::{self, FleetView};
 use crate::policy::replay::{self as timeline, Step, Summary};
@@ -26,20 +26,36 @@ pub struct Decider {
     max_age: Option<Duration>,
     /// Rounds the fleet view needs per instance (the seed's `min_samples`, at least 1).
     min_samples: usize,
+    /// Whether the HPA decides (it needs a replica count).
+    hpa: bool,
 }
 
 impl Decider {
     /// For a live decision (`recommend`, `monitor`): samples older than `max_age` are stale.
+    /// Under the HPA, check [`require_current`](Self::require_current) before deciding.
     pub fn live(options: &DecideOptions) -> Result<Decider> {
         let (choice, current, max_age) =
             (&options.choice, options.current_replicas, options.max_age);
         let settings = choice.resolve(max_age)?;
-        if choice.args.policy == PolicyArg::Hpa && current.is_none() {
+        Ok(Decider::with(choice, settings, current, max_age))
+    }
+
+    /// The HPA's proposals are proportional to the replicas running: it needs
+    /// `--current-replicas`, or a newest sample of `history` that recorded `replicas` (pass an
+    /// empty history where only the flag can do, as in `monitor`).
+    pub fn require_current(&self, history: &[Sample]) -> Result<()> {
+        let recorded = history.last().and_then(observed_replicas);
+        if self.hpa && self.current.is_none() && recorded.is_none() {
+            let or = if history.is_empty() {
+                ""
+            } else {
+                " (or a newest sample with `replicas`)"
+            };
             bail!(
-                "--policy 'hpa' needs --current-replicas N: the HPA's proposals are proportional to the replicas running"
+                "--policy 'hpa' needs --current-replicas N{or}: the HPA's proposals are proportional to the replicas running"
             );
         }
-        Ok(Decider::with(choice, settings, current, max_age))
+        Ok(())
     }
 
     /// For a replay from `start` replicas: each sample is decided at its own time, so nothing
@@ -49,9 +65,11 @@ impl Decider {
         start: Option<u32>,
         compare: Option<&str>,
     ) -> Result<Decider> {
-        if choice.args.policy == PolicyArg::Hpa && start.is_none() {
+        if choice.is_hpa() && start.is_none() {
             let what = compare.map_or("--policy 'hpa'".to_string(), |c| format!("--compare '{c}'"));
-            bail!("{what}: the HPA policy needs --current-replicas N to start from");
+            bail!(
+                "{what}: the HPA policy needs --current-replicas N to start from (or samples with `replicas`)"
+            );
         }
         let settings = choice.resolve(None)?;
         Ok(Decider::with(choice, settings, start, None))
@@ -68,6 +86,7 @@ impl Decider {
             current,
             max_age,
             min_samples: choice.base.min_samples.max(1),
+            hpa: choice.is_hpa(),
         }
     }
 

@@ -16,23 +16,39 @@ pub struct PolicyArgs {
     /// current replicas)
     #[arg(long, value_enum, default_value_t = PolicyArg::Threshold, value_name = "POLICY")]
     pub policy: PolicyArg,
-    /// Scale up only as far as every sample in this window agrees, HPA-style (0 = off; the
-    /// seed's HPA manifest uses 60s)
-    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_duration)]
-    pub scale_up_window: Duration,
-    /// Scale down only when every sample in this window recommended it, HPA-style (0 = off;
-    /// the seed's HPA manifest uses 5m)
-    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_duration)]
-    pub scale_down_window: Duration,
+    /// Scale up only as far as every sample in this window agrees, HPA-style (0 = off) [default:
+    /// 0; under --policy hpa the behavior's window, Kubernetes default 0; the seed's hpa.yaml 60s]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub scale_up_window: Option<Duration>,
+    /// Scale down only when every sample in this window recommended it, HPA-style (0 = off)
+    /// [default: 0; under --policy hpa the behavior's window, Kubernetes default 5m]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub scale_down_window: Option<Duration>,
     /// Decide on a statistic of the last N samples per metric instead of the newest (1 = off)
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = parse_window)]
     pub window: usize,
     /// The statistic --window uses
     #[arg(long, value_enum, default_value_t = StatisticArg::Median, value_name = "STAT")]
     pub statistic: StatisticArg,
-    /// hpa: a metric/target ratio within this distance of 1 changes nothing
-    #[arg(long, value_name = "F", default_value_t = 0.1, value_parser = parse_tolerance)]
-    pub tolerance: f64,
+    /// hpa: a metric/target ratio within this distance of 1 changes nothing, both ways
+    /// [default: 0.1, or the --hpa file's]
+    #[arg(long, value_name = "F", value_parser = parse_tolerance)]
+    pub tolerance: Option<f64>,
+    /// hpa: the tolerance above 1 (a ratio up to 1 + F changes nothing) [default: --tolerance]
+    #[arg(long, value_name = "F", value_parser = parse_tolerance)]
+    pub tolerance_up: Option<f64>,
+    /// hpa: the tolerance below 1 (a ratio down to 1 − F changes nothing) [default: --tolerance]
+    #[arg(long, value_name = "F", value_parser = parse_tolerance)]
+    pub tolerance_down: Option<f64>,
+    /// hpa: whether requests_per_second is the service total (fleet: divided by the current
+    /// replicas) or already per pod (instance: as a sidecar measures it)
+    #[arg(long, value_enum, default_value_t = RpsScopeArg::Fleet, value_name = "SCOPE")]
+    pub rps_scope: RpsScopeArg,
+    /// Read a HorizontalPodAutoscaler manifest (autoscaling/v2, v2beta2, v1; NAME picks one of
+    /// several): its bounds, metric targets and behavior; implies --policy hpa. Flags given
+    /// explicitly override the file
+    #[arg(long, value_name = "FILE[:NAME]")]
+    pub hpa: Option<String>,
     /// hpa: the target of a metric, e.g. cpu_percent=60, or NAME=off to drop one (repeatable)
     /// [default: cpu_percent=70 memory_percent=80 requests_per_second=100 (per replica)]
     #[arg(long = "target", value_name = "NAME=VALUE", value_parser = parse_target)]
@@ -46,6 +62,15 @@ pub enum PolicyArg {
     Threshold,
     /// The Kubernetes HPA's proportional algorithm
     Hpa,
+}
+
+/// `--rps-scope`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RpsScopeArg {
+    /// requests_per_second is the service total
+    Fleet,
+    /// requests_per_second is already per pod
+    Instance,
 }
 
 /// `--statistic`.
@@ -165,11 +190,11 @@ pub fn parse_window(s: &str) -> Result<usize, String> {
     }
 }
 
-/// Parse `--tolerance` (0 to 1).
+/// Parse `--tolerance` (any finite value ≥ 0; Kubernetes allows above 1).
 pub fn parse_tolerance(s: &str) -> Result<f64, String> {
     match s.trim().parse::<f64>() {
-        Ok(t) if (0.0..1.0).contains(&t) => Ok(t),
-        _ => Err(format!("'{s}' is not a tolerance from 0 to 1 (e.g. 0.1)")),
+        Ok(t) if t.is_finite() && t >= 0.0 => Ok(t),
+        _ => Err(format!("'{s}' is not a tolerance ≥ 0 (e.g. 0.1)")),
     }
 }
 
@@ -253,7 +278,9 @@ mod tests {
                 .contains("unknown metric")
         );
         assert_eq!(parse_tolerance("0.1"), Ok(0.1));
-        assert!(parse_tolerance("1.5").is_err());
+        assert_eq!(parse_tolerance("1.5"), Ok(1.5));
+        assert_eq!(parse_tolerance("0"), Ok(0.0));
         assert!(parse_tolerance("-0.1").is_err());
+        assert!(parse_tolerance("inf").is_err());
     }
 }

@@ -212,6 +212,15 @@ impl Collector {
     }
 }
 
+/// Record the replica count observed (`--current-replicas`) in the sample's `replicas` field:
+/// `recommend` reads the newest as the current count, and its changes are the scale events the
+/// HPA behavior policies count.
+pub fn record_replicas(sample: &mut Sample, replicas: Option<u32>) {
+    if let Some(n) = replicas {
+        sample.extra.insert("replicas".into(), n.into());
+    }
+}
+
 /// Fail early when nothing would be collected.
 pub fn check_sampling(args: &SamplingOptions) -> Result<()> {
     if args.no_host

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use crate::collect::{Collector, store};
+use crate::collect::{self, Collector, store};
 use crate::exit::Exit;
 use crate::output::{self, json};
 use crate::settings::App;
@@ -12,6 +12,7 @@ use crate::sources::mapping;
 /// `collect`.
 pub async fn run(app: &App, cmd: &CollectOptions) -> Result<Exit> {
     let mut collected = Collector::new(&cmd.sampling)?.gather(app).await?;
+    collect::record_replicas(&mut collected.sample, cmd.current_replicas);
     let report = store::store_collected(app, &mut collected)?;
     let (path, samples) = match &report.spooled {
         Some(s) => (s.path.display().to_string(), s.waiting),

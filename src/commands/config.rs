@@ -12,7 +12,7 @@ use crate::config;
 use crate::exit::Exit;
 use crate::output::{self, json, table};
 use crate::settings::App;
-use crate::settings::resolve::{self, Effective};
+use crate::settings::resolve::{self, Effective, Source};
 
 #[derive(Serialize)]
 struct ShowView<'a> {
@@ -24,7 +24,7 @@ struct ShowView<'a> {
 /// `config …`.
 pub fn run(app: &App, cmd: &ConfigCmd, matches: &ArgMatches) -> Result<Exit> {
     match cmd {
-        ConfigCmd::Show { json } => show(app, *json, matches),
+        ConfigCmd::Show { json, hpa } => show(app, *json, hpa.as_deref(), matches),
         ConfigCmd::Init { path, force } => {
             let mut file = std::fs::OpenOptions::new()
                 .write(true)
@@ -62,9 +62,12 @@ pub fn run(app: &App, cmd: &ConfigCmd, matches: &ArgMatches) -> Result<Exit> {
     }
 }
 
-fn show(app: &App, as_json: bool, matches: &ArgMatches) -> Result<Exit> {
+fn show(app: &App, as_json: bool, hpa: Option<&str>, matches: &ArgMatches) -> Result<Exit> {
     // The same resolver the commands run with: what is shown is what they use.
-    let rows = resolve::effective(matches, app.config.as_ref())?;
+    let mut rows = resolve::effective(matches, app.config.as_ref())?;
+    if let Some(spec) = hpa {
+        add_hpa_rows(&mut rows, spec)?;
+    }
     let file = app.config.as_ref().map(|c| c.path.display().to_string());
     if as_json {
         let view = ShowView {
@@ -86,4 +89,48 @@ fn show(app: &App, as_json: bool, matches: &ArgMatches) -> Result<Exit> {
     };
     output::emit(&format!("{head}{t}\n"))?;
     Ok(Exit::Success)
+}
+
+/// `config show --hpa FILE`: the manifest's bounds replace the defaults (not a flag, variable or
+/// config value, which would win over it), then its targets and behavior, all sourced to it.
+fn add_hpa_rows(rows: &mut Vec<Effective>, spec: &str) -> Result<()> {
+    let file = crate::sources::hpa_file::read(spec).map_err(anyhow::Error::msg)?;
+    let source = || Source::Hpa(spec.to_string());
+    for (key, value) in [
+        ("replicas.min", file.min_replicas),
+        ("replicas.max", file.max_replicas),
+    ] {
+        if let Some(row) = rows
+            .iter_mut()
+            .find(|r| r.key == key && r.source == Source::Default)
+        {
+            row.value = value.to_string();
+            row.source = source();
+        }
+    }
+    let targets: Vec<String> = file
+        .targets
+        .iter()
+        .map(|(m, t)| format!("{m}={t}"))
+        .collect();
+    let mut add = |key: &str, value: String| {
+        rows.push(Effective {
+            key: key.to_string(),
+            value,
+            source: source(),
+        })
+    };
+    add("hpa.targets", targets.join(", "));
+    let b = &file.behavior;
+    for (key, rules) in [
+        ("hpa.scale_up", &b.scale_up),
+        ("hpa.scale_down", &b.scale_down),
+    ] {
+        let window = humantime::format_duration(rules.window);
+        add(key, format!("{}, window {window}", rules.describe()));
+    }
+    if !file.not_expressible.is_empty() {
+        add("hpa.not_expressible", file.not_expressible.join("; "));
+    }
+    Ok(())
 }

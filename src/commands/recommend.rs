@@ -15,10 +15,12 @@ pub async fn run(app: &App, cmd: &RecommendOptions) -> Result<Exit> {
     let decider = Decider::live(&cmd.decide)?;
     if cmd.collect {
         let mut collected = Collector::new(&cmd.sampling)?.gather(app).await?;
+        collect::record_replicas(&mut collected.sample, cmd.decide.current_replicas);
         store::store_collected(app, &mut collected)?;
     }
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
+    decider.require_current(&loaded.samples)?;
     let (decision, fleet) = decider.decide_as(&loaded.samples, collect::now_ms(), cmd.fleet);
     let series = fleet.as_ref().map_or(&loaded.samples, |f| &f.series);
     let text = if cmd.json {

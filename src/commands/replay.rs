@@ -7,6 +7,7 @@ use crate::decide::Decider;
 use crate::exit::Exit;
 use crate::output::replay::{Run, compare_text, json_view, single_text};
 use crate::output::{self, json};
+use crate::policy::behavior::observed_replicas;
 use crate::sample::Sample;
 use crate::settings::App;
 use crate::settings::options::ReplayOptions;
@@ -43,6 +44,8 @@ fn run_one(
     start: Option<u32>,
     compare: Option<&str>,
 ) -> Result<Run> {
+    // Without --current-replicas, start from the oldest sample's recorded count.
+    let start = start.or_else(|| history.iter().find_map(observed_replicas));
     let (steps, summary) = Decider::for_replay(choice, start, compare)?.replay(history);
     Ok(Run {
         label: choice.label(),

@@ -266,7 +266,9 @@ pub fn frame(f: &Frame<'_>, color: bool, width: u16) -> String {
         action_word(f.rec.action, color),
         delta(f.rec.replica_delta)
     );
-    let _ = writeln!(out, "Reason: {}", f.rec.reason);
+    for line in wrap(&format!("Reason: {}", f.rec.reason), usize::from(width)) {
+        let _ = writeln!(out, "{line}");
+    }
     let trend_width = usize::from(width.saturating_sub(72)).clamp(10, 60);
     let mut table = new_table(color, Some(width));
     table.set_header(vec!["Metric", "Now", "Trend", "Up if", "Down if"]);
@@ -303,6 +305,25 @@ pub fn countdown(step: usize, remaining: Duration) -> String {
         "{spin} next tick in {:.1}s · Ctrl-C to stop",
         remaining.as_secs_f64()
     )
+}
+
+/// Word-wrap `text` to `width` characters, continuation lines indented by 8 spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(20);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(std::mem::replace(&mut line, " ".repeat(8)));
+        }
+        if !line.trim().is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
 }
 
 #[cfg(test)]
@@ -397,7 +418,7 @@ mod tests {
             text.contains("Recommendation: scale_up +3 (5 → 8 replicas)"),
             "{text}"
         );
-        assert!(text.contains("Reason: High resource usage"));
+        assert!(text.contains("High resource usage"), "{text}");
         let cpu = text.lines().find(|l| l.contains("CPU %")).unwrap();
         // 20, 50, 95 on a 0–100 scale.
         assert!(cpu.contains("▂▅█"), "{cpu}");

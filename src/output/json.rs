@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::policy::engine::{Decision, HpaDetail};
+use crate::policy::engine::{Decision, HpaDetail, Proposed};
 use crate::policy::fleet::{FleetView, InstanceSeen};
 use crate::policy::smoothing::Smoothing;
 use crate::policy::stabilization::Held;
@@ -23,6 +23,12 @@ pub struct RecommendView<'a> {
     pub conditions: Vec<ConditionView<'a>>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<ReplicaTarget>,
+    /// What the policy wanted before the limits (when the current count is known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposed: Option<Proposed>,
+    /// The limits that changed it, in order (present with `proposed`; may be empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limited_by: Option<Vec<&'static str>>,
     /// `"hpa"` under `--policy hpa` (absent for the seed's rules, the default).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<&'static str>,
@@ -92,6 +98,8 @@ impl<'a> RecommendView<'a> {
                 })
                 .collect(),
             replicas,
+            proposed: None,
+            limited_by: None,
             policy: None,
             smoothing: None,
             held_by_window: None,
@@ -107,6 +115,8 @@ impl<'a> RecommendView<'a> {
         for c in &mut view.conditions {
             c.statistic = statistic;
         }
+        view.proposed = d.proposed;
+        view.limited_by = limited_by(d);
         view.policy = (d.policy != "threshold").then_some(d.policy);
         view.smoothing = d.smoothing;
         view.held_by_window = d.held.as_ref();
@@ -119,6 +129,12 @@ impl<'a> RecommendView<'a> {
         self.fleet = fleet;
         self
     }
+}
+
+/// The `"limited_by"` list: present with `proposed` (or when a limit applied), maybe empty.
+pub fn limited_by(d: &Decision) -> Option<Vec<&'static str>> {
+    (d.proposed.is_some() || !d.limited_by.is_empty())
+        .then(|| d.limited_by.iter().map(|l| l.as_str()).collect())
 }
 
 /// `collect --json`: the sample written and where.
@@ -234,5 +250,31 @@ mod tests {
             (Some(5), Some(7))
         );
         assert_eq!(v["clamped"], false);
+    }
+
+    #[test]
+    fn decisions_carry_proposed_and_limited_by() {
+        let s = |cpu: f64| Sample {
+            cpu_percent: Some(cpu),
+            memory_percent: Some(90.0),
+            ..Sample::default()
+        };
+        let h = vec![s(95.0), s(95.0), s(95.0)];
+        let settings = crate::policy::engine::Settings::default();
+        let d = crate::policy::engine::decide(&h, &settings, Some(50), jiff::Timestamp::UNIX_EPOCH);
+        let v: serde_json::Value =
+            serde_json::from_str(&pretty(&RecommendView::of_decision(&d)).unwrap()).unwrap();
+        assert_eq!(
+            (v["action"].as_str(), v["replica_delta"].as_i64()),
+            (Some("maintain"), Some(0))
+        );
+        assert_eq!(v["proposed"]["action"], "scale_up");
+        assert_eq!(v["proposed"]["replica_delta"], 3);
+        assert_eq!(v["limited_by"], serde_json::json!(["max_replicas"]));
+        // Without a current count: neither.
+        let d = crate::policy::engine::decide(&h, &settings, None, jiff::Timestamp::UNIX_EPOCH);
+        let v: serde_json::Value =
+            serde_json::from_str(&pretty(&RecommendView::of_decision(&d)).unwrap()).unwrap();
+        assert!(v.get("proposed").is_none() && v.get("limited_by").is_none());
     }
 }

@@ -33,6 +33,14 @@ pub fn decision_text(
     if let (Some(hpa), Some(t)) = (&decision.hpa, decision.replicas) {
         notes.push_str(&hpa_table(hpa, t.current_replicas, color, width));
     }
+    let base = match limited_line(decision) {
+        // After the Recommendation line, before the Reason.
+        Some(line) => match base.find("\nReason: ") {
+            Some(at) => format!("{}\n{line}{}", &base[..at], &base[at..]),
+            None => base + &line + "\n",
+        },
+        None => base,
+    };
     if notes.is_empty() {
         return base;
     }
@@ -41,6 +49,22 @@ pub fn decision_text(
         Some(at) => format!("{}{notes}{}", &base[..at], &base[at..]),
         None => base + &notes,
     }
+}
+
+/// "Limited by: max_replicas (the policy wanted scale_up +3)", when a limit changed the decision.
+pub fn limited_line(decision: &Decision) -> Option<String> {
+    if decision.limited_by.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = decision.limited_by.iter().map(|l| l.as_str()).collect();
+    let wanted = decision.proposed.map_or(String::new(), |p| {
+        let delta = match p.replica_delta {
+            0 => String::new(),
+            d => format!(" {d:+}"),
+        };
+        format!(" (the policy wanted {}{delta})", p.action.as_str())
+    });
+    Some(format!("Limited by: {}{wanted}", names.join(", ")))
 }
 
 /// One row per HPA metric, then the winner and the limits.
@@ -66,9 +90,13 @@ pub fn hpa_table(hpa: &HpaDetail, current: u32, color: bool, width: Option<u16>)
             Cell::new(proposal).set_alignment(CellAlignment::Right),
         ]);
     }
-    let mut out = format!(
-        "HPA proposals from {current} replicas (requests_per_second is the fleet total):\n{t}\n"
-    );
+    let fleet_rps = hpa.proposals.iter().any(|p| p.per_replica.is_some());
+    let note = if fleet_rps {
+        " (requests_per_second is the fleet total)"
+    } else {
+        ""
+    };
+    let mut out = format!("HPA proposals from {current} replicas{note}:\n{t}\n");
     out.push_str(&format!("Winner: {}\n", hpa.winner));
     for l in &hpa.limits {
         out.push_str(&format!("Limit: {}\n", l.explain(current)));
@@ -96,6 +124,7 @@ mod tests {
     fn hpa_text_has_every_proposal_the_winner_and_limits_before_the_decision() {
         let s = Settings {
             policy: PolicyKind::Hpa(HpaPolicy::default()),
+            bounds: crate::policy::ReplicaBounds { min: 1, max: 50 },
             ..Settings::default()
         };
         let h = vec![hot()];
@@ -104,7 +133,13 @@ mod tests {
         // rps 1000 / 2 = 500 per replica → ratio 5 → 10, capped to max(4, 6) = 6.
         assert!(text.contains("1000.0 (500.0/replica)"), "{text}");
         assert!(text.contains("Winner: requests_per_second\n"));
-        assert!(text.contains("Limit: 10 capped to 6 by the scale-up limit max(2 × 2, 2 + 4)\n"));
+        assert!(text.contains(
+            "Limit: 10 limited to 6 by the scale-up policy 100% per 15s or 4 pods per 15s (Max) from 2\n"
+        ));
+        assert!(
+            text.contains("(2 → 6 replicas)\nLimited by: scale_up_policy (the policy wanted scale_up +8)\nReason: "),
+            "{text}"
+        );
         let limit_at = text.find("Limit:").unwrap();
         let decision_at = text
             .find("Recommendation: scale_up +4 (2 → 6 replicas)")

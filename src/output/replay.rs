@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::json::SCHEMA_VERSION;
 use super::table::{action_word, new_table};
 use crate::policy::engine::Decision;
+use crate::policy::engine::LimitedBy;
 use crate::policy::hpa::Limit;
 use crate::policy::replay::{Step, Summary};
 use crate::policy::stabilization::Held;
@@ -73,8 +74,16 @@ fn note(d: &Decision) -> String {
     if let Some(hpa) = &d.hpa {
         parts.push(hpa.winner.name().to_string());
         parts.extend(hpa.limits.iter().map(|l| l.tag().to_string()));
-    } else if d.replicas.is_some_and(|t| t.clamped) {
-        parts.push("clamped".to_string());
+    } else {
+        let limits = d
+            .limited_by
+            .iter()
+            .filter(|&&l| l != LimitedBy::StabilizationWindow);
+        parts.extend(limits.map(|l| match l {
+            LimitedBy::MinReplicas => "min".to_string(),
+            LimitedBy::MaxReplicas => "max".to_string(),
+            other => other.as_str().to_string(),
+        }));
     }
     parts.join(", ")
 }
@@ -312,6 +321,10 @@ pub struct StepView<'a> {
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<ReplicaTarget>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposed: Option<crate::policy::engine::Proposed>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limited_by: Option<Vec<&'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub held_by_window: Option<&'a Held>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub winner: Option<crate::sample::Metric>,
@@ -336,6 +349,8 @@ impl<'a> RunView<'a> {
                         replica_delta: d.recommendation.replica_delta,
                         reason: &d.recommendation.reason,
                         replicas: d.replicas,
+                        proposed: d.proposed,
+                        limited_by: super::json::limited_by(d),
                         held_by_window: d.held.as_ref(),
                         winner: d.hpa.as_ref().map(|h| h.winner),
                         limits: d.hpa.as_ref().map(|h| &h.limits[..]),

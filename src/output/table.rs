@@ -192,7 +192,7 @@ mod tests {
             text.contains("Recommendation: scale_up +2 (5 → 7 replicas)"),
             "{text}"
         );
-        assert!(text.contains("Reason: High resource usage: CPU 85.0%"));
+        assert!(text.contains("High resource usage: CPU 85.0%"));
         assert!(text.contains("unknown"));
     }
 

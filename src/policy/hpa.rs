@@ -1,17 +1,20 @@
 //! `--policy hpa`: the Kubernetes HPA's proportional algorithm (`replica_calculator.go`,
 //! `horizontal.go`), decided on one sample.
 //!
-//! - per metric: ratio = value / target; within the tolerance (|ratio − 1| ≤ 0.1) the metric
+//! - per metric: ratio = value / target; within the tolerance (0.9 ≤ ratio ≤ 1.1 by default) the metric
 //!   proposes the current count, otherwise ceil(current × ratio);
 //! - several metrics: the largest proposal wins;
 //! - any metric unknown: no scale-down (the HPA refuses to scale down on missing metrics);
-//! - scale-up limited to max(2 × current, current + 4) per decision (the HPA's default scale-up
-//!   policies: 100 % or 4 pods per period, whichever is more);
+//! - then `behavior` ([`super::behavior`]): the scale-up and scale-down policies over their
+//!   periods (the Kubernetes default scale-up policy is max(2 × current, current + 4) per 15 s
+//!   when nothing was added in the period), exactly as `convertDesiredReplicasWithBehaviorRate`;
 //! - clamped to the replica bounds.
 //!
-//! `requests_per_second` in our samples is the fleet's total (what the load balancer serves), so
-//! its per-replica value — the HPA's `AverageValue` — is rps / current replicas. Percentages are
-//! used as they are (the HPA's `averageUtilization`).
+//! `requests_per_second` is by default the fleet's total (what the load balancer serves), so its
+//! per-replica value — the HPA's `AverageValue` — is rps / current replicas (`--rps-scope
+//! fleet`); with `--rps-scope instance` it is already per pod (a sidecar's own rate). Percentages
+//! are used as they are (the HPA's `averageUtilization`). The tolerance is per direction: a ratio
+//! in [1 − down, 1 + up] changes nothing (Kubernetes' `isWithin`).
 //!
 //! Floating point: a ratio that is mathematically on the tolerance edge (77 % against 70 % is
 //! exactly 1.1) must count as within it, and ceil(5 × 1.2) must be 6, so both comparisons allow
@@ -21,7 +24,10 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use jiff::Timestamp;
+
 use super::ReplicaBounds;
+use super::behavior::{self, Behavior, ScaleEvent};
 use crate::sample::{Metric, Sample};
 
 /// Slack for floating-point representation error at the tolerance edge and under `ceil`.
@@ -32,10 +38,27 @@ const EPSILON: f64 = 1e-9;
 pub struct HpaPolicy {
     /// Target per metric (utilization percent, or per-replica value for requests_per_second).
     pub targets: Vec<(Metric, f64)>,
-    /// Ratios within this distance of 1 mean "no change" (the HPA's default: 0.1).
-    pub tolerance: f64,
+    /// Ratios up to 1 + this mean "no change" (the HPA's default: 0.1).
+    pub tolerance_up: f64,
+    /// Ratios down to 1 − this mean "no change" (the HPA's default: 0.1).
+    pub tolerance_down: f64,
+    /// Whether requests_per_second is the fleet total or already per pod.
+    pub rps_scope: RpsScope,
     /// A newest sample older than this makes the decision `wait` (None: never stale).
     pub max_age: Option<Duration>,
+    /// The scaling policies (the stabilization windows live in the engine's settings).
+    pub behavior: Behavior,
+}
+
+/// What `requests_per_second` in a sample measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RpsScope {
+    /// The service total: divided by the current replicas (the default).
+    #[default]
+    Fleet,
+    /// Already per pod (as a sidecar measures it).
+    Instance,
 }
 
 impl Default for HpaPolicy {
@@ -47,8 +70,11 @@ impl Default for HpaPolicy {
                 (Metric::MemoryPercent, 80.0),
                 (Metric::RequestsPerSecond, 100.0),
             ],
-            tolerance: 0.1,
+            tolerance_up: 0.1,
+            tolerance_down: 0.1,
+            rps_scope: RpsScope::Fleet,
             max_age: Some(Duration::from_secs(15 * 60)),
+            behavior: Behavior::default(),
         }
     }
 }
@@ -86,12 +112,23 @@ pub enum Limit {
         /// The current count.
         to: u32,
     },
-    /// More than max(2 × current, current + 4).
-    ScaleUpCap {
+    /// The scale-up policies allow no more in their period.
+    ScaleUpPolicy {
         /// The proposal.
         from: u32,
-        /// The cap.
+        /// The limit.
         to: u32,
+        /// The policies, e.g. "100% per 15s or 4 pods per 15s (Max)".
+        policy: String,
+    },
+    /// The scale-down policies allow no fewer in their period.
+    ScaleDownPolicy {
+        /// The proposal.
+        from: u32,
+        /// The limit.
+        to: u32,
+        /// The policies.
+        policy: String,
     },
     /// Below `--min-replicas`.
     MinReplicas {
@@ -120,11 +157,14 @@ impl Limit {
                     names.join(", ")
                 )
             }
-            Limit::ScaleUpCap { from, to } => format!(
-                "{from} capped to {to} by the scale-up limit max(2 × {current}, {current} + 4)"
-            ),
-            Limit::MinReplicas { from, to } => format!("{from} raised to --min-replicas {to}"),
-            Limit::MaxReplicas { from, to } => format!("{from} lowered to --max-replicas {to}"),
+            Limit::ScaleUpPolicy { from, to, policy } => {
+                format!("{from} limited to {to} by the scale-up policy {policy} from {current}")
+            }
+            Limit::ScaleDownPolicy { from, to, policy } => {
+                format!("{from} limited to {to} by the scale-down policy {policy} from {current}")
+            }
+            Limit::MinReplicas { from, to } => format!("{from} raised to min replicas {to}"),
+            Limit::MaxReplicas { from, to } => format!("{from} lowered to max replicas {to}"),
         }
     }
 
@@ -132,7 +172,8 @@ impl Limit {
     pub fn tag(&self) -> &'static str {
         match self {
             Limit::UnknownMetricBlocksScaleDown { .. } => "unknown-blocks-down",
-            Limit::ScaleUpCap { .. } => "cap",
+            Limit::ScaleUpPolicy { .. } => "up-policy",
+            Limit::ScaleDownPolicy { .. } => "down-policy",
             Limit::MinReplicas { .. } => "min",
             Limit::MaxReplicas { .. } => "max",
         }
@@ -195,12 +236,16 @@ fn metric_proposal(
     policy: &HpaPolicy,
 ) -> MetricProposal {
     let value = sample.get(metric);
-    let per_replica = match metric {
-        Metric::RequestsPerSecond => value.map(|v| v / f64::from(current.max(1))),
+    let per_replica = match (metric, policy.rps_scope) {
+        (Metric::RequestsPerSecond, RpsScope::Fleet) => {
+            value.map(|v| v / f64::from(current.max(1)))
+        }
         _ => None,
     };
     let ratio = per_replica.or(value).map(|v| v / target);
-    let within_tolerance = ratio.is_some_and(|r| (r - 1.0).abs() <= policy.tolerance + EPSILON);
+    let within_tolerance = ratio.is_some_and(|r| {
+        r >= 1.0 - policy.tolerance_down - EPSILON && r <= 1.0 + policy.tolerance_up + EPSILON
+    });
     let replicas = ratio.map(|r| {
         if within_tolerance {
             current
@@ -220,34 +265,70 @@ fn metric_proposal(
     }
 }
 
-/// The final count: `desired` limited to max(2 × current, current + 4) and clamped into
-/// `bounds`, with every limit that applied.
-pub fn limit(desired: u32, current: u32, bounds: ReplicaBounds) -> (u32, Vec<Limit>) {
-    let mut limits = Vec::new();
-    let mut target = desired;
-    let cap = current.saturating_mul(2).max(current.saturating_add(4));
-    if target > cap {
-        limits.push(Limit::ScaleUpCap {
-            from: target,
-            to: cap,
-        });
-        target = cap;
+/// The final count from `desired` (after the windows) with `current` running (within the
+/// bounds), as `convertDesiredReplicasWithBehaviorRate`: a scale-up goes at most as far as the
+/// scale-up policies allow (never below current) and `bounds.max`; a scale-down at most as far
+/// as the scale-down policies allow (never above current) and `bounds.min`. `events` are the
+/// scale events seen up to `now`.
+pub fn limit(
+    desired: u32,
+    current: u32,
+    bounds: ReplicaBounds,
+    behavior: &Behavior,
+    events: &[ScaleEvent],
+    now: Timestamp,
+) -> (u32, Vec<Limit>) {
+    let to_u32 = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+    if desired > current {
+        let rules = &behavior.scale_up;
+        let up = to_u32(behavior::scale_up_limit(current, events, rules, now)).max(current);
+        if bounds.max > up {
+            if desired > up {
+                let policy = rules.describe();
+                return (
+                    up,
+                    vec![Limit::ScaleUpPolicy {
+                        from: desired,
+                        to: up,
+                        policy,
+                    }],
+                );
+            }
+        } else if desired > bounds.max {
+            return (
+                bounds.max,
+                vec![Limit::MaxReplicas {
+                    from: desired,
+                    to: bounds.max,
+                }],
+            );
+        }
+    } else if desired < current {
+        let rules = &behavior.scale_down;
+        let down = to_u32(behavior::scale_down_limit(current, events, rules, now)).min(current);
+        if bounds.min < down {
+            if desired < down {
+                let policy = rules.describe();
+                return (
+                    down,
+                    vec![Limit::ScaleDownPolicy {
+                        from: desired,
+                        to: down,
+                        policy,
+                    }],
+                );
+            }
+        } else if desired < bounds.min {
+            return (
+                bounds.min,
+                vec![Limit::MinReplicas {
+                    from: desired,
+                    to: bounds.min,
+                }],
+            );
+        }
     }
-    if target > bounds.max {
-        limits.push(Limit::MaxReplicas {
-            from: target,
-            to: bounds.max,
-        });
-        target = bounds.max;
-    }
-    if target < bounds.min {
-        limits.push(Limit::MinReplicas {
-            from: target,
-            to: bounds.min,
-        });
-        target = bounds.min;
-    }
-    (target, limits)
+    (desired, Vec::new())
 }
 
 /// How one metric's proposal came about, e.g. "cpu_percent 84.0 vs target 70 (ratio 1.20) →
@@ -298,7 +379,7 @@ pub fn explain(proposal: &HpaProposal, current: u32, limits: &[Limit]) -> String
     if proposal
         .proposals
         .iter()
-        .any(|p| p.metric == Metric::RequestsPerSecond)
+        .any(|p| p.metric == Metric::RequestsPerSecond && p.per_replica.is_some())
     {
         reason.push_str(&format!(
             "; requests_per_second is the fleet total, divided by {current} replicas"
@@ -405,46 +486,107 @@ mod tests {
         assert_eq!(propose(&sample(None, None, None), &p, 5), None);
     }
 
-    #[test]
-    fn scale_up_is_capped_at_double_or_plus_four() {
-        let b = ReplicaBounds { min: 1, max: 1000 };
-        // current 2: cap max(4, 6) = 6.
-        assert_eq!(
-            limit(20, 2, b),
-            (6, vec![Limit::ScaleUpCap { from: 20, to: 6 }])
-        );
-        // current 10: cap max(20, 14) = 20.
-        assert_eq!(limit(35, 10, b).0, 20);
-        assert_eq!(limit(20, 10, b), (20, vec![]));
-        // Scale-down is never capped.
-        assert_eq!(limit(1, 10, b), (1, vec![]));
+    fn lim(desired: u32, current: u32, b: ReplicaBounds) -> (u32, Vec<Limit>) {
+        limit(
+            desired,
+            current,
+            b,
+            &Behavior::default(),
+            &[],
+            Timestamp::UNIX_EPOCH,
+        )
     }
 
     #[test]
-    fn bounds_clamp_after_the_cap() {
-        let b = ReplicaBounds { min: 3, max: 50 };
+    fn the_default_scale_up_policy_is_double_or_plus_four() {
+        let b = ReplicaBounds { min: 1, max: 1000 };
+        let policy = "100% per 15s or 4 pods per 15s (Max)".to_string();
+        // current 2: max(4, 6) = 6.
         assert_eq!(
-            limit(2, 5, b),
-            (3, vec![Limit::MinReplicas { from: 2, to: 3 }])
-        );
-        // 60 → cap 80 does not apply; max 50 does.
-        assert_eq!(
-            limit(60, 40, b),
-            (50, vec![Limit::MaxReplicas { from: 60, to: 50 }])
-        );
-        // Both: 100 from 30 → cap 60 → max 50.
-        assert_eq!(
-            limit(100, 30, b),
+            lim(20, 2, b),
             (
-                50,
-                vec![
-                    Limit::ScaleUpCap { from: 100, to: 60 },
-                    Limit::MaxReplicas { from: 60, to: 50 }
-                ]
+                6,
+                vec![Limit::ScaleUpPolicy {
+                    from: 20,
+                    to: 6,
+                    policy
+                }]
             )
         );
-        // Already below the minimum and in tolerance: raised to the minimum.
-        assert_eq!(limit(1, 1, b).0, 3);
+        // current 10: max(20, 14) = 20.
+        assert_eq!(lim(35, 10, b).0, 20);
+        assert_eq!(lim(20, 10, b), (20, vec![]));
+        // The default scale-down policy (100 %) lets any scale-down through.
+        assert_eq!(lim(1, 10, b), (1, vec![]));
+    }
+
+    #[test]
+    fn bounds_apply_when_they_are_tighter_than_the_policies() {
+        let b = ReplicaBounds { min: 3, max: 50 };
+        assert_eq!(
+            lim(2, 5, b),
+            (3, vec![Limit::MinReplicas { from: 2, to: 3 }])
+        );
+        // 60 from 40: the policy allows 80, max 50 is tighter.
+        assert_eq!(
+            lim(60, 40, b),
+            (50, vec![Limit::MaxReplicas { from: 60, to: 50 }])
+        );
+        // 100 from 10: the policy (20) is tighter than max 50.
+        assert_eq!(lim(100, 10, b).1[0].tag(), "up-policy");
+        // The seed's scale-down policy: 50 % per 60 s; 2 removed 30 s ago.
+        let seed = Behavior {
+            scale_down: behavior::Rules {
+                policies: vec![behavior::RatePolicy {
+                    kind: behavior::PolicyType::Percent,
+                    value: 50,
+                    period_seconds: 60,
+                }],
+                ..behavior::Rules::default_down()
+            },
+            ..Behavior::default()
+        };
+        let now = Timestamp::from_second(1_000).unwrap();
+        let ev = [ScaleEvent {
+            at: Timestamp::from_second(970).unwrap(),
+            change: -2,
+        }];
+        // From 10 (12 at the period's start): at most down to 6.
+        let (to, limits) = limit(3, 10, b, &seed, &ev, now);
+        assert_eq!(to, 6);
+        assert_eq!(
+            limits[0].explain(10),
+            "3 limited to 6 by the scale-down policy 50% per 60s (Max) from 10"
+        );
+    }
+
+    #[test]
+    fn tolerance_is_per_direction_and_rps_scope_instance_is_per_pod() {
+        let p = HpaPolicy {
+            tolerance_up: 0.5,
+            tolerance_down: 0.0,
+            ..HpaPolicy::default()
+        };
+        let one = |cpu: f64, p: &HpaPolicy| {
+            propose(&sample(Some(cpu), Some(80.0), Some(1000.0)), p, 10)
+                .map(|x| x.proposals[0].replicas.unwrap())
+                .unwrap()
+        };
+        // 1.4 ≤ 1 + 0.5: no change; 0.99 < 1 − 0: down.
+        assert_eq!(one(98.0, &p), 10);
+        assert_eq!(one(69.3, &p), 10);
+        assert_eq!(one(63.0, &p), 9);
+        let inst = HpaPolicy {
+            rps_scope: RpsScope::Instance,
+            ..HpaPolicy::default()
+        };
+        let x = propose(&sample(Some(70.0), Some(80.0), Some(150.0)), &inst, 4).unwrap();
+        // 150 per pod vs 100: ceil(4 × 1.5) = 6, not divided by 4.
+        assert_eq!(
+            (x.proposals[2].per_replica, x.proposals[2].replicas),
+            (None, Some(6))
+        );
+        assert!(!explain(&x, 4, &[]).contains("fleet total"));
     }
 
     #[test]
@@ -452,11 +594,11 @@ mod tests {
         let p = HpaPolicy::default();
         let x = propose(&sample(Some(98.0), Some(10.0), Some(10.0)), &p, 40).unwrap();
         assert_eq!(x.desired, 56);
-        let (target, limits) = limit(x.desired, 40, ReplicaBounds::default());
+        let (target, limits) = lim(x.desired, 40, ReplicaBounds::default());
         assert_eq!(target, 50);
         let r = explain(&x, 40, &limits);
         assert!(
-            r.starts_with("cpu_percent 98.0 vs target 70 (ratio 1.40) → ceil(40 × 1.40) = 56 (largest of 3 proposals); 56 lowered to --max-replicas 50"),
+            r.starts_with("cpu_percent 98.0 vs target 70 (ratio 1.40) → ceil(40 × 1.40) = 56 (largest of 3 proposals); 56 lowered to max replicas 50"),
             "{r}"
         );
         let x = propose(&sample(Some(70.0), Some(80.0), Some(500.0)), &p, 5).unwrap();

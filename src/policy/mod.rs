@@ -2,6 +2,7 @@
 //!
 //! Nothing here does I/O; the clock is passed in, so every branch is tested with hand-built data.
 
+pub mod behavior;
 pub mod engine;
 pub mod fleet;
 pub mod hpa;

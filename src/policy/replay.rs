@@ -4,12 +4,17 @@
 //!
 //! The recorded metrics do not react to the simulated replicas (a dry run cannot know how load
 //! would have spread), so the HPA's proportional proposals are computed against the simulated
-//! count on unchanged metrics.
+//! count on unchanged metrics. The engine remembers what the HPA controller remembers: every
+//! decision's own proposal (for the stabilization windows) and every simulated change of the
+//! count, at the time of the decision (the scale events of the behavior policies). Without
+//! `--current-replicas`, the replay starts from the oldest sample's recorded `replicas`.
 
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::engine::{self, Decision, Settings};
+use super::behavior::{ScaleEvent, observed_replicas};
+use super::engine::{self, Decision, Observed, Settings};
+use super::stabilization::Proposal;
 use super::{Action, ReplicaTarget};
 use crate::sample::Sample;
 
@@ -70,16 +75,34 @@ pub struct Summary {
     pub max_replicas_seen: Option<u32>,
 }
 
-/// Decide after every sample of `history`, carrying the replica count from `start` (if given)
-/// through each clamped decision.
+/// Decide after every sample of `history`, carrying the replica count from `start` (else the
+/// oldest recorded `replicas`) through each decision.
 pub fn replay(history: &[Sample], settings: &Settings, start: Option<u32>) -> Vec<Step> {
-    let mut current = start;
+    let mut current = start.or_else(|| history.iter().find_map(observed_replicas));
     let mut steps = Vec::with_capacity(history.len());
+    let mut events: Vec<ScaleEvent> = Vec::new();
+    let mut proposals: Vec<Proposal> = Vec::new();
     for (i, sample) in history.iter().enumerate() {
         // Without a timestamp the sample is never stale, whatever `now` is.
         let now = sample.timestamp.unwrap_or(Timestamp::UNIX_EPOCH);
-        let decision = engine::decide(&history[..=i], settings, current, now);
+        let observed = Observed {
+            current,
+            events: &events,
+            earlier: current.map(|_| proposals.as_slice()),
+        };
+        let decision = engine::decide_with(&history[..=i], settings, observed, now);
+        if let (Some(at), Some(replicas)) = (sample.timestamp, decision.recommended) {
+            proposals.push(Proposal { at, replicas });
+        }
         if let Some(t) = decision.replicas {
+            if let Some(at) = sample.timestamp
+                && t.target_replicas != t.current_replicas
+            {
+                events.push(ScaleEvent {
+                    at,
+                    change: i64::from(t.target_replicas) - i64::from(t.current_replicas),
+                });
+            }
             current = Some(t.target_replicas);
         }
         steps.push(Step {
@@ -181,27 +204,34 @@ mod tests {
     #[test]
     fn a_flapping_history_flaps_less_with_a_scale_down_window() {
         let h = flapping(30);
-        let plain = Settings::default();
-        let steps = replay(&h, &plain, Some(10));
-        let without = summarize(&steps, Some(10));
+        let plain = Settings {
+            bounds: crate::policy::ReplicaBounds { min: 1, max: 50 },
+            ..Settings::default()
+        };
+        let steps = replay(&h, &plain, Some(20));
+        let without = summarize(&steps, Some(20));
         // Samples 3..30 have CPU 35, 20, 20, 35, 20, 20, …, 35: maintain, then two scale-downs
         // and a maintain, nine times over — 18 action changes.
         assert_eq!(without.wait, 2);
         assert_eq!((without.scale_down, without.maintain), (18, 10));
         assert_eq!(without.flaps, 18);
-        // Each scale-down removes one replica, clamped at 3.
-        assert_eq!(without.final_replicas, Some(3));
+        // Each scale-down removes one replica.
+        assert_eq!(without.final_replicas, Some(2));
+        // From 10 with min 3, the count reaches the minimum: from then on the seed's scale-down
+        // is "at min replicas 3", a maintain (7 scale-downs, 10 → 3).
+        let at_min = summarize(&replay(&h, &Settings::default(), Some(10)), Some(10));
+        assert_eq!((at_min.scale_down, at_min.final_replicas), (7, Some(3)));
 
-        let mut windowed = Settings::default();
+        let mut windowed = plain.clone();
         windowed.windows.scale_down = Duration::from_secs(60);
-        let steps = replay(&h, &windowed, Some(10));
-        let with = summarize(&steps, Some(10));
+        let steps = replay(&h, &windowed, Some(20));
+        let with = summarize(&steps, Some(20));
         // A 35 % sample is never more than 30 s old: every scale-down is held.
         assert_eq!(
             (with.scale_down, with.flaps, with.held_by_window),
             (0, 0, 18)
         );
-        assert_eq!(with.final_replicas, Some(10));
+        assert_eq!(with.final_replicas, Some(20));
         assert!(with.flaps < without.flaps);
     }
 
@@ -210,10 +240,19 @@ mod tests {
         let h = flapping(6);
         let steps = replay(&h, &Settings::default(), Some(4));
         let after: Vec<Option<u32>> = steps.iter().map(Step::replicas_after).collect();
-        // wait, wait, maintain, down (4 → 3), down (clamped at 3), maintain.
+        // wait, wait, maintain, down (4 → 3), at min 3 (maintain), maintain.
         assert_eq!(after, [4, 4, 4, 3, 3, 3].map(Some).to_vec());
         let s = summarize(&steps, Some(4));
         assert_eq!((s.replica_changes, s.reversals, s.flaps), (1, 0, 2));
+        assert!(
+            steps[4]
+                .decision
+                .recommendation
+                .reason
+                .starts_with("at min replicas 3: the policy wanted -1"),
+            "{}",
+            steps[4].decision.recommendation.reason
+        );
         assert_eq!(
             (s.min_replicas_seen, s.max_replicas_seen),
             (Some(3), Some(4))

@@ -185,40 +185,105 @@ fn decide(
     now: Timestamp,
 ) -> (Action, i64, String) {
     if history.len() < policy.min_samples {
+        let missing = policy.min_samples - history.len();
         let reason = format!(
-            "Insufficient metrics history: {} of {} samples",
+            "Insufficient metrics history: {} of {} samples; waiting for {missing} more sample{}",
             history.len(),
-            policy.min_samples
+            policy.min_samples,
+            if missing == 1 { "" } else { "s" }
         );
         return (Action::Wait, 0, reason);
     }
     if let Some(age) = staleness(newest, policy.max_age, now) {
-        return (Action::Wait, 0, age);
+        return (
+            Action::Wait,
+            0,
+            format!("{age}; waiting for a fresh sample"),
+        );
     }
     let recent = &history[history.len().saturating_sub(policy.min_samples.max(1))..];
     let avg = |m| format_avg(average(recent, m), m);
+    let up: Vec<&Condition> = conditions
+        .iter()
+        .filter(|c| c.direction == Direction::Up)
+        .collect();
+    let met: Vec<String> = up
+        .iter()
+        .filter(|c| c.state == CondState::Met)
+        .map(|&c| describe(c))
+        .collect();
     if scale_up_holds(conditions, policy) {
         let reason = format!(
-            "High resource usage: CPU {}, Memory {}, Response Time {}",
+            "{}: {} of {} scale-up conditions, {} needed; High resource usage: CPU {}, Memory {}, Response Time {}",
+            met.join(", "),
+            met.len(),
+            up.len(),
+            policy.min_up_conditions,
             avg(Metric::CpuPercent),
             avg(Metric::MemoryPercent),
             avg(Metric::ResponseTimeMs)
         );
         (Action::ScaleUp, scale_up_delta(newest, policy), reason)
     } else if scale_down_holds(conditions) {
+        let down: Vec<String> = conditions
+            .iter()
+            .filter(|c| c.direction == Direction::Down)
+            .map(describe)
+            .collect();
         let reason = format!(
-            "Low resource usage: CPU {}, Memory {}",
+            "all {} scale-down conditions met ({}); Low resource usage: CPU {}, Memory {}",
+            down.len(),
+            down.join(", "),
             avg(Metric::CpuPercent),
             avg(Metric::MemoryPercent)
         );
         (Action::ScaleDown, -policy.down_step, reason)
     } else {
-        (
-            Action::Maintain,
-            0,
-            "Metrics within acceptable range".to_string(),
-        )
+        let mut reason = format!(
+            "{} of {} needed scale-up conditions",
+            met.len(),
+            policy.min_up_conditions
+        );
+        if !met.is_empty() {
+            reason.push_str(&format!(" ({})", met.join(", ")));
+        }
+        let blocking: Vec<String> = conditions
+            .iter()
+            .filter(|c| c.direction == Direction::Down && c.state != CondState::Met)
+            .map(describe)
+            .collect();
+        if blocking.is_empty() {
+            reason.push_str("; no scale-down conditions");
+        } else {
+            reason.push_str(&format!("; scale-down blocked by {}", blocking.join(", ")));
+        }
+        (Action::Maintain, 0, reason)
     }
+}
+
+/// A number as reasons show it: whole numbers without decimals, others with one.
+pub fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// One condition as a reason names it: "cpu_percent 100 > 70", "memory_percent 41 ≥ 40",
+/// "requests_per_second unknown".
+pub fn describe(c: &Condition) -> String {
+    let name = c.metric.name();
+    let Some(v) = c.value else {
+        return format!("{name} unknown");
+    };
+    let op = match (c.direction, c.state) {
+        (Direction::Up, CondState::Met) => ">",
+        (Direction::Up, _) => "≤",
+        (Direction::Down, CondState::Met) => "<",
+        (Direction::Down, _) => "≥",
+    };
+    format!("{name} {} {op} {}", number(v), number(c.threshold))
 }
 
 /// A reason when the newest sample is older than `max_age` at `now`.
@@ -294,7 +359,10 @@ mod tests {
         let hot = s(99.0, 99.0, 999.0, 9999.0, 50.0);
         let r = run(&[hot.clone(), hot.clone()]);
         assert_eq!(r.action, Action::Wait);
-        assert_eq!(r.reason, "Insufficient metrics history: 2 of 3 samples");
+        assert_eq!(
+            r.reason,
+            "Insufficient metrics history: 2 of 3 samples; waiting for 1 more sample"
+        );
         // The conditions of the newest sample are still shown.
         assert_eq!(r.conditions.len(), 10);
         assert_eq!(
@@ -308,7 +376,12 @@ mod tests {
         // One condition (cpu) only: maintain.
         let r = run(&three(s(75.0, 50.0, 50.0, 500.0, 2.0)));
         assert_eq!(r.action, Action::Maintain);
-        assert_eq!(r.reason, "Metrics within acceptable range");
+        assert_eq!(
+            r.reason,
+            "1 of 2 needed scale-up conditions (cpu_percent 75 > 70); scale-down blocked by \
+             cpu_percent 75 ≥ 30, memory_percent 50 ≥ 40, requests_per_second 50 ≥ 20, \
+             response_time_ms 500 ≥ 200, error_rate 2 ≥ 1"
+        );
         // cpu + memory.
         assert_eq!(
             run(&three(s(75.0, 85.0, 50.0, 500.0, 2.0))).action,
@@ -384,13 +457,17 @@ mod tests {
         assert_eq!(r.action, Action::ScaleUp);
         assert_eq!(
             r.reason,
-            "High resource usage: CPU 84.1%, Memory 82.0%, Response Time 640.0ms"
+            "cpu_percent 88.3 > 70, memory_percent 94 > 80, requests_per_second 150 > 100: \
+             3 of 5 scale-up conditions, 2 needed; \
+             High resource usage: CPU 84.1%, Memory 82.0%, Response Time 640.0ms"
         );
         assert_eq!(r.replica_delta, 2);
         let low = vec![s(10.0, 20.0, 1.0, 50.0, 0.0); 3];
         assert_eq!(
             run(&low).reason,
-            "Low resource usage: CPU 10.0%, Memory 20.0%"
+            "all 5 scale-down conditions met (cpu_percent 10 < 30, memory_percent 20 < 40, \
+             requests_per_second 1 < 20, response_time_ms 50 < 200, error_rate 0 < 1); \
+             Low resource usage: CPU 10.0%, Memory 20.0%"
         );
     }
 
@@ -429,9 +506,11 @@ mod tests {
         let mut a = s(80.0, 90.0, 150.0, 500.0, 2.0);
         a.response_time_ms = None;
         let r = run(&[a.clone(), a.clone(), a]);
-        assert_eq!(
-            r.reason,
-            "High resource usage: CPU 80.0%, Memory 90.0%, Response Time unknown"
+        assert!(
+            r.reason
+                .ends_with("High resource usage: CPU 80.0%, Memory 90.0%, Response Time unknown"),
+            "{}",
+            r.reason
         );
     }
 
@@ -443,7 +522,7 @@ mod tests {
         assert_eq!(r.action, Action::Wait);
         assert_eq!(
             r.reason,
-            "Stale metrics: the newest sample is 20m old (max age 15m)"
+            "Stale metrics: the newest sample is 20m old (max age 15m); waiting for a fresh sample"
         );
         h[2].timestamp = Some("2026-11-23T17:50:00Z".parse().unwrap());
         assert_eq!(run(&h).action, Action::ScaleUp);
@@ -457,6 +536,34 @@ mod tests {
         // A timestamp in the future is not stale.
         h[2].timestamp = Some("2030-01-01T00:00:00Z".parse().unwrap());
         assert_eq!(run(&h).action, Action::ScaleUp);
+    }
+
+    #[test]
+    fn reasons_name_the_deciding_conditions() {
+        // The issue's example: requests/s and errors decide, CPU and memory unknown.
+        let mut x = s(0.0, 0.0, 148.7, 199.7, 5.3);
+        x.cpu_percent = None;
+        x.memory_percent = None;
+        let r = run(&three(x));
+        assert_eq!(r.action, Action::ScaleUp);
+        assert!(
+            r.reason.starts_with(
+                "requests_per_second 148.7 > 100, error_rate 5.3 > 5: 2 of 5 scale-up conditions, 2 needed; High resource usage:"
+            ),
+            "{}",
+            r.reason
+        );
+        // 100 % CPU alone: one of two needed; the scale-down side names its blockers.
+        let mut hot = s(100.0, 41.0, 0.0, 100.0, 0.0);
+        hot.requests_per_second = None;
+        let r = run(&three(hot));
+        assert_eq!(r.action, Action::Maintain);
+        assert_eq!(
+            r.reason,
+            "1 of 2 needed scale-up conditions (cpu_percent 100 > 70); scale-down blocked by \
+             cpu_percent 100 ≥ 30, memory_percent 41 ≥ 40, requests_per_second unknown"
+        );
+        assert!(!r.reason.contains("acceptable range"));
     }
 
     fn metric_value() -> impl Strategy<Value = Option<f64>> {

@@ -88,6 +88,8 @@ pub struct CollectOptions {
     pub sampling: SamplingOptions,
     /// Print the sample written as JSON.
     pub json: bool,
+    /// The replica count running now, recorded in the sample.
+    pub current_replicas: Option<u32>,
 }
 
 /// `recommend`.

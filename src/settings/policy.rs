@@ -5,13 +5,14 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-use crate::cli::{CompareSpec, Override, PolicyArg, PolicyArgs, StatisticArg};
+use crate::cli::{CompareSpec, Override, PolicyArg, PolicyArgs, RpsScopeArg, StatisticArg};
 use crate::policy::ReplicaBounds;
 use crate::policy::engine::{PolicyKind, Settings};
-use crate::policy::hpa::HpaPolicy;
+use crate::policy::hpa::{HpaPolicy, RpsScope};
 use crate::policy::smoothing::{Smoothing, Statistic};
 use crate::policy::stabilization::Windows;
 use crate::policy::threshold::ThresholdPolicy;
+use crate::sources::hpa_file::{self, HpaSpec};
 
 /// The policy flags and the replica bounds: what `--compare` can change.
 #[derive(Debug, Clone)]
@@ -22,60 +23,102 @@ pub struct PolicyChoice {
     pub bounds: ReplicaBounds,
     /// The seed rules as the configuration file sets them (thresholds, tiers, steps).
     pub base: ThresholdPolicy,
+    /// What set each bound when not its default (these win over an `--hpa` file).
+    pub bounds_from: BoundsFrom,
+}
+
+/// Where the replica bounds were set explicitly (None: the built-in default).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BoundsFrom {
+    /// `--min-replicas`: e.g. "--min-replicas", "RIZK_SCALE_MIN_REPLICAS", "replicas.min".
+    pub min: Option<String>,
+    /// `--max-replicas`.
+    pub max: Option<String>,
 }
 
 impl PolicyChoice {
-    /// The policy flags with `--min-replicas`/`--max-replicas` over the configured seed rules.
-    pub fn new(args: &PolicyArgs, min: u32, max: u32, base: &ThresholdPolicy) -> PolicyChoice {
+    /// The policy flags with the replica bounds (and what set them) over the configured seed
+    /// rules.
+    pub fn new(
+        args: &PolicyArgs,
+        bounds: ReplicaBounds,
+        bounds_from: BoundsFrom,
+        base: &ThresholdPolicy,
+    ) -> PolicyChoice {
         PolicyChoice {
             args: args.clone(),
-            bounds: ReplicaBounds { min, max },
+            bounds,
             base: base.clone(),
+            bounds_from,
         }
     }
 
     /// Resolve into engine settings; `max_age` is the staleness limit (None: never stale).
     pub fn resolve(&self, max_age: Option<Duration>) -> Result<Settings> {
-        let (args, bounds) = (&self.args, self.bounds);
+        let args = &self.args;
+        let file = self.hpa_file()?;
+        let bounds = self.bounds_with(file.as_ref());
         if bounds.min > bounds.max {
+            let from = &self.bounds_from;
+            let file = |what: &str| match &args.hpa {
+                Some(f) => format!("--hpa '{f}' {what}"),
+                None => format!("--{what}"),
+            };
+            let min = from.min.clone().unwrap_or_else(|| file("min-replicas"));
+            let max = from.max.clone().unwrap_or_else(|| file("max-replicas"));
             bail!(
-                "--min-replicas '{}' is greater than --max-replicas '{}'",
+                "{min} '{}' is greater than {max} '{}'",
                 bounds.min,
                 bounds.max
             );
         }
-        let policy = match args.policy {
-            PolicyArg::Threshold => PolicyKind::Threshold(ThresholdPolicy {
+        let policy = if self.is_hpa() {
+            let mut targets = file
+                .as_ref()
+                .map_or_else(|| HpaPolicy::default().targets, |f| f.targets.clone());
+            for &(metric, value) in &args.targets {
+                targets.retain(|&(m, _)| m != metric);
+                if let Some(v) = value {
+                    targets.push((metric, v));
+                }
+            }
+            if targets.is_empty() {
+                bail!("--target: every HPA target is off; keep at least one");
+            }
+            let both = args.tolerance;
+            let up = args
+                .tolerance_up
+                .or(both)
+                .or(file.as_ref().and_then(|f| f.tolerance_up))
+                .unwrap_or(0.1);
+            let down = args
+                .tolerance_down
+                .or(both)
+                .or(file.as_ref().and_then(|f| f.tolerance_down))
+                .unwrap_or(0.1);
+            PolicyKind::Hpa(HpaPolicy {
+                targets,
+                tolerance_up: up,
+                tolerance_down: down,
+                rps_scope: match args.rps_scope {
+                    RpsScopeArg::Fleet => RpsScope::Fleet,
+                    RpsScopeArg::Instance => RpsScope::Instance,
+                },
+                max_age,
+                behavior: file.map(|f| f.behavior).unwrap_or_default(),
+            })
+        } else {
+            PolicyKind::Threshold(ThresholdPolicy {
                 max_age,
                 ..self.base.clone()
-            }),
-            PolicyArg::Hpa => {
-                let mut targets = HpaPolicy::default().targets;
-                for &(metric, value) in &args.targets {
-                    targets.retain(|&(m, _)| m != metric);
-                    if let Some(v) = value {
-                        targets.push((metric, v));
-                    }
-                }
-                if targets.is_empty() {
-                    bail!("--target: every HPA target is off; keep at least one");
-                }
-                PolicyKind::Hpa(HpaPolicy {
-                    targets,
-                    tolerance: args.tolerance,
-                    max_age,
-                })
-            }
+            })
         };
         let settings = Settings {
+            windows: windows(&policy, args),
             policy,
             smoothing: Smoothing {
                 samples: args.window,
                 statistic: statistic(args.statistic),
-            },
-            windows: Windows {
-                scale_up: args.scale_up_window,
-                scale_down: args.scale_down_window,
             },
             bounds,
         };
@@ -91,17 +134,64 @@ impl PolicyChoice {
         Ok(settings)
     }
 
+    /// Whether the HPA policy decides (`--policy hpa`, or `--hpa FILE`).
+    pub fn is_hpa(&self) -> bool {
+        self.args.policy == PolicyArg::Hpa || self.args.hpa.is_some()
+    }
+
+    /// The `--hpa` manifest, read and reported (metrics it cannot express are warned about).
+    pub fn hpa_file(&self) -> Result<Option<HpaSpec>> {
+        let Some(spec) = self.args.hpa.as_deref() else {
+            return Ok(None);
+        };
+        let file = hpa_file::read(spec).map_err(anyhow::Error::msg)?;
+        for why in &file.not_expressible {
+            crate::diag::warn(&format!("--hpa '{spec}': {why}: not expressible, ignored"));
+        }
+        crate::diag_info!(
+            "--hpa '{spec}': {} {} replicas {}..{}, {} targets, scale-up {}, scale-down {}",
+            file.api_version,
+            file.name,
+            file.min_replicas,
+            file.max_replicas,
+            file.targets.len(),
+            file.behavior.scale_up.describe(),
+            file.behavior.scale_down.describe()
+        );
+        Ok(Some(file))
+    }
+
+    /// The bounds: the file's, where no flag, environment variable or config file set them.
+    fn bounds_with(&self, file: Option<&HpaSpec>) -> ReplicaBounds {
+        let (b, from) = (self.bounds, &self.bounds_from);
+        match file {
+            Some(f) => ReplicaBounds {
+                min: if from.min.is_none() {
+                    f.min_replicas
+                } else {
+                    b.min
+                },
+                max: if from.max.is_none() {
+                    f.max_replicas
+                } else {
+                    b.max
+                },
+            },
+            None => b,
+        }
+    }
+
     /// The same choice with `--compare`'s changes applied in order.
     pub fn with(&self, spec: &CompareSpec) -> PolicyChoice {
         let mut c = self.clone();
         for o in &spec.overrides {
             match o {
                 Override::Policy(p) => c.args.policy = *p,
-                Override::ScaleUpWindow(d) => c.args.scale_up_window = *d,
-                Override::ScaleDownWindow(d) => c.args.scale_down_window = *d,
+                Override::ScaleUpWindow(d) => c.args.scale_up_window = Some(*d),
+                Override::ScaleDownWindow(d) => c.args.scale_down_window = Some(*d),
                 Override::Window(n) => c.args.window = *n,
                 Override::Statistic(s) => c.args.statistic = *s,
-                Override::Tolerance(t) => c.args.tolerance = *t,
+                Override::Tolerance(t) => c.args.tolerance = Some(*t),
                 Override::Target(m, v) => c.args.targets.push((*m, *v)),
                 Override::MinReplicas(n) => c.bounds.min = *n,
                 Override::MaxReplicas(n) => c.bounds.max = *n,
@@ -122,11 +212,11 @@ impl PolicyChoice {
             .to_string(),
         ];
         let dur = |d: Duration| humantime::format_duration(d).to_string();
-        if !a.scale_up_window.is_zero() {
-            parts.push(format!("scale-up-window={}", dur(a.scale_up_window)));
+        if let Some(w) = a.scale_up_window {
+            parts.push(format!("scale-up-window={}", dur(w)));
         }
-        if !a.scale_down_window.is_zero() {
-            parts.push(format!("scale-down-window={}", dur(a.scale_down_window)));
+        if let Some(w) = a.scale_down_window {
+            parts.push(format!("scale-down-window={}", dur(w)));
         }
         if a.window > 1 {
             parts.push(format!(
@@ -135,9 +225,21 @@ impl PolicyChoice {
                 statistic(a.statistic).as_str()
             ));
         }
-        if a.policy == PolicyArg::Hpa {
-            if a.tolerance != 0.1 {
-                parts.push(format!("tolerance={}", a.tolerance));
+        if let Some(f) = &a.hpa {
+            parts[0] = format!("hpa (--hpa {f})");
+        }
+        if self.is_hpa() {
+            if let Some(t) = a.tolerance {
+                parts.push(format!("tolerance={t}"));
+            }
+            if let Some(t) = a.tolerance_up {
+                parts.push(format!("tolerance-up={t}"));
+            }
+            if let Some(t) = a.tolerance_down {
+                parts.push(format!("tolerance-down={t}"));
+            }
+            if a.rps_scope == RpsScopeArg::Instance {
+                parts.push("rps-scope=instance".to_string());
             }
             for (m, v) in &a.targets {
                 let v = v.map_or("off".to_string(), |v| v.to_string());
@@ -148,6 +250,19 @@ impl PolicyChoice {
             parts.push(format!("replicas {}..{}", self.bounds.min, self.bounds.max));
         }
         parts.join(", ")
+    }
+}
+
+/// The stabilization windows: the flags when given, else the HPA behavior's (Kubernetes
+/// defaults: up 0, down 5m), else off for the seed's rules.
+fn windows(policy: &PolicyKind, args: &PolicyArgs) -> Windows {
+    let (up, down) = match policy {
+        PolicyKind::Hpa(h) => (h.behavior.scale_up.window, h.behavior.scale_down.window),
+        PolicyKind::Threshold(_) => (Duration::ZERO, Duration::ZERO),
+    };
+    Windows {
+        scale_up: args.scale_up_window.unwrap_or(up),
+        scale_down: args.scale_down_window.unwrap_or(down),
     }
 }
 
@@ -173,6 +288,8 @@ mod tests {
         let Command::Replay(cmd) = Cli::try_parse_from(all).unwrap().command else {
             panic!("not replay");
         };
+        // What the resolver learns from clap's value sources: here, whether the flag was given.
+        let given = |flag: &str| argv.contains(&flag).then(|| flag.to_string());
         PolicyChoice {
             args: cmd.policy,
             bounds: ReplicaBounds {
@@ -180,6 +297,10 @@ mod tests {
                 max: cmd.max_replicas,
             },
             base: ThresholdPolicy::default(),
+            bounds_from: BoundsFrom {
+                min: given("--min-replicas"),
+                max: given("--max-replicas"),
+            },
         }
     }
 
@@ -215,7 +336,10 @@ mod tests {
                 (Metric::ResponseTimeMs, 400.0)
             ]
         );
-        assert_eq!((h.tolerance, h.max_age), (0.2, None));
+        assert_eq!(
+            (h.tolerance_up, h.tolerance_down, h.max_age),
+            (0.2, 0.2, None)
+        );
         assert_eq!(
             c.label(),
             "hpa, tolerance=0.2, target=cpu_percent=60, target=memory_percent=off, target=response_time_ms=400"
@@ -251,5 +375,64 @@ mod tests {
             "requests_per_second=off",
         ]);
         assert!(none.resolve(None).is_err());
+    }
+
+    #[test]
+    fn an_hpa_file_sets_policy_bounds_targets_behavior_and_windows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hpa.yaml");
+        std::fs::write(
+            &path,
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\n\
+             spec:\n  minReplicas: 2\n  maxReplicas: 9\n  metrics:\n  - type: Resource\n    \
+             resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}\n  \
+             behavior:\n    scaleUp:\n      stabilizationWindowSeconds: 30\n      policies:\n      \
+             - {type: Pods, value: 2, periodSeconds: 60}\n    scaleDown:\n      tolerance: 0.25\n",
+        )
+        .unwrap();
+        let file = path.to_str().unwrap();
+        let c = choice(&["--hpa", file]);
+        let s = c.resolve(None).unwrap();
+        let PolicyKind::Hpa(h) = &s.policy else {
+            panic!("not hpa");
+        };
+        assert_eq!(h.targets, vec![(Metric::CpuPercent, 60.0)]);
+        assert_eq!((h.tolerance_up, h.tolerance_down), (0.1, 0.25));
+        assert_eq!(h.behavior.scale_up.describe(), "2 pods per 60s (Max)");
+        assert_eq!(s.bounds, ReplicaBounds { min: 2, max: 9 });
+        assert_eq!(
+            (s.windows.scale_up, s.windows.scale_down),
+            (Duration::from_secs(30), Duration::from_secs(300))
+        );
+        assert!(c.label().starts_with("hpa (--hpa "));
+        // Explicit flags win over the file.
+        let c = choice(&[
+            "--hpa",
+            file,
+            "--max-replicas",
+            "20",
+            "--scale-up-window",
+            "0",
+            "--tolerance-down",
+            "0.5",
+            "--target",
+            "memory_percent=70",
+        ]);
+        let s = c.resolve(None).unwrap();
+        let PolicyKind::Hpa(h) = &s.policy else {
+            panic!("not hpa");
+        };
+        assert_eq!(s.bounds, ReplicaBounds { min: 2, max: 20 });
+        assert_eq!(s.windows.scale_up, Duration::ZERO);
+        assert_eq!(h.tolerance_down, 0.5);
+        assert_eq!(h.targets.len(), 2);
+        // A file that does not parse is an error naming it.
+        let e = choice(&["--hpa", "/nonexistent/hpa.yaml"])
+            .resolve(None)
+            .unwrap_err();
+        assert!(
+            e.to_string().starts_with("--hpa '/nonexistent/hpa.yaml'"),
+            "{e}"
+        );
     }
 }

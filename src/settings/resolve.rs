@@ -21,13 +21,14 @@ use crate::cli::{
     Cli, CollectCmd, GlobalArgs, MonitorCmd, RecommendCmd, ReplayCmd, SamplingArgs, ValidateCmd,
 };
 use crate::config::LoadedConfig;
+use crate::policy::ReplicaBounds;
 use crate::policy::threshold::{ThresholdPolicy, Tier};
 use crate::sample::Metric;
 use crate::settings::options::{
     CollectOptions, DecideOptions, EndpointOptions, GlobalOptions, MonitorOptions,
     RecommendOptions, ReplayOptions, SamplingOptions, ValidateRun,
 };
-use crate::settings::policy::PolicyChoice;
+use crate::settings::policy::{BoundsFrom, PolicyChoice};
 use crate::sources::mapping::{Mapping, Selector};
 use crate::sources::redis::RedisTarget;
 use crate::validate::ValidateOptions;
@@ -45,6 +46,8 @@ pub enum Source {
     Config(String),
     /// The built-in default (the seed's value).
     Default,
+    /// An HPA manifest (`--hpa FILE[:NAME]`).
+    Hpa(String),
 }
 
 impl std::fmt::Display for Source {
@@ -54,6 +57,7 @@ impl std::fmt::Display for Source {
             Source::Env(name) => write!(f, "env {name}"),
             Source::Config(at) => write!(f, "config {at}"),
             Source::Default => f.write_str("default"),
+            Source::Hpa(file) => write!(f, "hpa {file}"),
         }
     }
 }
@@ -381,8 +385,29 @@ impl<'a> Resolver<'a> {
             replicas,
             u32::to_string,
         )?;
+        // What set each bound, named as an error would name it (an `--hpa` file fills the rest).
+        let from = |rows: &[Effective], key: &str, flag: &str| {
+            rows.iter()
+                .rev()
+                .find(|r| r.key == key)
+                .and_then(|r| match &r.source {
+                    Source::Flag => Some(flag.to_string()),
+                    Source::Env(name) => Some(name.clone()),
+                    Source::Config(_) => Some(key.to_string()),
+                    Source::Default | Source::Hpa(_) => None,
+                })
+        };
+        let bounds_from = BoundsFrom {
+            min: from(&self.rows, "replicas.min", "--min-replicas"),
+            max: from(&self.rows, "replicas.max", "--max-replicas"),
+        };
         let base = self.threshold_policy()?;
-        Ok(PolicyChoice::new(args, min, max, &base))
+        Ok(PolicyChoice::new(
+            args,
+            ReplicaBounds { min, max },
+            bounds_from,
+            &base,
+        ))
     }
 
     /// `--max-age` over `policy.max_age`; 0 means never stale.
@@ -567,6 +592,7 @@ impl<'a> Resolver<'a> {
         Ok(CollectOptions {
             sampling: self.sampling(&cmd.sampling)?,
             json: cmd.json,
+            current_replicas: cmd.current_replicas,
         })
     }
 

@@ -3,6 +3,7 @@
 pub mod endpoint;
 pub mod exposition;
 pub mod host;
+pub mod hpa_file;
 pub mod manifests;
 pub mod mapping;
 pub mod nginx;

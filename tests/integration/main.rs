@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod cli;
+mod coherence;
 mod common;
 mod endpoints;
 mod faults;
@@ -13,6 +14,7 @@ mod fleet_history;
 mod fleet_lease;
 mod fleet_monitor;
 mod generated;
+mod k8s_hpa;
 mod layers;
 mod openmetrics_conformance;
 mod prometheus_source;

@@ -179,6 +179,8 @@ impl<'a> Monitor<'a> {
             Mode::Plain
         };
         let decider = Decider::live(&cmd.decide)?;
+        // Monitor records its own samples: only the flag can give the HPA its count.
+        decider.require_current(&[])?;
         // One collector for the whole run: CPU is measured between ticks and HTTP connections
         // to the endpoints are kept alive.
         let collector = Collector::new(&cmd.sampling)?;

@@ -89,7 +89,8 @@ fn scale_up_prints_the_kubectl_command_it_would_run() {
     let out = s.run(&["--no-collect", "--current-replicas", "5"], &[]);
     assert_ok(
         &out,
-        "scale_up: +3 replicas: High resource usage: CPU 95.0%, Memory 85.0%, Response Time unknown\n\
+        "scale_up: +3 replicas: cpu_percent 95 > 70, memory_percent 85 > 80, requests_per_second 150 > 100: \
+         3 of 5 scale-up conditions, 2 needed; High resource usage: CPU 95.0%, Memory 85.0%, Response Time unknown\n\
          dry run: would run: kubectl scale deployment/rizk-app --replicas=8\n",
     );
     assert_eq!(s.kubectl_calls(), "", "a dry run never calls kubectl");
@@ -104,7 +105,9 @@ fn scale_down_prints_the_smaller_target() {
     );
     assert_ok(
         &out,
-        "scale_down: -1 replicas: Low resource usage: CPU 10.0%, Memory 20.0%\n\
+        "scale_down: -1 replicas: all 5 scale-down conditions met (cpu_percent 10 < 30, memory_percent 20 < 40, \
+         requests_per_second 5 < 20, response_time_ms 50 < 200, error_rate 0.1 < 1); \
+         Low resource usage: CPU 10.0%, Memory 20.0%\n\
          dry run: would run: kubectl --namespace prod scale deployment/web --replicas=4\n",
     );
     assert_eq!(s.kubectl_calls(), "");
@@ -116,12 +119,16 @@ fn wait_and_maintain_do_nothing() {
     let out = s.run(&["--no-collect", "--current-replicas", "5"], &[]);
     assert_ok(
         &out,
-        "wait: Insufficient metrics history: 2 of 3 samples\n\
+        "wait: Insufficient metrics history: 2 of 3 samples; waiting for 1 more sample\n\
          not scaling until the history can be trusted\n",
     );
     let s = Script::new(&[MIDDLE, MIDDLE, MIDDLE]);
     let out = s.run(&["--no-collect", "--current-replicas", "5"], &[]);
-    assert_ok(&out, "maintain: Metrics within acceptable range\n");
+    assert_ok(
+        &out,
+        "maintain: 0 of 2 needed scale-up conditions; scale-down blocked by cpu_percent 50 ≥ 30, \
+         memory_percent 50 ≥ 40, requests_per_second unknown, response_time_ms unknown, error_rate unknown\n",
+    );
     assert_eq!(s.kubectl_calls(), "");
 }
 
@@ -156,10 +163,11 @@ fn the_default_collects_a_fresh_sample_first() {
         "memory_percent=90",
     ];
     let out = s.run_with(&["--current-replicas", "50"], &[], &recommend);
+    // At the maximum and wanting more: a maintain (exit 0), so nothing is scaled.
     assert_ok(
         &out,
-        "scale_up: +2 replicas: High resource usage: CPU 91.7%, Memory 86.7%, Response Time unknown\n\
-         already at the bound: 50 replicas (clamped)\n",
+        "maintain: at max replicas 50: the policy wanted +2 (cpu_percent 85 > 70, memory_percent 90 > 80: \
+         2 of 5 scale-up conditions, 2 needed; High resource usage: CPU 91.7%, Memory 86.7%, Response Time unknown)\n",
     );
     assert_eq!(s.env.read_history().lines().count(), 3);
 }
@@ -184,7 +192,8 @@ fn with_kubectl_set_it_reads_the_replicas_and_scales_unless_dry_run() {
         assert_ok(
             &out,
             &format!(
-                "scale_up: +3 replicas: High resource usage: CPU 95.0%, Memory 85.0%, Response Time unknown\n\
+                "scale_up: +3 replicas: cpu_percent 95 > 70, memory_percent 85 > 80, requests_per_second 150 > 100: \
+                 3 of 5 scale-up conditions, 2 needed; High resource usage: CPU 95.0%, Memory 85.0%, Response Time unknown\n\
                  {verb} {fake} scale deployment/rizk-app --replicas=7\n"
             ),
         );

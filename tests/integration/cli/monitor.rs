@@ -760,8 +760,9 @@ fn exec_on_change_gets_the_environment_on_each_change() {
     // wait (ticks 1–2), then scale_up +3 (ticks 3–4): two changes, each announced once.
     assert_eq!(
         std::fs::read_to_string(&log).unwrap(),
-        "first-arg|wait|0|5|Insufficient metrics history: 1 of 3 samples\n\
-         first-arg|scale_up|3|8|High resource usage: CPU 95.0%, Memory 85.0%, Response Time unknown\n"
+        "first-arg|wait|0|5|Insufficient metrics history: 1 of 3 samples; waiting for 2 more samples\n\
+         first-arg|scale_up|3|8|cpu_percent 95 > 70, memory_percent 85 > 80, requests_per_second 150 > 100: \
+         3 of 5 scale-up conditions, 2 needed; High resource usage: CPU 95.0%, Memory 85.0%, Response Time unknown\n"
     );
     // The program's stdout goes to stderr: stdout stays pure NDJSON.
     assert_eq!(stdout(&out).lines().count(), 4);

@@ -59,12 +59,15 @@ fn scale_up_json_contract_and_exit_code() {
     );
     assert_eq!(
         r.reason,
-        "High resource usage: CPU 95.0%, Memory 85.0%, Response Time unknown"
+        "cpu_percent 95 > 70, memory_percent 85 > 80, requests_per_second 150 > 100: \
+         3 of 5 scale-up conditions, 2 needed; \
+         High resource usage: CPU 95.0%, Memory 85.0%, Response Time unknown"
     );
     assert_eq!(
         (r.current_replicas, r.target_replicas, r.clamped),
         (Some(5), Some(8), Some(false))
     );
+    assert_eq!(r.limited_by, Some(vec![]));
     assert_eq!(r.conditions.len(), 10);
     let cpu = &r.conditions[0];
     assert_eq!(
@@ -84,8 +87,9 @@ fn scale_up_json_contract_and_exit_code() {
     assert_eq!((rt.value, rt.state.as_str()), (None, "unknown"));
 }
 
+/// At the minimum and wanting fewer: maintain (exit 0), the proposal kept in `proposed`.
 #[test]
-fn scale_down_clamps_at_min_replicas() {
+fn scale_down_at_min_replicas_is_maintain() {
     let env = Env::new();
     for _ in 0..3 {
         env.collect(&COLD);
@@ -101,10 +105,25 @@ fn scale_down_clamps_at_min_replicas() {
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(11));
+    assert_eq!(out.status.code(), Some(0));
     let r = parse_recommend(&out);
-    assert_eq!((r.action.as_str(), r.replica_delta), ("scale_down", -1));
+    assert_eq!((r.action.as_str(), r.replica_delta), ("maintain", 0));
     assert_eq!((r.target_replicas, r.clamped), (Some(3), Some(true)));
+    assert_eq!(
+        r.proposed,
+        Some(ProposedJson {
+            action: "scale_down".into(),
+            replica_delta: -1
+        })
+    );
+    assert_eq!(r.limited_by, Some(vec!["min_replicas".to_string()]));
+    assert!(
+        r.reason.starts_with(
+            "at min replicas 3: the policy wanted -1 (all 5 scale-down conditions met"
+        ),
+        "{}",
+        r.reason
+    );
     assert!(
         r.conditions
             .iter()
@@ -167,7 +186,10 @@ fn table_output_has_every_condition_and_no_escapes() {
     assert!(!text.contains('\x1b'));
     assert_eq!(text.matches("scale up if >").count(), 5);
     assert!(
-        text.contains("Recommendation: scale_up +3 (49 → 50 replicas, clamped to bounds)"),
+        text.contains(
+            "Recommendation: scale_up +1 (49 → 50 replicas, clamped to bounds)\n\
+             Limited by: max_replicas (the policy wanted scale_up +3)\n"
+        ),
         "{text}"
     );
     // --color always forces escapes even when piped.

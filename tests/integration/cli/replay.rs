@@ -180,9 +180,18 @@ fn flaps_seed_vs_scale_down_window_vs_hpa() {
     assert_eq!(flaps(&seed), (Some(42), Some(3)));
     // Scale-down needs all 30 samples of 5 minutes cold: on this history, never.
     assert_eq!(flaps(&window), (Some(16), Some(19)));
-    assert_eq!(flaps(&hpa), (Some(14), Some(3)));
+    // --policy hpa has the Kubernetes default scale-down window (5m); without it, more flaps.
+    assert_eq!(flaps(&hpa), (Some(11), Some(4)));
+    let hpa_no_window = summary(&["--policy", "hpa", "--scale-down-window", "0"]);
+    assert_eq!(flaps(&hpa_no_window), (Some(14), Some(3)));
     assert_eq!(flaps(&hpa_windows), (Some(2), Some(3)));
-    assert_eq!(flaps(&median), (Some(22), Some(3)));
+    // The seed's hpa.yaml itself (its 1m/5m windows and rate policies): the same calm run.
+    let seed_hpa = fixture("seed-hpa.yaml");
+    let manifest = summary(&["--hpa", seed_hpa.to_str().unwrap()]);
+    assert_eq!(flaps(&manifest), (Some(2), Some(3)));
+    assert_eq!(manifest["replica_changes"], 1);
+    // At the minimum a scale-down is a maintain, so the median flaps less than it used to.
+    assert_eq!(flaps(&median), (Some(12), Some(3)));
     // The window's effect is where it should be: fewer scale-downs, none of them reversed.
     assert!(window["scale_down"].as_u64() < seed["scale_down"].as_u64());
     assert_eq!(window["scale_up"], seed["scale_up"]);
@@ -254,7 +263,7 @@ fn replay_usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
-        "rizk-scale: error: --policy 'hpa': the HPA policy needs --current-replicas N to start from\n"
+        "rizk-scale: error: --policy 'hpa': the HPA policy needs --current-replicas N to start from (or samples with `replicas`)\n"
     );
     let out = replay(&env, &["--compare", "policy=hpa"]);
     assert_eq!(out.status.code(), Some(2));
@@ -306,7 +315,15 @@ fn recommend_hpa_json_has_proposals_winner_and_limits() {
     env.write_history(&lines(&[("2026-11-23T18:00:00Z", 84.0, 40.0, 1000.0)]));
     let (code, v) = recommend_json(
         &env,
-        &["--policy", "hpa", "--current-replicas", "2", "--exit-code"],
+        &[
+            "--policy",
+            "hpa",
+            "--current-replicas",
+            "2",
+            "--min-replicas",
+            "1",
+            "--exit-code",
+        ],
     );
     // rps 1000 over 2 replicas = 500 per replica → ceil(2 × 5) = 10, capped at max(4, 6) = 6.
     assert_eq!(code, Some(10));
@@ -327,7 +344,9 @@ fn recommend_hpa_json_has_proposals_winner_and_limits() {
     assert_eq!(v["proposals"][2]["per_replica"], 500.0);
     assert_eq!(v["proposals"][2]["replicas"], 10);
     assert_eq!(v["proposals"][0]["replicas"], 3); // ceil(2 × 1.2) = 3
-    assert_eq!(v["limits"][0]["limit"], "scale_up_cap");
+    assert_eq!(v["limits"][0]["limit"], "scale_up_policy");
+    assert_eq!(v["limited_by"], serde_json::json!(["scale_up_policy"]));
+    assert_eq!(v["proposed"]["replica_delta"], 8);
     assert_eq!(
         (
             v["limits"][0]["from"].as_u64(),
@@ -382,7 +401,7 @@ fn recommend_scale_down_window_holds_and_says_why() {
     assert_eq!(v["target_replicas"], 6);
     assert!(
         v["reason"].as_str().unwrap().starts_with(
-            "scale_down held: 1 of 3 samples in the last 5m did not recommend scale_down (newest sample: Low resource usage"
+            "scale_down held: 1 of 3 samples in the last 5m did not recommend scale_down (newest sample: all 5 scale-down conditions met"
         ),
         "{}",
         v["reason"]

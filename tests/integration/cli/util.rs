@@ -83,6 +83,16 @@ pub struct RecommendJson {
     pub current_replicas: Option<u32>,
     pub target_replicas: Option<u32>,
     pub clamped: Option<bool>,
+    pub proposed: Option<ProposedJson>,
+    pub limited_by: Option<Vec<String>>,
+}
+
+/// `"proposed"`: what the policy wanted before the limits.
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ProposedJson {
+    pub action: String,
+    pub replica_delta: i64,
 }
 
 #[derive(Debug, Deserialize)]
