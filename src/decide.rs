@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 use jiff::Timestamp;
 
 use crate::policy::behavior::observed_replicas;
-use crate::policy::engine::{self, Decision, Settings};
+use crate::policy::engine::{self, Decision, DecisionRules};
 use crate::policy::fleet::{self, FleetView};
 use crate::policy::replay::{self as timeline, Step, Summary};
 use crate::sample::Sample;
@@ -19,7 +19,7 @@ use crate::settings::policy::PolicyChoice;
 /// A resolved policy, ready to decide.
 #[derive(Debug, Clone)]
 pub struct Decider {
-    settings: Settings,
+    settings: DecisionRules,
     /// `--current-replicas` (replay: the replicas it starts from).
     current: Option<u32>,
     /// The staleness limit (None: never stale).
@@ -77,7 +77,7 @@ impl Decider {
 
     fn with(
         choice: &PolicyChoice,
-        settings: Settings,
+        settings: DecisionRules,
         current: Option<u32>,
         max_age: Option<Duration>,
     ) -> Decider {

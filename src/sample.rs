@@ -176,9 +176,8 @@ impl Sample {
     }
 
     /// Serialize as one history line (no trailing newline).
-    pub fn to_line(&self) -> String {
-        // Serializing a struct of plain fields and a JSON map cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+    pub fn to_line(&self) -> serde_json::Result<String> {
+        serde_json::to_string(self)
     }
 }
 
@@ -229,10 +228,11 @@ mod tests {
         assert_eq!(s.active_connections, Some(37));
         assert_eq!(s.instance.as_deref(), Some("web-1"));
         assert_eq!(s.extra["raw"]["a"], 1);
-        let again = Sample::from_line(&s.to_line()).unwrap();
+        let again = Sample::from_line(&s.to_line().unwrap()).unwrap();
         assert_eq!(again, s);
         assert!(
             s.to_line()
+                .unwrap()
                 .contains(r#""timestamp":"2026-11-23T18:00:00Z""#)
         );
     }

@@ -38,7 +38,7 @@ pub async fn run(app: &App, cmd: &CollectOptions) -> Result<Exit> {
         let mut text = format!(
             "Collected {} ({samples} samples in '{path}')
 ",
-            shown.to_line()
+            shown.to_line()?
         );
         let ok = collected.targets.iter().filter(|t| t.ok).count();
         if !collected.targets.is_empty() {

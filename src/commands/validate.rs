@@ -26,7 +26,7 @@ pub async fn run(app: &App, cmd: &ValidateRun) -> Result<Exit> {
     };
     let report = validate::run(opts, inputs).await?;
     let text = if cmd.json {
-        report::render_json(&report)
+        report::render_json(&report)?
     } else {
         report::render_table(&report, app.color, app.width.unwrap_or(100))
     };

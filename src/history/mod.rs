@@ -56,13 +56,13 @@ pub fn parse_lines(content: &[u8]) -> Loaded {
 }
 
 /// Serialize samples as JSON Lines (one per line, trailing newline).
-pub fn to_lines(samples: &[Sample]) -> String {
+pub fn to_lines(samples: &[Sample]) -> serde_json::Result<String> {
     let mut out = String::with_capacity(samples.len() * 256);
     for sample in samples {
-        out.push_str(&sample.to_line());
+        out.push_str(&sample.to_line()?);
         out.push('\n');
     }
-    out
+    Ok(out)
 }
 
 /// Keep only the newest `capacity` samples.
@@ -102,7 +102,7 @@ mod tests {
             v.iter().map(|s| s.cpu_percent.unwrap()).collect::<Vec<_>>(),
             vec![2.0, 3.0, 4.0]
         );
-        let text = to_lines(&v);
+        let text = to_lines(&v).unwrap();
         assert_eq!(text.lines().count(), 3);
         assert_eq!(parse_lines(text.as_bytes()).samples, v);
     }

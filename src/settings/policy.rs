@@ -1,5 +1,5 @@
 //! Policy flags (`--policy`, windows, `--window`, HPA targets) and `--compare` overrides,
-//! resolved into the engine's [`Settings`]. The clap types stop here.
+//! resolved into the engine's [`DecisionRules`]. The clap types stop here.
 
 use std::time::Duration;
 
@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 
 use crate::cli::{CompareSpec, Override, PolicyArg, PolicyArgs, RpsScopeArg, StatisticArg};
 use crate::policy::ReplicaBounds;
-use crate::policy::engine::{PolicyKind, Settings};
+use crate::policy::engine::{DecisionRules, PolicyKind};
 use crate::policy::hpa::{HpaPolicy, RpsScope};
 use crate::policy::smoothing::{Smoothing, Statistic};
 use crate::policy::stabilization::Windows;
@@ -54,7 +54,7 @@ impl PolicyChoice {
     }
 
     /// Resolve into engine settings; `max_age` is the staleness limit (None: never stale).
-    pub fn resolve(&self, max_age: Option<Duration>) -> Result<Settings> {
+    pub fn resolve(&self, max_age: Option<Duration>) -> Result<DecisionRules> {
         let args = &self.args;
         let file = self.hpa_file()?;
         let bounds = self.bounds_with(file.as_ref());
@@ -113,7 +113,7 @@ impl PolicyChoice {
                 ..self.base.clone()
             })
         };
-        let settings = Settings {
+        let settings = DecisionRules {
             windows: windows(&policy, args),
             policy,
             smoothing: Smoothing {
@@ -307,7 +307,7 @@ mod tests {
     #[test]
     fn no_flags_resolve_to_the_seed_rules() {
         let s = choice(&[]).resolve(Some(Duration::from_secs(900))).unwrap();
-        assert_eq!(s, Settings::default());
+        assert_eq!(s, DecisionRules::default());
         assert_eq!(choice(&[]).label(), "threshold");
     }
 

@@ -100,7 +100,7 @@ fn read_one(f: &Path) -> Result<Vec<String>, String> {
             .map(|m| m.notes)
             .map_err(|e| e.0)
     } else {
-        nginx::read(f).map(|c| c.notes).map_err(|e| e.0)
+        nginx::read(f).map(|c| c.notes).map_err(|e| e.to_string())
     }
 }
 

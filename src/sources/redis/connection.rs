@@ -38,7 +38,7 @@ impl fmt::Display for RedisFailure {
 impl std::error::Error for RedisFailure {}
 
 impl RedisFailure {
-    pub(super) fn new(kind: FailureKind, message: impl Into<String>) -> RedisFailure {
+    pub fn new(kind: FailureKind, message: impl Into<String>) -> RedisFailure {
         RedisFailure {
             kind,
             message: message.into(),
