@@ -1,4 +1,5 @@
-//! Criterion benchmark: parsing a ~10 MB realistic exposition (text 0.0.4 and OpenMetrics).
+//! Criterion benchmark: parsing a ~10 MB realistic exposition (text 0.0.4 and OpenMetrics),
+//! strictly (`parse`, `--strict-exposition`) and as leniently as Prometheus (the default).
 
 #[path = "common/gen.rs"]
 mod generator;
@@ -6,7 +7,7 @@ mod generator;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use rizk_scale::sources::exposition::{Format, parse};
+use rizk_scale::sources::exposition::{Format, Strictness, parse, parse_with};
 
 fn bench(c: &mut Criterion) {
     let text = generator::generate(10 * 1024 * 1024);
@@ -32,9 +33,21 @@ fn bench(c: &mut Criterion) {
     group.bench_function("text_0.0.4_10MB", |b| {
         b.iter(|| parse(black_box(&text), Format::PrometheusText))
     });
+    group.bench_function("text_0.0.4_10MB_lenient", |b| {
+        b.iter(|| {
+            parse_with(
+                black_box(&text),
+                Format::PrometheusText,
+                Strictness::Prometheus,
+            )
+        })
+    });
     group.throughput(Throughput::Bytes(om.len() as u64));
     group.bench_function("openmetrics_10MB", |b| {
         b.iter(|| parse(black_box(&om), Format::OpenMetrics))
+    });
+    group.bench_function("openmetrics_10MB_lenient", |b| {
+        b.iter(|| parse_with(black_box(&om), Format::OpenMetrics, Strictness::Prometheus))
     });
     group.finish();
 }

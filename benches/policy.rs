@@ -44,7 +44,7 @@ fn history(n: usize, instances: usize, now: Timestamp) -> Vec<Sample> {
                 cache_hit_rate: Some(rng.uniform(60.0, 99.0)),
                 error_rate: Some(rng.uniform(0.0, 6.0)),
                 response_time_ms: Some(rng.uniform(80.0, 1200.0)),
-                active_connections: Some(rng.uniform(5.0, 80.0) as u64),
+                active_connections: Some(rng.uniform(5.0, 80.0).round()),
                 instance: Some(format!("web-{}", i % instances)),
                 ..Sample::default()
             }

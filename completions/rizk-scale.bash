@@ -184,7 +184,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__collect)
-            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --json --current-replicas --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --no-host --metric --instance --cpu-window --cpu-request --memory-request --endpoint --header --bearer-token-file --timeout --concurrency --max-body --strict-exposition --allow-partial --prometheus --prometheus-query --max-age --json --current-replicas --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -195,6 +195,18 @@ _rizk__scale() {
                     return 0
                     ;;
                 --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-request)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-request)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -227,6 +239,10 @@ _rizk__scale() {
                     return 0
                     ;;
                 --prometheus-query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1014,7 +1030,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__monitor)
-            opts="-q -v -h --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --policy --scale-up-window --scale-down-window --window --statistic --tolerance --tolerance-up --tolerance-down --rps-scope --hpa --target --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --coordinate --coordination-interval --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --no-host --metric --instance --cpu-window --cpu-request --memory-request --endpoint --header --bearer-token-file --timeout --concurrency --max-body --strict-exposition --allow-partial --prometheus --prometheus-query --policy --scale-up-window --scale-down-window --window --statistic --tolerance --tolerance-up --tolerance-down --rps-scope --hpa --target --interval --count --json --current-replicas --min-replicas --max-replicas --max-age --serve --exec-on-change --exec-arg --coordinate --coordination-interval --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1025,6 +1041,18 @@ _rizk__scale() {
                     return 0
                     ;;
                 --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-request)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-request)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1136,6 +1164,10 @@ _rizk__scale() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --exec-arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --coordination-interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1172,7 +1204,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__recommend)
-            opts="-q -v -h --json --collect --no-host --metric --instance --endpoint --header --bearer-token-file --timeout --concurrency --max-body --prometheus --prometheus-query --current-replicas --min-replicas --max-replicas --max-age --exit-code --policy --scale-up-window --scale-down-window --window --statistic --tolerance --tolerance-up --tolerance-down --rps-scope --hpa --target --fleet --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --json --collect --no-host --metric --instance --cpu-window --cpu-request --memory-request --endpoint --header --bearer-token-file --timeout --concurrency --max-body --strict-exposition --allow-partial --prometheus --prometheus-query --current-replicas --min-replicas --max-replicas --max-age --exit-code --policy --scale-up-window --scale-down-window --window --statistic --tolerance --tolerance-up --tolerance-down --rps-scope --hpa --target --fleet --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1183,6 +1215,18 @@ _rizk__scale() {
                     return 0
                     ;;
                 --instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-request)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-request)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1310,7 +1354,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__replay)
-            opts="-q -v -h --policy --scale-up-window --scale-down-window --window --statistic --tolerance --tolerance-up --tolerance-down --rps-scope --hpa --target --current-replicas --min-replicas --max-replicas --compare --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --policy --scale-up-window --scale-down-window --window --statistic --tolerance --tolerance-up --tolerance-down --rps-scope --hpa --target --current-replicas --min-replicas --max-replicas --compare --prometheus --prometheus-query --from --to --step --query-timeout --scale-metrics --no-load-model --save-history --report --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1376,6 +1420,42 @@ _rizk__scale() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --prometheus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --step)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scale-metrics)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --save-history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --history)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1408,7 +1488,7 @@ _rizk__scale() {
             return 0
             ;;
         rizk__scale__subcmd__validate)
-            opts="-q -v -h --manifests --nginx-conf --health-url --endpoint --redis --redis-sentinel --sentinel-master --attest --attest-max-age --workload --only --skip --strict --timeout --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
+            opts="-q -v -h --manifests --nginx-conf --health-url --endpoint --redis --redis-sentinel --sentinel-master --attest --attest-max-age --workload --only --skip --strict --strict-exposition --timeout --json --history --service --key-prefix --capacity --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

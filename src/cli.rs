@@ -10,8 +10,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::sample::{Metric, parse_assignment};
 
 pub mod policy;
+pub mod whatif;
 pub use policy::{
-    CompareSpec, Override, PolicyArg, PolicyArgs, ReplayCmd, RpsScopeArg, StatisticArg,
+    CompareSpec, Override, PolicyArg, PolicyArgs, Preset, ReplayCmd, RpsScopeArg, StatisticArg,
 };
 
 /// `--min-replicas` when no flag, environment variable or config file sets it.
@@ -38,6 +39,7 @@ pub struct GlobalArgs {
     /// rediss://…, several comma-separated seed nodes for a cluster
     /// [default: $XDG_STATE_HOME/rizk-scale/history.jsonl]
     #[arg(
+        help_heading = "History",
         long,
         global = true,
         env = "RIZK_SCALE_HISTORY",
@@ -45,25 +47,31 @@ pub struct GlobalArgs {
     )]
     pub history: Option<PathBuf>,
     /// The service whose instances share a Redis history (key <prefix>:{SERVICE}:history)
-    #[arg(long, global = true, env = "RIZK_SCALE_SERVICE", value_name = "NAME", default_value = crate::history::redis::DEFAULT_SERVICE)]
+    #[arg(help_heading = "History", long, global = true, env = "RIZK_SCALE_SERVICE", value_name = "NAME", default_value = crate::history::redis::DEFAULT_SERVICE)]
     pub service: String,
-    /// Prefix of the Redis keys (the seed's key_prefix)
-    #[arg(long, global = true, env = "RIZK_SCALE_KEY_PREFIX", value_name = "PREFIX", default_value = crate::history::redis::DEFAULT_PREFIX)]
+    /// Prefix of the shared history's Redis keys (<prefix>:{SERVICE}:history)
+    #[arg(help_heading = "History", long, global = true, env = "RIZK_SCALE_KEY_PREFIX", value_name = "PREFIX", default_value = crate::history::redis::DEFAULT_PREFIX)]
     pub key_prefix: String,
     /// Samples kept in the rolling history
-    #[arg(long, global = true, env = "RIZK_SCALE_CAPACITY", default_value_t = crate::history::DEFAULT_CAPACITY, value_parser = parse_capacity)]
+    #[arg(help_heading = "History", long, global = true, env = "RIZK_SCALE_CAPACITY", default_value_t = crate::history::DEFAULT_CAPACITY, value_parser = parse_capacity)]
     pub capacity: usize,
     /// When to colour the output
-    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    #[arg(help_heading = "Global", long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
     /// Print no warnings
-    #[arg(short, long, global = true)]
+    #[arg(help_heading = "Global", short, long, global = true)]
     pub quiet: bool,
     /// Print diagnostics on stderr: -v what was loaded and contacted, -vv resolved settings too
-    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    #[arg(help_heading = "Global", short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
     /// Configuration file [default: ./rizk-scale.toml, else $XDG_CONFIG_HOME/rizk-scale/config.toml]
-    #[arg(long, global = true, env = "RIZK_SCALE_CONFIG", value_name = "PATH")]
+    #[arg(
+        help_heading = "Global",
+        long,
+        global = true,
+        env = "RIZK_SCALE_CONFIG",
+        value_name = "PATH"
+    )]
     pub config: Option<PathBuf>,
 }
 
@@ -131,6 +139,10 @@ pub enum ConfigCmd {
 pub struct CollectCmd {
     #[command(flatten)]
     pub sampling: SamplingArgs,
+    /// Measure CPU from this instance's previous sample only when it is younger than this
+    /// (0 = any age); older, a short window is waited instead
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration, env = "RIZK_SCALE_MAX_AGE")]
+    pub max_age: Duration,
     /// Print the sample written as JSON
     #[arg(long)]
     pub json: bool,
@@ -142,6 +154,7 @@ pub struct CollectCmd {
 
 /// What goes into a fresh sample.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Sources")]
 pub struct SamplingArgs {
     /// Do not measure host CPU and memory
     #[arg(long)]
@@ -152,6 +165,18 @@ pub struct SamplingArgs {
     /// Who produces the sample [default: the host name]
     #[arg(long, env = "INSTANCE_ID", value_name = "NAME")]
     pub instance: Option<String>,
+    /// Measure CPU over a fresh window of this length instead of the interval since this
+    /// instance's previous sample (e.g. 1s)
+    #[arg(long, value_name = "DURATION", value_parser = parse_cpu_window)]
+    pub cpu_window: Option<Duration>,
+    /// The container's CPU request (200m, 0.5, 2): CPU is its usage relative to this, as the
+    /// HPA's averageUtilization (over 100 when it uses more) [config host.cpu_request]
+    #[arg(long, value_name = "CORES", value_parser = parse_cpu_request)]
+    pub cpu_request: Option<f64>,
+    /// The container's memory request (256Mi, 1G, 1e9): memory is its working set relative to
+    /// this [config host.memory_request]
+    #[arg(long, value_name = "BYTES", value_parser = parse_memory_request)]
+    pub memory_request: Option<u64>,
     #[command(flatten)]
     pub endpoints: EndpointArgs,
     #[command(flatten)]
@@ -160,7 +185,7 @@ pub struct SamplingArgs {
 
 /// Prometheus as a source: one PromQL instant query per metric.
 #[derive(Debug, Clone, Default, Args)]
-#[command(next_help_heading = "Prometheus")]
+#[command(next_help_heading = "Sources")]
 pub struct PrometheusArgs {
     /// Take each metric from a PromQL instant query to this Prometheus (http:// or https://,
     /// e.g. http://prometheus:9090); an empty answer or an error leaves the metric unknown
@@ -183,7 +208,7 @@ pub fn parse_query_override(s: &str) -> Result<(Metric, String), String> {
 
 /// Where endpoint metrics come from, and the limits of a scrape.
 #[derive(Debug, Clone, Default, Args)]
-#[command(next_help_heading = "Endpoints")]
+#[command(next_help_heading = "Sources")]
 pub struct EndpointArgs {
     /// Scrape a metrics endpoint: http://, https:// or file:// (repeatable)
     #[arg(long = "endpoint", value_name = "URL")]
@@ -203,25 +228,34 @@ pub struct EndpointArgs {
     /// Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB
     #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
     pub max_body: u64,
+    /// Reject expositions that break a rule of their format (OpenMetrics 1.0's validity rules,
+    /// one HELP/TYPE per text family); by default a page is read as Prometheus reads it
+    #[arg(long)]
+    pub strict_exposition: bool,
+    /// When every --endpoint fails, keep a sample of the host (and --metric) instead of exiting
+    /// 2 (collect, recommend --collect; monitor always keeps it)
+    #[arg(long)]
+    pub allow_partial: bool,
 }
 
 /// `rizk-scale recommend`.
 #[derive(Debug, Args)]
 pub struct RecommendCmd {
     /// Print the recommendation as JSON (schema_version 1)
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     pub json: bool,
     /// Take a fresh sample first and append it (one-shot advisor)
-    #[arg(long)]
+    #[arg(help_heading = "Sources", long)]
     pub collect: bool,
     #[command(flatten)]
     pub sampling: SamplingArgs,
     /// Replicas running now: adds current_replicas/target_replicas/clamped/proposed/limited_by
     /// (default: the newest sample's `replicas`; with --collect, recorded in the new sample)
-    #[arg(long, value_name = "N")]
+    #[arg(help_heading = "Replicas", long, value_name = "N", allow_negative_numbers = true, value_parser = parse_replicas)]
     pub current_replicas: Option<u32>,
     /// Never recommend fewer replicas than this
     #[arg(
+        help_heading = "Replicas",
         long,
         value_name = "N",
         default_value_t = DEFAULT_MIN_REPLICAS,
@@ -230,6 +264,7 @@ pub struct RecommendCmd {
     pub min_replicas: u32,
     /// Never recommend more replicas than this
     #[arg(
+        help_heading = "Replicas",
         long,
         value_name = "N",
         default_value_t = DEFAULT_MAX_REPLICAS,
@@ -237,16 +272,16 @@ pub struct RecommendCmd {
     )]
     pub max_replicas: u32,
     /// Wait when the newest sample is older than this (0 = never stale)
-    #[arg(long, value_name = "DURATION", default_value = DEFAULT_MAX_AGE, value_parser = parse_duration, env = "RIZK_SCALE_MAX_AGE")]
+    #[arg(help_heading = "Policy", long, value_name = "DURATION", default_value = DEFAULT_MAX_AGE, value_parser = parse_duration, env = "RIZK_SCALE_MAX_AGE")]
     pub max_age: Duration,
     /// Exit 10 on scale_up, 11 on scale_down, 12 on wait (maintain: 0)
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     pub exit_code: bool,
     #[command(flatten)]
     pub policy: PolicyArgs,
     /// Decide for the whole fleet: the newest sample of each instance seen within --max-age,
     /// aggregated (sums for rates and connections, request-weighted latency, mean CPU/memory)
-    #[arg(long)]
+    #[arg(help_heading = "Policy", long)]
     pub fleet: bool,
 }
 
@@ -262,7 +297,8 @@ pub struct ValidateCmd {
     /// A URL that must answer 2xx, e.g. the load balancer's /health (repeatable)
     #[arg(long, value_name = "URL")]
     pub health_url: Vec<String>,
-    /// A service endpoint whose /metrics must answer and parse (repeatable)
+    /// A metrics URL that must answer and parse, as `collect --endpoint` reads it (a bare
+    /// http://HOST:PORT is its /metrics) (repeatable)
     #[arg(long, value_name = "URL")]
     pub endpoint: Vec<String>,
     /// The shared Redis (redis:// or rediss://; comma-separated seeds for a cluster)
@@ -297,6 +333,9 @@ pub struct ValidateCmd {
     /// Warnings make the deployment not ready (exit 1)
     #[arg(long)]
     pub strict: bool,
+    /// A /metrics page that breaks a rule of its format fails instead of warning
+    #[arg(long)]
+    pub strict_exposition: bool,
     /// Time allowed to each check
     #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = parse_duration)]
     pub timeout: Duration,
@@ -400,15 +439,15 @@ pub struct MonitorCmd {
     #[arg(help_heading = "Monitor", long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
     /// One JSON object per tick (NDJSON, schema_version 1), nothing else on stdout
-    #[arg(help_heading = "Monitor", long)]
+    #[arg(help_heading = "Output", long)]
     pub json: bool,
     /// Replicas running now: adds current/target replicas to every recommendation and is
     /// recorded in every sample (`replicas`)
-    #[arg(help_heading = "Monitor", long, value_name = "N")]
+    #[arg(help_heading = "Replicas", long, value_name = "N", allow_negative_numbers = true, value_parser = parse_replicas)]
     pub current_replicas: Option<u32>,
     /// Never recommend fewer replicas than this
     #[arg(
-        help_heading = "Monitor",
+        help_heading = "Replicas",
         long,
         value_name = "N",
         default_value_t = DEFAULT_MIN_REPLICAS,
@@ -417,7 +456,7 @@ pub struct MonitorCmd {
     pub min_replicas: u32,
     /// Never recommend more replicas than this
     #[arg(
-        help_heading = "Monitor",
+        help_heading = "Replicas",
         long,
         value_name = "N",
         default_value_t = DEFAULT_MAX_REPLICAS,
@@ -425,18 +464,22 @@ pub struct MonitorCmd {
     )]
     pub max_replicas: u32,
     /// Wait when the newest sample is older than this (0 = never stale)
-    #[arg(help_heading = "Monitor", long, value_name = "DURATION", default_value = DEFAULT_MAX_AGE, value_parser = parse_duration, env = "RIZK_SCALE_MAX_AGE")]
+    #[arg(help_heading = "Policy", long, value_name = "DURATION", default_value = DEFAULT_MAX_AGE, value_parser = parse_duration, env = "RIZK_SCALE_MAX_AGE")]
     pub max_age: Duration,
     /// Serve /metrics, /health and /ready on ADDR (PORT alone binds 127.0.0.1)
     #[arg(help_heading = "Monitor", long, value_name = "ADDR", num_args = 0..=1, default_missing_value = DEFAULT_SERVE,
           value_parser = parse_serve_addr)]
     pub serve: Option<SocketAddr>,
-    /// Run PROGRAM [ARGS…] (no shell) when the action or delta changes; takes the rest of the
-    /// line, or up to a lone ';'. Environment: RIZK_ACTION, RIZK_REPLICA_DELTA,
-    /// RIZK_TARGET_REPLICAS, RIZK_REASON
-    #[arg(help_heading = "Monitor", long, value_name = "PROGRAM", num_args = 1.., value_terminator = ";",
-          allow_hyphen_values = true, value_parser = clap::value_parser!(OsString))]
-    pub exec_on_change: Option<Vec<OsString>>,
+    /// Run PROGRAM (no shell) when the action or delta changes, with the --exec-arg
+    /// arguments. Environment: RIZK_ACTION, RIZK_REPLICA_DELTA, RIZK_TARGET_REPLICAS,
+    /// RIZK_REASON
+    #[arg(help_heading = "Monitor", long, value_name = "PROGRAM", value_parser = clap::value_parser!(OsString))]
+    pub exec_on_change: Option<OsString>,
+    /// An argument for the --exec-on-change program (repeatable, in order; may start with '-',
+    /// e.g. --exec-arg=-c)
+    #[arg(help_heading = "Monitor", long = "exec-arg", value_name = "ARG", allow_hyphen_values = true,
+          requires = "exec_on_change", value_parser = clap::value_parser!(OsString))]
+    pub exec_args: Vec<OsString>,
     /// Elect one leader per service with a Redis lease (needs --history redis://…): only the
     /// leader emits fleet recommendations and runs --exec-on-change; the others keep collecting
     #[arg(help_heading = "Fleet", long)]
@@ -446,6 +489,18 @@ pub struct MonitorCmd {
     #[arg(help_heading = "Fleet", long, value_name = "DURATION", default_value = "30s",
           value_parser = parse_coordination_interval, requires = "coordinate")]
     pub coordination_interval: Duration,
+}
+
+impl MonitorCmd {
+    /// The `--exec-on-change` program and its `--exec-arg` arguments, if any.
+    pub fn hook_program(&self) -> Option<Vec<OsString>> {
+        let program = self.exec_on_change.clone()?;
+        Some(
+            std::iter::once(program)
+                .chain(self.exec_args.clone())
+                .collect(),
+        )
+    }
 }
 
 /// Parse `--coordination-interval`: at least 100ms (the lease is renewed every third of it).
@@ -461,15 +516,48 @@ pub fn parse_coordination_interval(s: &str) -> Result<Duration, String> {
 /// Where `--serve` without a value listens (9464: the OpenTelemetry Prometheus exporter port).
 pub const DEFAULT_SERVE: &str = "127.0.0.1:9464";
 
-/// Parse `--serve`: `HOST:PORT`, `[V6]:PORT`, or a bare `PORT` (bound on 127.0.0.1).
+/// Parse `--serve`: `HOST:PORT`, `[V6]:PORT`, `localhost:PORT`, or a bare `PORT` (bound on
+/// 127.0.0.1).
 pub fn parse_serve_addr(s: &str) -> Result<SocketAddr, String> {
     let t = s.trim();
     let t = t.strip_prefix(':').unwrap_or(t);
     if let Ok(port) = t.parse::<u16>() {
         return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
     }
-    t.parse::<SocketAddr>()
-        .map_err(|_| format!("'{s}' is not an address like 127.0.0.1:9464, [::1]:9464 or 9464"))
+    if let Some(port) = t
+        .strip_prefix("localhost:")
+        .and_then(|p| p.parse::<u16>().ok())
+    {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    t.parse::<SocketAddr>().map_err(|_| {
+        format!("'{s}' is not an address like 127.0.0.1:9464, localhost:9464, [::1]:9464 or 9464")
+    })
+}
+
+/// Parse a replica count (`--current-replicas`): a whole number, 0 or more. A negative one is
+/// read as a value (not as an unknown flag) to say so.
+pub fn parse_replicas(s: &str) -> Result<u32, String> {
+    s.trim()
+        .parse::<u32>()
+        .map_err(|_| format!("'{s}' is not a replica count (a whole number, 0 or more)"))
+}
+
+/// A clap usage error as the one line every error is (`rizk-scale: error: …`), keeping clap's
+/// tips ("a similar subcommand exists: 'recommend'") and pointing at `--help`.
+pub fn usage_error_line(rendered: &str) -> String {
+    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ");
+    let tips: Vec<&str> = lines.filter_map(|l| l.strip_prefix("tip: ")).collect();
+    let mut line = format!("rizk-scale: error: {first}");
+    if !tips.is_empty() {
+        line.push_str(&format!(" ({})", tips.join("; ")));
+    }
+    line.push_str("; see 'rizk-scale --help'");
+    line
 }
 
 /// Parse a history capacity (1 to 1,000,000 samples).
@@ -534,6 +622,32 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
     }
 }
 
+/// Parse `--cpu-window`: at least 200ms (the kernel counts CPU time in 10 ms ticks).
+pub fn parse_cpu_window(s: &str) -> Result<Duration, String> {
+    match parse_duration(s)? {
+        d if d < crate::sources::host::usage::MIN_INTERVAL => {
+            Err(format!("'{s}' is shorter than the 200ms minimum"))
+        }
+        d => Ok(d),
+    }
+}
+
+/// Parse a Kubernetes CPU quantity (`200m`, `0.5`, `2`) into CPUs, more than 0.
+pub fn parse_cpu_request(s: &str) -> Result<f64, String> {
+    crate::sources::manifests::parse_quantity(s)
+        .filter(|v| *v > 0.0)
+        .ok_or_else(|| format!("'{s}' is not a CPU quantity like 200m, 0.5 or 2"))
+}
+
+/// Parse a Kubernetes memory quantity (`256Mi`, `1G`, `1e9`, `134217728`) into bytes, at
+/// least 1.
+pub fn parse_memory_request(s: &str) -> Result<u64, String> {
+    crate::sources::manifests::parse_quantity(s)
+        .filter(|v| *v >= 1.0 && *v < 1.8e19)
+        .map(|v| v.round() as u64)
+        .ok_or_else(|| format!("'{s}' is not a memory quantity like 256Mi, 1G or 134217728"))
+}
+
 /// Parse a humantime duration ("15m", "90s", "1h 30m"; "0" for none).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     if s.trim() == "0" {
@@ -560,6 +674,23 @@ mod tests {
         assert!(parse_duration("soon").unwrap_err().contains("'soon'"));
         assert!(parse_timeout("0").is_err());
         assert_eq!(parse_timeout("250ms").unwrap(), Duration::from_millis(250));
+    }
+
+    #[test]
+    fn kubernetes_quantities_for_requests() {
+        assert_eq!(parse_cpu_request("200m").unwrap(), 0.2);
+        assert_eq!(parse_cpu_request("0.5").unwrap(), 0.5);
+        assert_eq!(parse_cpu_request("2").unwrap(), 2.0);
+        assert!(parse_cpu_request("0").unwrap_err().contains("'0'"));
+        assert!(parse_cpu_request("fast").is_err());
+        assert_eq!(parse_memory_request("256Mi").unwrap(), 256 << 20);
+        assert_eq!(parse_memory_request("1G").unwrap(), 1_000_000_000);
+        assert_eq!(parse_memory_request("1e9").unwrap(), 1_000_000_000);
+        assert_eq!(parse_memory_request("1Gi").unwrap(), 1 << 30);
+        assert!(parse_memory_request("0").is_err());
+        assert!(parse_memory_request("12parsecs").is_err());
+        assert!(parse_cpu_window("100ms").unwrap_err().contains("200ms"));
+        assert_eq!(parse_cpu_window("1s").unwrap(), Duration::from_secs(1));
     }
 
     #[test]
@@ -613,10 +744,30 @@ mod tests {
     }
 
     #[test]
+    fn usage_errors_are_one_line_with_their_tips() {
+        let e = Cli::try_parse_from(["rizk-scale", "recomend"]).unwrap_err();
+        let line = usage_error_line(&e.render().to_string());
+        assert_eq!(
+            line,
+            "rizk-scale: error: unrecognized subcommand 'recomend' (a similar subcommand exists: 'recommend'); see 'rizk-scale --help'"
+        );
+        let e = Cli::try_parse_from(["rizk-scale", "recommend", "--current-replicas", "-1"])
+            .unwrap_err();
+        assert_eq!(
+            usage_error_line(&e.render().to_string()),
+            "rizk-scale: error: invalid value '-1' for '--current-replicas <N>': '-1' is not a replica count (a whole number, 0 or more); see 'rizk-scale --help'"
+        );
+        assert_eq!(
+            parse_serve_addr("localhost:9464").unwrap().to_string(),
+            "127.0.0.1:9464"
+        );
+    }
+
+    #[test]
     fn monitor_flags() {
         let m = monitor(&[]);
         assert_eq!(m.interval, Duration::from_secs(10));
-        assert_eq!((m.count, m.serve, m.exec_on_change), (None, None, None));
+        assert_eq!((m.count, m.serve, m.hook_program()), (None, None, None));
         let m = monitor(&["--serve", "--count", "2"]);
         assert_eq!(m.serve.unwrap().to_string(), DEFAULT_SERVE);
         assert_eq!(m.count, Some(2));
@@ -624,29 +775,35 @@ mod tests {
     }
 
     #[test]
-    fn exec_on_change_takes_the_rest_of_the_line_or_up_to_a_semicolon() {
+    fn exec_on_change_takes_one_program_and_exec_args_and_swallows_nothing() {
         let m = monitor(&[
-            "--interval",
-            "0",
             "--exec-on-change",
             "kubectl",
+            "--exec-arg",
             "scale",
-            "--replicas=3",
+            "--interval",
+            "0",
+            "--exec-arg=--replicas=3",
+            "--exec-arg",
+            "-v",
         ]);
         assert_eq!(m.interval, Duration::ZERO);
         assert_eq!(
-            m.exec_on_change.unwrap(),
+            m.hook_program().unwrap(),
             vec![
                 OsString::from("kubectl"),
                 "scale".into(),
-                "--replicas=3".into()
+                "--replicas=3".into(),
+                "-v".into()
             ]
         );
-        let m = monitor(&["--exec-on-change", "./hook", "-v", ";", "--count", "3"]);
-        assert_eq!(
-            m.exec_on_change.unwrap(),
-            vec![OsString::from("./hook"), "-v".into()]
+        // A rizk-scale flag after the program is rizk-scale's.
+        let m = monitor(&["--exec-on-change", "./hook.sh", "--count", "1"]);
+        assert_eq!(m.hook_program().unwrap(), vec![OsString::from("./hook.sh")]);
+        assert_eq!(m.count, Some(1));
+        // Anything else after it is an error, never the hook's silently.
+        assert!(
+            Cli::try_parse_from(["rizk-scale", "monitor", "--exec-on-change", "sh", "-c"]).is_err()
         );
-        assert_eq!(m.count, Some(3));
     }
 }

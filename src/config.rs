@@ -27,6 +27,33 @@ pub struct ConfigFile {
     pub attest: Option<BTreeMap<String, Spanned<toml::Value>>>,
     pub endpoints: Option<EndpointsSection>,
     pub validate: Option<ValidateSection>,
+    /// `[host]`: how host CPU and memory are measured.
+    pub host: Option<HostSection>,
+}
+
+/// `[host]`: the container's requests (utilization is relative to them, as the HPA's) and a
+/// forced CPU window. Quantities are Kubernetes's: `"200m"`, `0.5`, `"256Mi"`, `"1G"`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostSection {
+    pub cpu_request: Option<Spanned<toml::Value>>,
+    pub memory_request: Option<Spanned<toml::Value>>,
+    pub cpu_window: Option<Spanned<String>>,
+}
+
+/// A `[host]` request that is neither a string nor a number.
+pub const NOT_A_QUANTITY: &str = "must be a quantity like \"200m\" or 0.5";
+
+impl HostSection {
+    /// A quantity key's text: a string as written, a number as its decimal form.
+    pub fn quantity(v: &toml::Value) -> Option<String> {
+        match v {
+            toml::Value::String(s) => Some(s.clone()),
+            toml::Value::Integer(i) => Some(i.to_string()),
+            toml::Value::Float(f) => Some(f.to_string()),
+            _ => None,
+        }
+    }
 }
 
 /// `[endpoints]`: the `/metrics` targets `collect`, `recommend --collect` and `monitor` scrape.
@@ -310,10 +337,16 @@ fn validate(c: &LoadedConfig) -> Result<()> {
     if let Some(v) = &f.validate {
         validate_validate(c, v)?;
     }
+    if let Some(h) = &f.host {
+        validate_host(c, h)?;
+    }
     if let Some(queries) = f.prometheus.as_ref().and_then(|p| p.queries.as_ref()) {
         for (name, query) in queries {
             let key = format!("prometheus.queries.{name}");
-            if let Err(e) = name.parse::<Metric>() {
+            if let Err(e) = name.parse::<Metric>()
+                && name != crate::sample::REPLICAS
+            {
+                let e = format!("{e}, or replicas (replay --prometheus)");
                 return Err(c.error(&query.span(), &key, &e));
             }
         }
@@ -333,6 +366,34 @@ fn validate(c: &LoadedConfig) -> Result<()> {
                 ));
             }
         }
+    }
+    Ok(())
+}
+
+fn validate_host(c: &LoadedConfig, h: &HostSection) -> Result<()> {
+    type Parse = fn(&str) -> Result<(), String>;
+    let checks: [(&str, &Option<Spanned<toml::Value>>, Parse); 2] = [
+        ("host.cpu_request", &h.cpu_request, |t| {
+            crate::cli::parse_cpu_request(t).map(|_| ())
+        }),
+        ("host.memory_request", &h.memory_request, |t| {
+            crate::cli::parse_memory_request(t).map(|_| ())
+        }),
+    ];
+    for (key, value, parse) in checks {
+        if let Some(v) = value {
+            let checked = HostSection::quantity(v.get_ref())
+                .ok_or_else(|| NOT_A_QUANTITY.to_string())
+                .and_then(|t| parse(&t));
+            if let Err(err) = checked {
+                return Err(c.error(&v.span(), key, &err));
+            }
+        }
+    }
+    if let Some(w) = &h.cpu_window
+        && let Err(err) = crate::cli::parse_cpu_window(w.get_ref())
+    {
+        return Err(c.error(&w.span(), "host.cpu_window", &err));
     }
     Ok(())
 }
@@ -541,7 +602,7 @@ pub const DEFAULT_FILE: &str = r#"# rizk-scale configuration. Precedence: flags 
 # capacity = 100                               # samples kept
 
 [replicas]
-# min = 3       # never recommend fewer (the seed's HPA minReplicas)
+# min = 3       # never recommend fewer (the scaling guide's HPA minReplicas)
 # max = 50      # never recommend more (maxReplicas)
 
 [policy]
@@ -580,6 +641,11 @@ pub const DEFAULT_FILE: &str = r#"# rizk-scale configuration. Precedence: flags 
 # connections = ["http_connections_active", "nginx_connections_active"]
 # cache_hits = "cache_hits_total"
 # cache_misses = "cache_misses_total"
+
+[host]                       # host CPU and memory (flags: --cpu-request, --memory-request, --cpu-window)
+# cpu_request = "200m"       # the container's request: CPU % is relative to it, as the HPA's (may exceed 100)
+# memory_request = "256Mi"   # likewise for memory (the cgroup's working set)
+# cpu_window = "1s"          # always measure CPU over a fresh window, not since the previous sample
 
 [validate]                   # sources `validate` checks when no flag names them
 # manifests = ["k8s/"]
@@ -653,7 +719,7 @@ mod tests {
             ),
             "{e}"
         );
-        let e = err("[thresholds.scale_up]\nmemory_percent = 120\n");
+        let e = err("[thresholds.scale_up]\nerror_rate = 120\n");
         assert!(e.contains(":2:") && e.contains("percentage"), "{e}");
         let e = err("[replicas]\nmin = 10\nmax = 5\n");
         assert_eq!(
@@ -692,6 +758,11 @@ mod tests {
         assert!(err("[endpoints]\nconcurrency = 0\n").contains("endpoints.concurrency"));
         assert!(err("[endpoints]\ntimeout = \"soon\"\n").contains("endpoints.timeout"));
         assert!(err("[endpoints]\nmax_body = \"lots\"\n").contains("endpoints.max_body"));
+        assert!(err("[host]\ncpu_request = \"lots\"\n").contains("host.cpu_request"));
+        assert!(err("[host]\ncpu_request = 0\n").contains("host.cpu_request"));
+        assert!(err("[host]\nmemory_request = true\n").contains("host.memory_request"));
+        assert!(err("[host]\ncpu_window = \"10ms\"\n").contains("host.cpu_window"));
+        assert!(err("[host]\ncpu_requests = \"1\"\n").contains("cpu_requests"));
         assert!(err("[endpoints]\nheaders = [\"nocolon\"]\n").contains("endpoints.headers"));
         let e = err("[endpoints.mapping]\nrequests = \"reqs{job=api}\"\n");
         assert!(

@@ -12,6 +12,7 @@ use crate::policy::behavior::observed_replicas;
 use crate::policy::engine::{self, Decision, DecisionRules};
 use crate::policy::fleet::{self, FleetView};
 use crate::policy::replay::{self as timeline, Step, Summary};
+use crate::policy::whatif::{self, Detail, LoadModel, Simulation};
 use crate::sample::Sample;
 use crate::settings::options::DecideOptions;
 use crate::settings::policy::PolicyChoice;
@@ -126,6 +127,25 @@ impl Decider {
         let steps = timeline::replay(history, &self.settings, self.current);
         let summary = timeline::summarize(&steps, self.current);
         (steps, summary)
+    }
+
+    /// A what-if replay from the start count: each sample seen through `model` (where it
+    /// records its observed replica count), keeping `detail` of each decision.
+    pub fn simulate(
+        &self,
+        history: &[Sample],
+        model: Option<&LoadModel>,
+        detail: Detail,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Simulation {
+        whatif::simulate(
+            history,
+            &self.settings,
+            self.current,
+            model,
+            detail,
+            progress,
+        )
     }
 
     /// The staleness limit in force.

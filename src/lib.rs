@@ -21,6 +21,7 @@ pub mod sample;
 pub mod serve;
 pub mod settings;
 pub mod sources;
+pub mod text;
 pub mod validate;
 
 use anyhow::{Context, Result};
@@ -50,12 +51,24 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<Exit> {
 async fn run_async(cli: Cli, matches: &ArgMatches) -> Result<Exit> {
     diag::set_verbosity(cli.global.verbose);
     diag::set_quiet(cli.global.quiet);
-    let config = settings::load_config(cli.global.config.as_deref())?;
+    // `config init FILE` and `config check FILE` act on the file they name: a broken
+    // ./rizk-scale.toml must not stand in their way (nor be reported instead).
+    let names_its_file = matches!(
+        &cli.command,
+        Command::Config(cli::ConfigCmd::Init { .. } | cli::ConfigCmd::Check { path: Some(_) })
+    );
+    let config = if names_its_file {
+        None
+    } else {
+        settings::load_config(cli.global.config.as_deref())?
+    };
     match &config {
         Some(cfg) => diag_info!("config file: {}", cfg.path.display()),
         None => diag_info!("config file: none (defaults, environment and flags only)"),
     }
-    let global = Resolver::global(matches, config.as_ref()).global_options(&cli.global)?;
+    let mut g = Resolver::global(matches, config.as_ref());
+    let global = g.global_options(&cli.global)?;
+    let global_rows = g.into_rows();
     let app = App::new(&global, config)?;
     diag_info!(
         "history: {} ({}, capacity {})",
@@ -67,16 +80,43 @@ async fn run_async(cli: Cli, matches: &ArgMatches) -> Result<Exit> {
         },
         global.capacity
     );
+    // -vv: every resolved setting, as `config show` lists them: key = value (where from).
+    // The history location was said above; the command's own rows follow when resolved.
+    log_rows(global_rows.iter().skip(1));
     // The second stage: the command's flags over the config file, once, into plain options.
     let mut r = Resolver::command(matches, app.config.as_ref());
     match &cli.command {
-        Command::Collect(cmd) => commands::collect::run(&app, &r.collect(cmd)?).await,
-        Command::Recommend(cmd) => commands::recommend::run(&app, &r.recommend(cmd)?).await,
+        Command::Collect(cmd) => {
+            let options = r.collect(cmd)?;
+            commands::collect::run(&app, &r.logged(options)).await
+        }
+        Command::Recommend(cmd) => {
+            let options = r.recommend(cmd)?;
+            commands::recommend::run(&app, &r.logged(options)).await
+        }
         Command::History(cmd) => commands::history::run(&app, cmd),
-        Command::Validate(cmd) => commands::validate::run(&app, &r.validate(cmd)?).await,
+        Command::Validate(cmd) => {
+            let options = r.validate(cmd)?;
+            commands::validate::run(&app, &r.logged(options)).await
+        }
         Command::Config(cmd) => commands::config::run(&app, cmd, matches),
-        Command::Replay(cmd) => commands::replay::run(&app, &r.replay(cmd)?),
-        Command::Monitor(cmd) => commands::monitor::run(&app, &r.monitor(cmd)?).await,
+        Command::Replay(cmd) => {
+            let options = r.replay(cmd)?;
+            commands::replay::run(&app, &r.logged(options)).await
+        }
+        Command::Monitor(cmd) => {
+            let options = r.monitor(cmd)?;
+            commands::monitor::run(&app, &r.logged(options)).await
+        }
+    }
+}
+
+/// `-vv`: settings as `key = value (source)` lines.
+pub(crate) fn log_rows<'a>(rows: impl IntoIterator<Item = &'a settings::resolve::Effective>) {
+    if diag::enabled(diag::Level::Debug) {
+        for row in rows {
+            diag_debug!("setting {} = {} ({})", row.key, row.value, row.source);
+        }
     }
 }
 

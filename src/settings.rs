@@ -29,7 +29,7 @@ pub struct App {
     pub color: bool,
     /// Suppress warnings.
     pub quiet: bool,
-    /// Width for tables when stdout is a terminal.
+    /// Width for tables: the terminal's, else `COLUMNS` (none: tables do not wrap).
     pub width: Option<u16>,
     /// The configuration file in effect, if any.
     pub config: Option<LoadedConfig>,
@@ -58,7 +58,7 @@ impl App {
             keys,
             color: global.color,
             quiet: global.quiet,
-            width: terminal_width(),
+            width: crate::output::terminal_width(),
             config,
         })
     }
@@ -72,6 +72,14 @@ impl App {
     pub fn warn_rejected(&self, rejected: &[crate::history::Rejected], aside: Option<&Path>) {
         let path = self.history.location();
         self.warn_rejected_in(&path, rejected, aside);
+    }
+
+    /// Warn about history lines read with a problem (file:line, the field and what is wrong).
+    pub fn warn_flagged(&self, flagged: &[crate::history::Rejected]) {
+        let path = self.history.location();
+        for r in flagged {
+            self.warn(&format!("'{path}:{}': {}", r.line, r.error));
+        }
     }
 
     /// Warn about lines of `path` (a file, or the Redis list) that did not parse.
@@ -127,18 +135,6 @@ pub fn state_dir(xdg_state: Option<OsString>, home: Option<OsString>) -> Result<
         _ => bail!("no history location: set --history PATH, RIZK_SCALE_HISTORY or HOME"),
     };
     Ok(base.join("rizk-scale"))
-}
-
-/// The terminal's width when stdout is one (tables wrap to it), else none.
-fn terminal_width() -> Option<u16> {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() {
-        return None;
-    }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .or(Some(100))
 }
 
 #[cfg(test)]

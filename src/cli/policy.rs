@@ -10,14 +10,16 @@ use crate::sample::{Metric, check_value};
 /// `--policy`, `--scale-up-window`, `--scale-down-window`, `--window`, `--statistic`,
 /// `--tolerance`, `--target`.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Policy")]
 pub struct PolicyArgs {
-    /// Who decides: the seed's rules (threshold), or the Kubernetes HPA algorithm (hpa; needs
+    /// Who decides: the scaling guide's default rules (threshold), or the Kubernetes HPA
+    /// algorithm (hpa; needs
     /// --current-replicas; requests_per_second is read as the fleet total and divided by the
     /// current replicas)
     #[arg(long, value_enum, default_value_t = PolicyArg::Threshold, value_name = "POLICY")]
     pub policy: PolicyArg,
     /// Scale up only as far as every sample in this window agrees, HPA-style (0 = off) [default:
-    /// 0; under --policy hpa the behavior's window, Kubernetes default 0; the seed's hpa.yaml 60s]
+    /// 0; under --policy hpa the behavior's window, Kubernetes default 0; the scaling guide's hpa.yaml 60s]
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub scale_up_window: Option<Duration>,
     /// Scale down only when every sample in this window recommended it, HPA-style (0 = off)
@@ -58,7 +60,7 @@ pub struct PolicyArgs {
 /// `--policy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PolicyArg {
-    /// The seed's threshold rules (the default)
+    /// The scaling guide's threshold rules (the default)
     Threshold,
     /// The Kubernetes HPA's proportional algorithm
     Hpa,
@@ -87,10 +89,11 @@ pub struct ReplayCmd {
     #[command(flatten)]
     pub policy: PolicyArgs,
     /// Start from this many replicas and apply every decision (required by --policy hpa)
-    #[arg(long, value_name = "N")]
+    #[arg(help_heading = "Replicas", long, value_name = "N", allow_negative_numbers = true, value_parser = super::parse_replicas)]
     pub current_replicas: Option<u32>,
     /// Never go below this many replicas
     #[arg(
+        help_heading = "Replicas",
         long,
         value_name = "N",
         default_value_t = super::DEFAULT_MIN_REPLICAS,
@@ -99,19 +102,27 @@ pub struct ReplayCmd {
     pub min_replicas: u32,
     /// Never go above this many replicas
     #[arg(
+        help_heading = "Replicas",
         long,
         value_name = "N",
         default_value_t = super::DEFAULT_MAX_REPLICAS,
         env = "RIZK_SCALE_MAX_REPLICAS"
     )]
     pub max_replicas: u32,
-    /// Also replay with these settings changed and show both, e.g. 'policy=hpa' or
-    /// 'scale-down-window=5m,window=5' (keys: policy, scale-up-window, scale-down-window, window,
-    /// statistic, tolerance, target, min-replicas, max-replicas)
-    #[arg(long, value_name = "KEY=VALUE,…", value_parser = parse_compare)]
-    pub compare: Option<CompareSpec>,
+    /// Also replay this policy and show the runs side by side (repeatable, any number): a spec
+    /// is an optional starting point — guide (the scaling guide's default rules, exactly; also
+    /// 'seed'), threshold (the rules as configured) or hpa (the HPA's defaults), windows off —
+    /// then KEY=VALUE changes, e.g. --compare guide --compare hpa --compare
+    /// 'guide,scale-up-cpu=60' --compare
+    /// 'scale-down-window=5m'; without a starting point the changes apply to this command's
+    /// flags (keys: policy, scale-up-window, scale-down-window, window, statistic, tolerance,
+    /// target, min-replicas, max-replicas, scale-up-METRIC, scale-down-METRIC)
+    #[arg(help_heading = "Policy", long, value_name = "[BASE,]KEY=VALUE,…", value_parser = parse_compare)]
+    pub compare: Vec<CompareSpec>,
+    #[command(flatten)]
+    pub whatif: super::whatif::WhatIfArgs,
     /// Print the whole timeline as JSON (schema_version 1)
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     pub json: bool,
 }
 
@@ -124,9 +135,28 @@ pub struct CompareSpec {
     pub overrides: Vec<Override>,
 }
 
+/// Where a `--compare` spec starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// The seed's rules exactly (DESIGN.md's thresholds), windows and `--window` off.
+    Seed,
+    /// The threshold rules as the configuration sets them, windows and `--window` off.
+    Threshold,
+    /// The HPA's defaults (targets, tolerance), windows and `--window` off.
+    Hpa,
+}
+
 /// One `KEY=VALUE` of `--compare`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Override {
+    /// A leading `seed`, `threshold` or `hpa`.
+    Preset(Preset),
+    /// `scale-up-METRIC=V` (`up`) or `scale-down-METRIC=V`: a threshold of the seed's rules.
+    Threshold {
+        up: bool,
+        metric: Metric,
+        value: f64,
+    },
     Policy(PolicyArg),
     ScaleUpWindow(Duration),
     ScaleDownWindow(Duration),
@@ -139,12 +169,46 @@ pub enum Override {
 }
 
 const COMPARE_KEYS: &str = "policy, scale-up-window, scale-down-window, window, statistic, \
-                            tolerance, target, min-replicas, max-replicas";
+                            tolerance, target, min-replicas, max-replicas, scale-up-METRIC, \
+                            scale-down-METRIC";
 
-/// Parse `--compare`: comma-separated `KEY=VALUE` pairs with the flags' names and values.
+/// The metric of a `scale-up-…`/`scale-down-…` key: a sample field name or a short name
+/// (cpu, memory, rps, response-time, error-rate).
+fn threshold_metric(name: &str) -> Result<Metric, String> {
+    match name {
+        "cpu" => Ok(Metric::CpuPercent),
+        "memory" => Ok(Metric::MemoryPercent),
+        "rps" | "requests" => Ok(Metric::RequestsPerSecond),
+        "response-time" | "latency" => Ok(Metric::ResponseTimeMs),
+        "error-rate" | "errors" => Ok(Metric::ErrorRate),
+        other => other
+            .replace('-', "_")
+            .parse()
+            .map_err(|e| format!("{e} (or cpu, memory, rps, response-time, error-rate)")),
+    }
+}
+
+/// Parse `--compare`: an optional starting point (`seed`, `threshold`, `hpa`), then
+/// comma-separated `KEY=VALUE` pairs with the flags' names and values.
 pub fn parse_compare(s: &str) -> Result<CompareSpec, String> {
     let mut overrides = Vec::new();
-    for pair in s.split(',').map(str::trim) {
+    for (i, pair) in s.split(',').map(str::trim).enumerate() {
+        let preset = match pair {
+            "guide" | "seed" => Some(Preset::Seed),
+            "threshold" => Some(Preset::Threshold),
+            "hpa" => Some(Preset::Hpa),
+            _ => None,
+        };
+        if let Some(p) = preset {
+            if i > 0 {
+                return Err(format!(
+                    "'{pair}' is a starting point: give it first, e.g. '{pair},{}'",
+                    s.split(',').next().unwrap_or_default().trim()
+                ));
+            }
+            overrides.push(Override::Preset(p));
+            continue;
+        }
         let (key, value) = pair
             .split_once('=')
             .ok_or_else(|| format!("expected KEY=VALUE, got '{pair}' (keys: {COMPARE_KEYS})"))?;
@@ -168,6 +232,18 @@ pub fn parse_compare(s: &str) -> Result<CompareSpec, String> {
             }
             "min-replicas" => Override::MinReplicas(parse_count(value)?),
             "max-replicas" => Override::MaxReplicas(parse_count(value)?),
+            k if k.starts_with("scale-up-") || k.starts_with("scale-down-") => {
+                let up = k.starts_with("scale-up-");
+                let name = k
+                    .trim_start_matches("scale-up-")
+                    .trim_start_matches("scale-down-");
+                let metric = threshold_metric(name)?;
+                let value: f64 = value
+                    .parse()
+                    .map_err(|_| format!("'{value}' is not a number for {k}"))?;
+                check_value(metric, value)?;
+                Override::Threshold { up, metric, value }
+            }
             other => return Err(format!("unknown setting '{other}' (keys: {COMPARE_KEYS})")),
         });
     }
@@ -240,6 +316,27 @@ mod tests {
             "policy=hpa, scale-down-window=5m,target=cpu_percent=60"
         );
         assert!(parse_compare("window=5,statistic=p90,tolerance=0.2,min-replicas=1").is_ok());
+        let c = parse_compare("guide, scale-up-cpu=60,scale-down-requests_per_second=10").unwrap();
+        assert_eq!(
+            c.overrides,
+            vec![
+                Override::Preset(Preset::Seed),
+                Override::Threshold {
+                    up: true,
+                    metric: Metric::CpuPercent,
+                    value: 60.0
+                },
+                Override::Threshold {
+                    up: false,
+                    metric: Metric::RequestsPerSecond,
+                    value: 10.0
+                },
+            ]
+        );
+        assert_eq!(
+            parse_compare("hpa").unwrap().overrides,
+            vec![Override::Preset(Preset::Hpa)]
+        );
     }
 
     #[test]
@@ -249,6 +346,13 @@ mod tests {
         assert!(parse_compare("policy=k8s").unwrap_err().contains("'k8s'"));
         assert!(parse_compare("window").unwrap_err().contains("KEY=VALUE"));
         assert!(parse_compare("window=0").unwrap_err().contains("'0'"));
+        assert!(parse_compare("window=3,hpa").unwrap_err().contains("first"));
+        assert!(
+            parse_compare("scale-up-cpux=3")
+                .unwrap_err()
+                .contains("cpux")
+        );
+        assert!(parse_compare("scale-up-error-rate=130").is_err());
         assert!(
             parse_compare("max-replicas=-1")
                 .unwrap_err()
@@ -271,7 +375,12 @@ mod tests {
                 .unwrap_err()
                 .contains("above 0")
         );
-        assert!(parse_target("cpu_percent=120").is_err());
+        // Utilization targets may exceed 100 (as HPA targets do); rates may not.
+        assert_eq!(
+            parse_target("cpu_percent=150").unwrap(),
+            (Metric::CpuPercent, Some(150.0))
+        );
+        assert!(parse_target("error_rate=120").is_err());
         assert!(
             parse_target("cpu=70")
                 .unwrap_err()

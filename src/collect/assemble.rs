@@ -24,6 +24,7 @@ pub fn build_sample(spec: &SampleSpec, host: Option<HostReading>, now: Timestamp
     if let Some(h) = host {
         sample.cpu_percent = Some(round2(h.cpu_percent));
         sample.memory_percent = Some(round2(h.memory_percent));
+        sample.host_raw = h.raw;
     }
     for &(metric, value) in &spec.metrics {
         sample.set(metric, Some(value));
@@ -42,8 +43,11 @@ pub fn assemble(
     now: Timestamp,
     warnings: &mut Vec<String>,
 ) -> Result<Collected> {
-    let mut sample = build_sample(spec, readings.host, now);
-    let mut collected = Collected::default();
+    let mut sample = build_sample(spec, readings.host.clone(), now);
+    let mut collected = Collected {
+        host: readings.host,
+        ..Collected::default()
+    };
     let scraped_any = readings.endpoints.is_some();
     if let Some(results) = readings.endpoints {
         let mut fleet = Vec::new();
@@ -54,9 +58,16 @@ pub fn assemble(
                 ok: r.result.is_ok(),
                 error: r.result.as_ref().err().cloned(),
                 duration_ms: u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX),
+                no_series: r.result.as_ref().is_ok_and(|s| s.has_no_series()),
             };
             match r.result {
                 Ok(snapshot) => {
+                    if snapshot.has_no_series() {
+                        warnings.push(format!(
+                            "endpoint '{}' answered, but none of the series the metric mapping reads are on its page ([endpoints.mapping] in the config names others)",
+                            r.target
+                        ));
+                    }
                     fleet.push(mapping::reading(previous.get(&r.target), &snapshot));
                     collected.raw.insert(r.target, snapshot.counters);
                 }
@@ -66,20 +77,28 @@ pub fn assemble(
         }
         let total = collected.targets.len();
         let ok = fleet.len();
+        // Every endpoint failed: an error, even with the host sampled (cron must not fall back
+        // to host-only figures silently), unless partial results are allowed.
+        let fails = ok == 0 && (spec.no_host || !spec.allow_partial);
         // One failed target that fails the command is said once, by the error.
-        if !(ok == 0 && spec.no_host && total == 1) {
+        if !(fails && total == 1) {
             warnings.extend(failures);
         }
-        if ok == 0 && spec.no_host {
+        if fails {
             let Some(first) = collected.targets.first() else {
                 bail!("no endpoint was scraped");
             };
             let cause = first.error.as_deref().unwrap_or("failed");
+            let hint = if spec.no_host {
+                ""
+            } else {
+                " (every endpoint failed; --allow-partial keeps the host's sample)"
+            };
             if total == 1 {
-                bail!("endpoint '{}': {cause}", first.url);
+                bail!("endpoint '{}': {cause}{hint}", first.url);
             }
             bail!(
-                "all {total} endpoints failed, e.g. endpoint '{}': {cause}",
+                "all {total} endpoints failed, e.g. endpoint '{}': {cause}{hint}",
                 first.url
             );
         }
@@ -202,11 +221,19 @@ mod tests {
                 (Metric::RequestsPerSecond, 140.0),
             ],
             instance: Some("web-1".into()),
+            allow_partial: false,
         };
         let host = HostReading {
             cpu_percent: 55.555,
             memory_percent: 61.234,
-            cgroup_limited: false,
+            cpu: crate::sources::host::CpuMeasure {
+                basis: crate::sources::host::CpuBasis::Interval,
+                interval_s: 60.0,
+                relative_to: crate::sources::host::RelativeTo::Host,
+                why_window: None,
+            },
+            memory_relative_to: crate::sources::host::RelativeTo::Host,
+            raw: Some(crate::sample::HostRaw::default()),
         };
         let s = build_sample(&spec, Some(host), Timestamp::UNIX_EPOCH);
         assert_eq!(s.cpu_percent, Some(12.0));
@@ -214,6 +241,7 @@ mod tests {
         assert_eq!(s.requests_per_second, Some(140.0));
         assert_eq!(s.error_rate, None);
         assert_eq!(s.instance.as_deref(), Some("web-1"));
+        assert_eq!(s.host_raw, Some(crate::sample::HostRaw::default()));
     }
 
     #[test]
@@ -228,14 +256,8 @@ mod tests {
         assert_eq!((s.requests_per_second, s.error_rate), (None, None));
     }
 
-    #[test]
-    fn a_lone_failed_endpoint_is_the_error_and_not_also_a_warning() {
-        let spec = SampleSpec {
-            no_host: true,
-            metrics: vec![],
-            instance: None,
-        };
-        let readings = Readings {
+    fn one_refused_endpoint() -> Readings {
+        Readings {
             host: None,
             endpoints: Some(vec![crate::sources::endpoint::TargetResult {
                 target: "http://127.0.0.1:9/metrics".into(),
@@ -243,11 +265,21 @@ mod tests {
                 duration: std::time::Duration::from_millis(3),
             }]),
             prometheus: None,
+        }
+    }
+
+    #[test]
+    fn a_lone_failed_endpoint_is_the_error_and_not_also_a_warning() {
+        let spec = SampleSpec {
+            no_host: true,
+            metrics: vec![],
+            instance: None,
+            allow_partial: false,
         };
         let mut warnings = Vec::new();
         let e = assemble(
             &spec,
-            readings,
+            one_refused_endpoint(),
             &BTreeMap::new(),
             Timestamp::UNIX_EPOCH,
             &mut warnings,
@@ -258,5 +290,74 @@ mod tests {
             "endpoint 'http://127.0.0.1:9/metrics': connection refused"
         );
         assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn an_endpoint_that_answers_with_nothing_we_read_is_warned_about() {
+        let spec = SampleSpec {
+            no_host: false,
+            metrics: vec![],
+            instance: None,
+            allow_partial: false,
+        };
+        let answered = |snapshot| Readings {
+            host: None,
+            endpoints: Some(vec![crate::sources::endpoint::TargetResult {
+                target: "http://127.0.0.1:9/metrics".into(),
+                result: Ok(snapshot),
+                duration: std::time::Duration::from_millis(3),
+            }]),
+            prometheus: None,
+        };
+        let at = Timestamp::UNIX_EPOCH;
+        let mut warnings = Vec::new();
+        let mut empty = mapping::Snapshot::default();
+        empty.counters.t_ms = 5;
+        assemble(&spec, answered(empty), &BTreeMap::new(), at, &mut warnings).unwrap();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("answered, but none of the series"),
+            "{warnings:?}"
+        );
+        let mut some = mapping::Snapshot::default();
+        some.gauges.active_connections = Some(3.0);
+        warnings.clear();
+        assemble(&spec, answered(some), &BTreeMap::new(), at, &mut warnings).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn every_endpoint_failing_fails_a_host_sample_unless_partial_is_allowed() {
+        let mut spec = SampleSpec {
+            no_host: false,
+            metrics: vec![(Metric::CpuPercent, 40.0)],
+            instance: None,
+            allow_partial: false,
+        };
+        let mut warnings = Vec::new();
+        let at = Timestamp::UNIX_EPOCH;
+        let e = assemble(
+            &spec,
+            one_refused_endpoint(),
+            &BTreeMap::new(),
+            at,
+            &mut warnings,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "endpoint 'http://127.0.0.1:9/metrics': connection refused (every endpoint failed; --allow-partial keeps the host's sample)"
+        );
+        spec.allow_partial = true;
+        let c = assemble(
+            &spec,
+            one_refused_endpoint(),
+            &BTreeMap::new(),
+            at,
+            &mut warnings,
+        )
+        .unwrap();
+        assert_eq!(c.sample.cpu_percent, Some(40.0));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
 }

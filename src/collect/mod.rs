@@ -36,6 +36,8 @@ pub struct Collected {
     pub raw: BTreeMap<String, Counters>,
     /// One reading per PromQL query sent (`--prometheus`).
     pub prometheus: Vec<MetricReading>,
+    /// How the host's CPU and memory were measured (`None` with `--no-host`).
+    pub host: Option<HostReading>,
 }
 
 /// How one endpoint's scrape went (`collect --json` lists these under `targets`).
@@ -49,6 +51,9 @@ pub struct TargetStatus {
     pub error: Option<String>,
     /// How long the scrape took.
     pub duration_ms: u64,
+    /// It answered, but with none of the series the mapping asks for (not in `--json`).
+    #[serde(skip)]
+    pub no_series: bool,
 }
 
 /// What `--prometheus` queries, and how.
@@ -75,6 +80,9 @@ pub struct SampleSpec {
     pub metrics: Vec<(Metric, f64)>,
     /// `--instance`, else the host name.
     pub instance: Option<String>,
+    /// `--allow-partial`: when every endpoint fails, keep the host's (and `--metric`'s) sample
+    /// instead of failing. `monitor` always allows it (a tick is not a cron job's one answer).
+    pub allow_partial: bool,
 }
 
 /// One round of raw readings, before they become a sample.
@@ -113,13 +121,14 @@ impl Collector {
         let host = if args.no_host {
             None
         } else {
-            Some(HostSampler::new()?)
+            Some(HostSampler::new(args.host)?)
         };
         Ok(Collector {
             spec: SampleSpec {
                 no_host: args.no_host,
                 metrics: args.metrics.clone(),
                 instance: args.instance.clone().or_else(host::hostname),
+                allow_partial: args.allow_partial,
             },
             host,
             endpoints,
@@ -140,6 +149,12 @@ impl Collector {
             let Some(mut sampler) = host.take() else {
                 return Ok(None);
             };
+            if !sampler.will_wait() {
+                // A warm reading is a few small file reads: no blocking thread to start.
+                let reading = sampler.read();
+                *host = Some(sampler);
+                return Ok(Some(reading));
+            }
             let (sampler, reading) = tokio::task::spawn_blocking(move || {
                 let reading = sampler.read();
                 (sampler, reading)
@@ -172,9 +187,33 @@ impl Collector {
         })
     }
 
+    /// For a one-shot: measure CPU from this instance's newest sample in the history that has
+    /// host counters, when it is not older than `max_age`; else the first reading waits a
+    /// window (and `-v` says why).
+    pub fn measure_from_history(
+        &mut self,
+        app: &App,
+        max_age: Option<std::time::Duration>,
+    ) -> Result<()> {
+        let Some(sampler) = self.host.as_mut() else {
+            return Ok(());
+        };
+        let loaded = app.history.load()?;
+        let now = jiff::Timestamp::now().as_millisecond();
+        let instance = self.spec.instance.as_deref();
+        match host::usage::previous(&loaded.samples, instance, now, max_age) {
+            Ok(raw) => sampler.measure_from(raw, now),
+            Err(why) => sampler.no_previous(why),
+        }
+        Ok(())
+    }
+
     /// Turn a round of readings into the sample, against the history's newest raw counters;
     /// failed sources are warned about (the diagnostics path) and left out.
     pub fn finish(&self, app: &App, readings: Readings) -> Result<Collected> {
+        if let Some(h) = &readings.host {
+            say_host(h);
+        }
         let previous = match &readings.endpoints {
             Some(results) => {
                 for r in results {
@@ -206,10 +245,39 @@ impl Collector {
         self.finish(app, readings)
     }
 
+    /// Keep the host's sample when every endpoint fails (`monitor`: a failed tick would hide
+    /// the host's figures and every target's state).
+    pub fn allowing_partial(mut self) -> Collector {
+        self.spec.allow_partial = true;
+        self
+    }
+
     /// The sample's producer (`--instance`, else the host name).
     pub fn instance(&self) -> Option<&str> {
         self.spec.instance.as_deref()
     }
+}
+
+/// `-v`: how the host's CPU was measured, and against what.
+fn say_host(reading: &HostReading) {
+    let c = &reading.cpu;
+    crate::diag_info!(
+        "host: CPU {}% over {} of {:.3} s{}, relative to {}; memory {}% relative to {}",
+        reading.cpu_percent,
+        match c.basis {
+            host::CpuBasis::Interval => "the interval since the previous sample",
+            host::CpuBasis::Window => "a window",
+            host::CpuBasis::Sysinfo => "sysinfo's window",
+        },
+        c.interval_s,
+        c.why_window
+            .as_deref()
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default(),
+        c.relative_to.name(),
+        reading.memory_percent,
+        reading.memory_relative_to.name()
+    );
 }
 
 /// Record the replica count observed (`--current-replicas`) in the sample's `replicas` field:
@@ -287,6 +355,7 @@ fn scrape_options(args: &EndpointOptions) -> Result<ScrapeOptions> {
         headers: args.headers.clone(),
         bearer_token,
         mapping: args.mapping.clone(),
+        strictness: args.strictness,
     })
 }
 
@@ -300,6 +369,8 @@ mod tests {
             no_host: true,
             metrics: vec![],
             instance: None,
+            host: crate::sources::host::HostOptions::default(),
+            allow_partial: false,
             endpoints: EndpointOptions {
                 urls: vec![],
                 headers: vec![],
@@ -308,6 +379,7 @@ mod tests {
                 concurrency: 64,
                 max_body: 1 << 20,
                 mapping: crate::sources::mapping::Mapping::default(),
+                strictness: crate::sources::exposition::Strictness::default(),
             },
             prometheus: None,
             prometheus_queries: BTreeMap::new(),

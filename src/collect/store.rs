@@ -13,6 +13,7 @@ use crate::sources::mapping;
 /// sample is spooled locally and a warning says where (the write itself succeeds).
 pub fn store(app: &App, sample: &Sample) -> Result<Appended> {
     let report = app.history.append(std::slice::from_ref(sample))?;
+    warn_over_capacity(app, report.over_capacity);
     let source = app.history.rejected_source().display().to_string();
     app.warn_rejected_in(&source, &report.rejected, report.rejected_path.as_deref());
     if let Some(s) = &report.spooled {
@@ -61,6 +62,7 @@ pub fn store_collected(app: &App, collected: &mut Collected) -> Result<Appended>
         samples.push(sample);
     })?;
     app.warn_rejected(&report.rejected, report.rejected_path.as_deref());
+    warn_over_capacity(app, report.over_capacity);
     if let Some(s) = written {
         collected.sample = s;
     }
@@ -68,6 +70,20 @@ pub fn store_collected(app: &App, collected: &mut Collected) -> Result<Appended>
         samples: report.samples,
         rejected: report.rejected,
         rejected_path: report.rejected_path,
+        over_capacity: report.over_capacity,
         ..Appended::default()
     })
+}
+
+/// Say (once: the write trims it) that a history longer than its capacity lost its oldest
+/// samples, with the counts (`--quiet` silences it).
+fn warn_over_capacity(app: &App, found: Option<usize>) {
+    if let Some(found) = found {
+        let capacity = app.history.capacity();
+        app.warn(&format!(
+            "history '{}' held {found} samples, more than its capacity {capacity}: kept the newest {capacity}, dropped {} (raise --capacity or history.capacity to keep more)",
+            app.history.location(),
+            found + 1 - capacity
+        ));
+    }
 }

@@ -7,11 +7,12 @@ use crate::exit::Exit;
 use crate::output::{self, json};
 use crate::settings::App;
 use crate::settings::options::CollectOptions;
-use crate::sources::mapping;
 
 /// `collect`.
 pub async fn run(app: &App, cmd: &CollectOptions) -> Result<Exit> {
-    let mut collected = Collector::new(&cmd.sampling)?.gather(app).await?;
+    let mut collector = Collector::new(&cmd.sampling)?;
+    collector.measure_from_history(app, cmd.max_age)?;
+    let mut collected = collector.gather(app).await?;
     collect::record_replicas(&mut collected.sample, cmd.current_replicas);
     let report = store::store_collected(app, &mut collected)?;
     let (path, samples) = match &report.spooled {
@@ -23,6 +24,13 @@ pub async fn run(app: &App, cmd: &CollectOptions) -> Result<Exit> {
         let view = json::CollectView {
             schema_version: json::SCHEMA_VERSION,
             sample,
+            cpu_basis: collected.host.as_ref().map(|h| h.cpu.basis.name()),
+            cpu_interval_s: collected
+                .host
+                .as_ref()
+                .map(|h| (h.cpu.interval_s * 1000.0).round() / 1000.0),
+            cpu_relative_to: collected.host.as_ref().map(|h| h.cpu.relative_to.name()),
+            memory_relative_to: collected.host.as_ref().map(|h| h.memory_relative_to.name()),
             targets: &collected.targets,
             prometheus: &collected.prometheus,
             history: json::HistoryView {
@@ -32,22 +40,14 @@ pub async fn run(app: &App, cmd: &CollectOptions) -> Result<Exit> {
         };
         output::emit(&json::pretty(&view)?)?;
     } else {
-        // The raw counters are bookkeeping for the next rates: not shown to people.
-        let mut shown = sample.clone();
-        shown.extra.remove(mapping::RAW_FIELD);
-        let mut text = format!(
-            "Collected {} ({samples} samples in '{path}')
-",
-            shown.to_line()?
-        );
         let ok = collected.targets.iter().filter(|t| t.ok).count();
-        if !collected.targets.is_empty() {
-            text.push_str(&format!(
-                "Endpoints: {ok} of {} scraped
-",
-                collected.targets.len()
-            ));
-        }
+        let endpoints = (!collected.targets.is_empty()).then_some((ok, collected.targets.len()));
+        let stored = output::table::Stored {
+            path: &path,
+            samples,
+            spooled: report.spooled.is_some(),
+        };
+        let text = output::table::collected(sample, stored, endpoints, app.color, app.width);
         output::emit(&text)?;
     }
     Ok(Exit::Success)

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::ArgMatches;
 use serde::Serialize;
 
@@ -26,6 +26,12 @@ pub fn run(app: &App, cmd: &ConfigCmd, matches: &ArgMatches) -> Result<Exit> {
     match cmd {
         ConfigCmd::Show { json, hpa } => show(app, *json, hpa.as_deref(), matches),
         ConfigCmd::Init { path, force } => {
+            if path.exists() && !force {
+                bail!(
+                    "config '{}' exists (use --force to overwrite)",
+                    path.display()
+                );
+            }
             let mut file = std::fs::OpenOptions::new()
                 .write(true)
                 .mode(0o600)
@@ -33,13 +39,7 @@ pub fn run(app: &App, cmd: &ConfigCmd, matches: &ArgMatches) -> Result<Exit> {
                 .create(*force)
                 .truncate(*force)
                 .open(path)
-                .with_context(|| match path.exists() {
-                    true => format!(
-                        "config '{}' exists (use --force to overwrite)",
-                        path.display()
-                    ),
-                    false => format!("writing config '{}'", path.display()),
-                })?;
+                .with_context(|| format!("writing config '{}'", path.display()))?;
             file.write_all(config::DEFAULT_FILE.as_bytes())
                 .with_context(|| format!("writing config '{}'", path.display()))?;
             output::emit(&format!("wrote {}\n", path.display()))?;
@@ -47,6 +47,7 @@ pub fn run(app: &App, cmd: &ConfigCmd, matches: &ArgMatches) -> Result<Exit> {
         }
         ConfigCmd::Check { path } => {
             let checked = match path {
+                Some(p) if !p.exists() => bail!("config '{}' not found", p.display()),
                 Some(p) => config::load(p)?.path,
                 None => match &app.config {
                     Some(c) => c.path.clone(),
@@ -78,11 +79,7 @@ fn show(app: &App, as_json: bool, hpa: Option<&str>, matches: &ArgMatches) -> Re
         output::emit(&json::pretty(&view)?)?;
         return Ok(Exit::Success);
     }
-    let mut t = table::new_table(app.color, app.width);
-    t.set_header(vec!["Key", "Value", "Source"]);
-    for r in &rows {
-        t.add_row(vec![r.key.clone(), r.value.clone(), r.source.to_string()]);
-    }
+    let t = table::settings_table(&rows, app.color, app.width);
     let head = match file {
         Some(f) => format!("Configuration file: {f}\n"),
         None => "Configuration file: none (defaults apply)\n".to_string(),

@@ -35,6 +35,7 @@ pub fn run(app: &App, cmd: &HistoryCmd) -> Result<Exit> {
 fn load(app: &App) -> Result<Vec<Sample>> {
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
+    app.warn_flagged(&loaded.flagged);
     Ok(loaded.samples)
 }
 
@@ -130,8 +131,11 @@ fn run_import(app: &App, cmd: &HistoryImportCmd) -> Result<Exit> {
         ImportFormat::Csv => ImportKind::Csv,
         ImportFormat::Jsonl => ImportKind::Jsonl,
     };
-    let incoming =
+    let (incoming, warnings) =
         parse_import(&content, kind).map_err(|errors| bad_rows(Path::new(&shown), &errors))?;
+    for w in &warnings {
+        app.warn(&format!("'{shown}:{}': {}", w.line, w.error));
+    }
     let read = incoming.len();
     let mut outcome = None;
     let report = app.history.rewrite(|samples| {

@@ -14,12 +14,26 @@ pub async fn run(app: &App, cmd: &RecommendOptions) -> Result<Exit> {
     let max_age = cmd.decide.max_age;
     let decider = Decider::live(&cmd.decide)?;
     if cmd.collect {
-        let mut collected = Collector::new(&cmd.sampling)?.gather(app).await?;
+        let mut collector = Collector::new(&cmd.sampling)?;
+        collector.measure_from_history(app, max_age)?;
+        let mut collected = collector.gather(app).await?;
         collect::record_replicas(&mut collected.sample, cmd.decide.current_replicas);
         store::store_collected(app, &mut collected)?;
     }
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
+    app.warn_flagged(&loaded.flagged);
+    // A typo'd --history must be obvious: a file that is not there is named, not "empty".
+    let missing = app
+        .history
+        .as_file()
+        .filter(|f| !f.path().exists())
+        .map(|f| f.path().display().to_string());
+    if let Some(path) = &missing {
+        app.warn(&format!(
+            "history '{path}' does not exist: no samples yet (check --history or RIZK_SCALE_HISTORY; `rizk-scale collect` creates it)"
+        ));
+    }
     decider.require_current(&loaded.samples)?;
     let (decision, fleet) = decider.decide_as(&loaded.samples, collect::now_ms(), cmd.fleet);
     let series = fleet.as_ref().map_or(&loaded.samples, |f| &f.series);
@@ -34,7 +48,14 @@ pub async fn run(app: &App, cmd: &RecommendOptions) -> Result<Exit> {
         if let Some(f) = &fleet {
             text.push_str(&table::fleet_summary(f, max_age));
         }
-        text
+        match &missing {
+            Some(path) => text.replacen(
+                "History is empty.\n",
+                &format!("History '{path}' does not exist.\n"),
+                1,
+            ),
+            None => text,
+        }
     };
     output::emit(&text)?;
     Ok(if cmd.exit_code {

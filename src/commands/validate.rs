@@ -15,6 +15,7 @@ pub async fn run(app: &App, cmd: &ValidateRun) -> Result<Exit> {
     let opts = &cmd.options;
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
+    app.warn_flagged(&loaded.flagged);
     let target = cmd.redis.clone();
     let timeout = opts.timeout;
     let redis = target
@@ -22,7 +23,7 @@ pub async fn run(app: &App, cmd: &ValidateRun) -> Result<Exit> {
     let inputs = Inputs {
         history: Some(loaded.samples),
         redis,
-        prober: crate::sources::probe::prober(opts.timeout),
+        prober: crate::sources::probe::prober(opts.timeout, cmd.strictness),
     };
     let report = validate::run(opts, inputs).await?;
     let text = if cmd.json {

@@ -160,12 +160,6 @@ fn row_sample(columns: &[&'static str], cells: &[Cell]) -> Result<Sample, String
                 })?;
                 sample.timestamp = Some(t);
             }
-            "active_connections" => {
-                let n: u64 = value.parse().map_err(|_| {
-                    format!("active_connections '{value}' is not a whole number ≥ 0")
-                })?;
-                sample.active_connections = Some(n);
-            }
             name => {
                 let metric: Metric = name.parse()?;
                 let v: f64 = value
@@ -310,25 +304,46 @@ mod tests {
     }
 
     #[test]
+    fn fractional_connections_and_utilization_over_100_are_read_and_written() {
+        let text = "cpu_percent,memory_percent,error_rate,active_connections\n250,1200.5,3,12.5\n";
+        let s = parse_csv(text).unwrap();
+        assert_eq!(
+            (
+                s[0].cpu_percent,
+                s[0].memory_percent,
+                s[0].active_connections
+            ),
+            (Some(250.0), Some(1200.5), Some(12.5))
+        );
+        assert!(to_csv(&s).contains(",12.5,"), "{}", to_csv(&s));
+        let e = parse_csv("error_rate\n101\n").unwrap_err();
+        assert!(e[0].error.contains("percentage (0–100)"), "{e:?}");
+    }
+
+    #[test]
     fn reports_every_bad_row_with_its_line() {
-        let text = "timestamp,cpu_percent,active_connections\n\
+        let text = "timestamp,error_rate,active_connections\n\
                     2026-11-23T18:00:00Z,50,3\n\
                     yesterday,50,3\n\
-                    ,150,3\n\
-                    ,50,3.5\n\
+                    ,-5,3\n\
+                    ,50,-2\n\
                     ,abc,1\n\
                     ,1\n";
         let errors = parse_csv(text).unwrap_err();
         let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![3, 4, 5, 6, 7]);
         assert!(errors[0].error.contains("timestamp 'yesterday'"));
-        assert!(errors[1].error.contains("percentage"));
-        assert!(errors[2].error.contains("active_connections '3.5'"));
         assert!(
-            errors[3]
+            errors[1]
                 .error
-                .contains("cpu_percent 'abc' is not a number")
+                .contains("error_rate must be a finite number ≥ 0")
         );
+        assert!(
+            errors[2]
+                .error
+                .contains("active_connections must be a finite number ≥ 0")
+        );
+        assert!(errors[3].error.contains("error_rate 'abc' is not a number"));
         assert!(errors[4].error.contains("2 cells, but the header has 3"));
     }
 

@@ -31,6 +31,9 @@ pub struct AppendReport {
     pub rejected: Vec<Rejected>,
     /// Where they were moved.
     pub rejected_path: Option<PathBuf>,
+    /// The history as found held more samples than the capacity (a lowered `--capacity`, a
+    /// file written by hand): how many it held. The write kept only the newest `capacity`.
+    pub over_capacity: Option<usize>,
 }
 
 impl FileStore {
@@ -87,7 +90,11 @@ impl FileStore {
             report.rejected = std::mem::take(&mut loaded.rejected);
             report.rejected_path = Some(aside);
         }
+        let found = loaded.samples.len();
         change(&mut loaded.samples);
+        if found > self.capacity {
+            report.over_capacity = Some(found);
+        }
         trim_to_capacity(&mut loaded.samples, self.capacity);
         self.write_atomically(&dir, to_lines(&loaded.samples)?.as_bytes())?;
         report.samples = loaded.samples.len();

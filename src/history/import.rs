@@ -33,13 +33,26 @@ pub fn detect(content: &[u8]) -> ImportKind {
     }
 }
 
-/// Every sample in `content`, or every row that is wrong (nothing is imported then).
-pub fn parse_import(content: &[u8], kind: ImportKind) -> Result<Vec<Sample>, Vec<RowError>> {
+/// Every sample in `content` with the warnings to print (a JSON Lines field whose value is
+/// invalid, which leaves that metric unknown; a field name close to a metric's), or every row
+/// that is wrong (nothing is imported then).
+pub fn parse_import(
+    content: &[u8],
+    kind: ImportKind,
+) -> Result<(Vec<Sample>, Vec<RowError>), Vec<RowError>> {
     match kind {
         ImportKind::Jsonl => {
             let loaded = parse_lines(content);
             if loaded.rejected.is_empty() {
-                Ok(loaded.samples)
+                let warnings = loaded
+                    .flagged
+                    .into_iter()
+                    .map(|r| RowError {
+                        line: r.line,
+                        error: r.error,
+                    })
+                    .collect();
+                Ok((loaded.samples, warnings))
             } else {
                 Err(loaded
                     .rejected
@@ -64,7 +77,7 @@ pub fn parse_import(content: &[u8], kind: ImportKind) -> Result<Vec<Sample>, Vec
                     error: format!("not UTF-8: {e}"),
                 }]
             })?;
-            parse_csv(text)
+            parse_csv(text).map(|samples| (samples, Vec::new()))
         }
     }
 }
@@ -200,15 +213,34 @@ mod tests {
     #[test]
     fn bad_jsonl_and_csv_rows_name_their_lines() {
         let e = parse_import(
-            b"{\"cpu_percent\":1}\n{\"cpu_percent\":101}\nnope\n",
+            b"{\"cpu_percent\":1}\n{\"timestamp\":\"then\"}\nnope\n",
             ImportKind::Jsonl,
         )
         .unwrap_err();
         assert_eq!(e.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 3]);
+        // An invalid value or a misspelt field is a warning, not a reason to import nothing.
+        let (samples, warnings) = parse_import(
+            b"{\"cpu_percent\":101,\"active_connections\":12.5}\n{\"error_rate\":101,\"rps\":3}\n",
+            ImportKind::Jsonl,
+        )
+        .unwrap();
+        assert_eq!(samples[0].cpu_percent, Some(101.0));
+        assert_eq!(samples[0].active_connections, Some(12.5));
+        assert_eq!(samples[1].error_rate, None);
+        let lines: Vec<(usize, bool)> = warnings
+            .iter()
+            .map(|w| {
+                (
+                    w.line,
+                    w.error.contains("did you mean requests_per_second?"),
+                )
+            })
+            .collect();
+        assert_eq!(lines, [(2, false), (2, true)]);
         let e = parse_import(b"cpu_percent\n1\n\xff\n", ImportKind::Csv).unwrap_err();
         assert_eq!(e[0].line, 3);
         assert!(e[0].error.contains("UTF-8"));
-        let ok = parse_import(b"cpu_percent\n1\n", ImportKind::Csv).unwrap();
+        let (ok, _) = parse_import(b"cpu_percent\n1\n", ImportKind::Csv).unwrap();
         assert_eq!(ok[0].cpu_percent, Some(1.0));
     }
 }

@@ -29,6 +29,22 @@ pub struct Loaded {
     pub samples: Vec<Sample>,
     /// Lines that did not parse.
     pub rejected: Vec<Rejected>,
+    /// Lines that parsed with a problem to report (a metric's invalid value, which leaves that
+    /// metric unknown; a field name close to a metric's): one entry per problem.
+    pub flagged: Vec<Rejected>,
+}
+
+impl Loaded {
+    /// Record what a reader should be warned about in the sample read from `line`.
+    pub fn flag(&mut self, line: usize, text: &str, sample: &Sample) {
+        for error in sample.problems() {
+            self.flagged.push(Rejected {
+                line,
+                text: text.to_string(),
+                error,
+            });
+        }
+    }
 }
 
 /// Parse JSON Lines history content. Blank lines are skipped; bad lines are collected.
@@ -44,7 +60,10 @@ pub fn parse_lines(content: &[u8]) -> Loaded {
             .map_err(|e| format!("not UTF-8: {e}"))
             .and_then(|line| Sample::from_line(line.trim()));
         match parsed {
-            Ok(sample) => loaded.samples.push(sample),
+            Ok(sample) => {
+                loaded.flag(index + 1, trimmed, &sample);
+                loaded.samples.push(sample);
+            }
             Err(error) => loaded.rejected.push(Rejected {
                 line: index + 1,
                 text: trimmed.to_string(),
@@ -78,15 +97,32 @@ mod tests {
 
     #[test]
     fn parses_good_lines_and_reports_bad_ones_with_line_numbers() {
-        let content = b"{\"cpu_percent\":1}\n\nnot json\r\n{\"cpu_percent\":2}\n\xff\xfe\n{\"cpu_percent\":200}";
+        let content = b"{\"cpu_percent\":1}\n\nnot json\r\n{\"cpu_percent\":2}\n\xff\xfe\n{\"cpu_percent\":200,\"error_rate\":200,\"memory_percnt\":3}";
         let loaded = parse_lines(content);
-        assert_eq!(loaded.samples.len(), 2);
+        assert_eq!(loaded.samples.len(), 3);
         assert_eq!(loaded.samples[1].cpu_percent, Some(2.0));
         let lines: Vec<usize> = loaded.rejected.iter().map(|r| r.line).collect();
-        assert_eq!(lines, vec![3, 5, 6]);
+        assert_eq!(lines, vec![3, 5]);
         assert_eq!(loaded.rejected[0].text, "not json");
         assert!(loaded.rejected[1].error.contains("UTF-8"));
-        assert!(loaded.rejected[2].error.contains("percentage"));
+        // Line 6: CPU over 100 is utilization; the error rate is unknown, the typo named.
+        assert_eq!(loaded.samples[2].cpu_percent, Some(200.0));
+        assert_eq!(loaded.samples[2].error_rate, None);
+        let flagged: Vec<(usize, &str)> = loaded
+            .flagged
+            .iter()
+            .map(|r| (r.line, r.error.as_str()))
+            .collect();
+        assert_eq!(flagged.len(), 2, "{flagged:?}");
+        assert_eq!(flagged[0].0, 6);
+        assert!(flagged[0].1.starts_with("error_rate 200: "), "{flagged:?}");
+        assert_eq!(
+            flagged[1],
+            (
+                6,
+                "unknown field 'memory_percnt' (did you mean memory_percent?)"
+            )
+        );
     }
 
     #[test]

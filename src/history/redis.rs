@@ -347,7 +347,10 @@ pub fn parse_items(items: &[String]) -> Loaded {
     let mut loaded = Loaded::default();
     for (index, item) in items.iter().enumerate() {
         match Sample::from_line(item.trim()) {
-            Ok(sample) => loaded.samples.push(sample),
+            Ok(sample) => {
+                loaded.flag(index + 1, item, &sample);
+                loaded.samples.push(sample);
+            }
             Err(error) => loaded.rejected.push(Rejected {
                 line: index + 1,
                 text: item.clone(),

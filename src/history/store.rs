@@ -32,6 +32,9 @@ pub struct Appended {
     pub spooled: Option<Spooled>,
     /// Spooled samples pushed to Redis by this write.
     pub pushed_from_spool: usize,
+    /// The file history held this many samples, more than its capacity, before this write
+    /// trimmed it (see [`super::file::AppendReport::over_capacity`]).
+    pub over_capacity: Option<usize>,
 }
 
 impl HistoryStore {
@@ -81,6 +84,7 @@ impl HistoryStore {
                     samples: r.samples,
                     rejected: r.rejected,
                     rejected_path: r.rejected_path,
+                    over_capacity: r.over_capacity,
                     ..Appended::default()
                 })
             }
@@ -97,6 +101,7 @@ impl HistoryStore {
                     rejected_path,
                     spooled: a.spooled,
                     pushed_from_spool: a.pushed_from_spool,
+                    over_capacity: None,
                 })
             }
         }

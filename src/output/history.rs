@@ -1,13 +1,15 @@
 //! `history show` and `history export --format json`: the samples table, the sparklines and the
 //! JSON view of a list of samples.
 
-use comfy_table::{Cell, CellAlignment};
+use comfy_table::{Cell, CellAlignment, ColumnConstraint};
 use serde::Serialize;
 
+use super::display_width;
 use super::json::SCHEMA_VERSION;
-use super::sparkline::{min_max, sparkline};
+use super::sparkline::{self, min_max};
 use super::table::{format_value, new_table};
 use crate::sample::{Metric, Sample};
+use crate::text;
 
 /// `history show --json` and `history export --format json`: `{"schema_version":1,"samples":[…]}`.
 #[derive(Debug, Serialize)]
@@ -45,11 +47,12 @@ pub struct ShowOptions<'a> {
 /// The width the sparklines get when stdout is not a terminal.
 pub const DEFAULT_WIDTH: u16 = 100;
 
-/// Room taken on a sparkline row by the indent, the label and the min/max columns.
+/// Room taken on a sparkline row by the indent, the label and the range after it.
 const SPARK_MARGIN: usize = 45;
 
 /// `history show`: a heading, the table of the newest samples, one sparkline per metric over the
-/// whole history (oldest → newest, unknown values as gaps) with its min and max.
+/// whole history (oldest → newest, unknown values as gaps) with its min and max and the scale it
+/// is drawn on.
 pub fn show(samples: &[Sample], opts: ShowOptions<'_>) -> String {
     let total = samples.len();
     if total == 0 {
@@ -71,21 +74,22 @@ pub fn show(samples: &[Sample], opts: ShowOptions<'_>) -> String {
         .saturating_sub(SPARK_MARGIN)
         .max(10);
     out.push_str(&format!(
-        "Over all {}, oldest → newest (a gap is an unknown value):\n",
-        count(total)
+        "Over all {}, oldest → newest (a gap is an unknown value);\n{}:\n",
+        count(total),
+        sparkline::SCALE_NOTE
     ));
     let drawn = total.min(width);
     for metric in Metric::ALL {
         let values: Vec<Option<f64>> = samples.iter().map(|s| s.get(metric)).collect();
         let range = match min_max(&values) {
             Some((lo, hi)) => format!(
-                "min {:>8}  max {:>8}",
+                "min {:>7}  max {:>7}",
                 format_value(metric, Some(lo)),
                 format_value(metric, Some(hi))
             ),
             None => "no values".to_string(),
         };
-        let line = sparkline(&values, width);
+        let line = sparkline::sparkline(&values, width, sparkline::scale_for(metric));
         out.push_str(&format!(
             "  {:<12} {line:<drawn$}  {range}\n",
             metric.label()
@@ -96,23 +100,90 @@ pub fn show(samples: &[Sample], opts: ShowOptions<'_>) -> String {
 
 /// "1 sample", "2 samples".
 fn count(n: usize) -> String {
-    match n {
-        1 => "1 sample".to_string(),
-        n => format!("{n} samples"),
+    text::count(n as u64, "sample", "samples")
+}
+
+/// The short column headings of the narrow table.
+fn short_label(metric: Metric) -> &'static str {
+    match metric {
+        Metric::CpuPercent => "CPU%",
+        Metric::MemoryPercent => "Mem%",
+        Metric::RequestsPerSecond => "Req/s",
+        Metric::CacheHitRate => "Hit%",
+        Metric::ErrorRate => "Err%",
+        Metric::ResponseTimeMs => "RT ms",
+        Metric::ActiveConnections => "Conn",
     }
 }
 
-/// One row per sample: time, instance and every metric ("-" when unknown).
+/// How the samples table is laid out: the full one when it fits, else short headings and
+/// timestamps (the time of day alone when every row is of the same date, said above the
+/// table), and no instance column when every row has the same one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Full,
+    Narrow { instance: bool, date: bool },
+}
+
+/// One row per sample: time (fixed width, never split), instance and every metric ("-" when
+/// unknown). The full table when it fits the width, else the narrow one.
 fn samples_table(samples: &[Sample], color: bool, width: Option<u16>) -> String {
+    let full = layout_table(samples, color, width, Layout::Full);
+    let fits = |t: &str| {
+        width.is_none_or(|w| t.lines().all(|l| display_width(l) <= usize::from(w)))
+            && t.lines().count() <= 3 + 1 + samples.len()
+    };
+    if fits(&full) {
+        return full;
+    }
+    let first = samples.first().and_then(|s| s.instance.as_deref());
+    let uniform = samples.iter().all(|s| s.instance.as_deref() == first);
+    let dates: Vec<String> = samples
+        .iter()
+        .filter_map(|s| s.timestamp)
+        .map(|t| t.strftime("%Y-%m-%d").to_string())
+        .collect();
+    let one_day = dates.first().filter(|d| dates.iter().all(|x| x == *d));
+    let layout = Layout::Narrow {
+        instance: !uniform,
+        date: one_day.is_none(),
+    };
+    let narrow = layout_table(samples, color, width, layout);
+    let times = match one_day {
+        Some(d) => format!("times UTC on {d}"),
+        None => "times UTC".to_string(),
+    };
+    match (uniform, first) {
+        (true, Some(i)) => format!("All from instance {i}; {times}.\n{narrow}"),
+        _ => format!("{}{}.\n{narrow}", times[..1].to_uppercase(), &times[1..]),
+    }
+}
+
+fn layout_table(samples: &[Sample], color: bool, width: Option<u16>, layout: Layout) -> String {
     let mut table = new_table(color, width);
-    let mut header = vec![Cell::new("Time"), Cell::new("Instance")];
-    header.extend(Metric::ALL.map(|m| Cell::new(m.label())));
+    let instance = match layout {
+        Layout::Full => true,
+        Layout::Narrow { instance, .. } => instance,
+    };
+    let mut header = vec![Cell::new("Time")];
+    if instance {
+        header.push(Cell::new("Instance"));
+    }
+    header.extend(Metric::ALL.map(|m| match layout {
+        Layout::Full => Cell::new(m.label()),
+        Layout::Narrow { .. } => Cell::new(short_label(m)),
+    }));
     table.set_header(header);
     for s in samples {
-        let mut row = vec![
-            Cell::new(s.timestamp.map_or("-".to_string(), |t| t.to_string())),
-            Cell::new(s.instance.as_deref().unwrap_or("-")),
-        ];
+        let when = s.timestamp.map_or("-".to_string(), |t| match layout {
+            Layout::Full => text::timestamp(t),
+            Layout::Narrow { date: true, .. } => text::short_timestamp(t),
+            Layout::Narrow { date: false, .. } => t.strftime("%H:%M:%S").to_string(),
+        });
+        let mut row = vec![Cell::new(when)];
+        if instance {
+            row.push(Cell::new(s.instance.as_deref().unwrap_or("-")));
+        }
         row.extend(Metric::ALL.map(|m| {
             let text = match s.get(m) {
                 None => "-".to_string(),
@@ -121,6 +192,9 @@ fn samples_table(samples: &[Sample], color: bool, width: Option<u16>) -> String 
             Cell::new(text).set_alignment(CellAlignment::Right)
         }));
         table.add_row(row);
+    }
+    if let Some(column) = table.column_mut(0) {
+        column.set_constraint(ColumnConstraint::ContentWidth);
     }
     table.to_string()
 }
@@ -160,10 +234,11 @@ mod tests {
         assert!(text.contains("20.0") && text.contains("30.0"));
         assert!(!text.contains("│ 10.0"), "{text}");
         assert!(
-            text.contains("  CPU %        ▁ ▅█  min     10.0  max     30.0\n"),
+            text.contains("  CPU %        ▂ ▂▃  min    10.0  max    30.0\n"),
             "{text}"
         );
         assert!(text.contains("  Memory %           no values\n"), "{text}");
+        assert!(text.contains(sparkline::SCALE_NOTE), "{text}");
         assert!(!text.contains('\x1b'));
     }
 
@@ -188,6 +263,57 @@ mod tests {
         let line = text.lines().find(|l| l.contains("CPU %  ")).unwrap();
         let spark: String = line.chars().filter(|c| ('▁'..='█').contains(c)).collect();
         assert_eq!(spark.chars().count(), 80 - SPARK_MARGIN);
+    }
+
+    #[test]
+    fn at_80_columns_timestamps_and_headings_stay_whole() {
+        let samples: Vec<Sample> = (0..5)
+            .map(|i| Sample {
+                timestamp: Some(
+                    jiff::Timestamp::from_second(1_795_000_000 + i)
+                        .unwrap()
+                        .checked_add(jiff::SignedDuration::from_millis(329))
+                        .unwrap(),
+                ),
+                instance: Some("web-1".into()),
+                cpu_percent: Some(100.0),
+                memory_percent: Some(13.25),
+                requests_per_second: Some(1441.5),
+                cache_hit_rate: Some(91.0),
+                error_rate: Some(0.4),
+                response_time_ms: Some(1212.0),
+                active_connections: Some(37.0),
+                ..Sample::default()
+            })
+            .collect();
+        let mut o = opts(5);
+        o.width = Some(80);
+        let text = show(&samples, o);
+        assert!(text.lines().all(|l| display_width(l) <= 80), "{text}");
+        assert!(
+            text.contains("All from instance web-1; times UTC on 2026-11-18."),
+            "{text}"
+        );
+        assert!(text.contains("│ 11:06:40 ┆"), "{text}");
+        assert!(text.contains("┆ Conn │"), "{text}");
+        // Five rows, none split over several lines.
+        assert_eq!(text.lines().filter(|l| l.starts_with("│ 11:")).count(), 5);
+        // Over two days and two instances: the date stays, the instance column comes back.
+        let mut mixed = samples.clone();
+        mixed[0].timestamp = Some("2026-11-17T23:59:59Z".parse().unwrap());
+        mixed[0].instance = Some("web-2".into());
+        let text = show(&mixed, o);
+        assert!(text.contains("\nTimes UTC.\n"), "{text}");
+        assert!(text.contains("│ 11-17 23:59:59 ┆ web-2 "), "{text}");
+        assert!(text.lines().all(|l| display_width(l) <= 80), "{text}");
+        // Wide enough, the full table with RFC 3339 timestamps and the instance column.
+        o.width = Some(132);
+        let wide = show(&samples, o);
+        assert!(
+            wide.contains("│ 2026-11-18T11:06:40Z ┆ web-1    ┆"),
+            "{wide}"
+        );
+        assert!(wide.lines().all(|l| display_width(l) <= 132), "{wide}");
     }
 
     #[test]

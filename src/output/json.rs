@@ -142,6 +142,19 @@ pub fn limited_by(d: &Decision) -> Option<Vec<&'static str>> {
 pub struct CollectView<'a> {
     pub schema_version: u32,
     pub sample: &'a Sample,
+    /// How CPU was measured: `interval` (since this instance's previous sample), `window`
+    /// (waited now) or `sysinfo` (a window, without /proc/stat); absent with `--no-host`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_basis: Option<&'static str>,
+    /// The seconds CPU was measured over.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_interval_s: Option<f64>,
+    /// What cpu_percent is relative to: `host`, `limit` (the cgroup's quota), `request`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_relative_to: Option<&'static str>,
+    /// What memory_percent is relative to: `host`, `limit`, `request`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_relative_to: Option<&'static str>,
     /// Per-endpoint status (empty without `--endpoint`).
     pub targets: &'a [crate::collect::TargetStatus],
     /// Per-query readings with `--prometheus` (absent without).

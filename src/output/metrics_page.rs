@@ -1,8 +1,11 @@
 //! The Prometheus text exposition format (0.0.4) of the monitor's state, for `/metrics`.
 //!
-//! Every family has `# HELP` and `# TYPE`. A sample metric that is unknown is omitted, never
-//! exported as 0 (an HPA reading 0 requests/s would scale down). `rizk_requests_per_second` is
-//! the custom metric the seed's HPA manifest scales on.
+//! Every family has `# HELP` and `# TYPE`, and names follow Prometheus's conventions (base
+//! units: `rizk_response_time_seconds`; `promtool check metrics` is clean). A sample metric that
+//! is unknown is omitted, never exported as 0 (an HPA reading 0 requests/s would scale down).
+//! `rizk_requests_per_second` is the custom metric the seed's HPA manifest scales on. Each
+//! endpoint scraped has `rizk_scale_target_up` and `rizk_scale_target_scrape_duration_seconds`,
+//! labelled with its URL (userinfo redacted).
 
 use std::fmt::Write as _;
 
@@ -39,21 +42,50 @@ pub struct Snapshot {
     pub last_tick_seconds: Option<f64>,
     /// Whether this instance leads its service (`monitor --coordinate` only).
     pub leader: Option<bool>,
+    /// The endpoints scraped by the last good tick.
+    pub targets: Vec<TargetState>,
 }
 
-/// The metric name a sample field is exported as (`rizk_` + the history field name).
+/// One endpoint's last scrape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetState {
+    /// The URL, userinfo redacted.
+    pub target: String,
+    /// Whether it was scraped and parsed.
+    pub up: bool,
+    /// How long the scrape took, in seconds.
+    pub scrape_seconds: f64,
+}
+
+/// The metric name a sample field is exported as: `rizk_` + the history field name, in base
+/// units (`rizk_response_time_seconds`).
 pub fn metric_name(metric: Metric) -> String {
-    format!("rizk_{}", metric.name())
+    match metric {
+        Metric::ResponseTimeMs => "rizk_response_time_seconds".to_string(),
+        other => format!("rizk_{}", other.name()),
+    }
+}
+
+/// The exported value of a sample field (in the unit of [`metric_name`]).
+fn exported_value(metric: Metric, v: f64) -> f64 {
+    match metric {
+        Metric::ResponseTimeMs => v / 1000.0,
+        _ => v,
+    }
 }
 
 fn help(metric: Metric) -> &'static str {
     match metric {
-        Metric::CpuPercent => "CPU usage of the newest sample, percent (0-100).",
-        Metric::MemoryPercent => "Memory in use of the newest sample, percent (0-100).",
+        Metric::CpuPercent => {
+            "CPU utilization of the newest sample, percent (above 100 when measured against requests)."
+        }
+        Metric::MemoryPercent => {
+            "Memory utilization of the newest sample, percent (above 100 when measured against requests)."
+        }
         Metric::RequestsPerSecond => "Requests per second of the newest sample.",
         Metric::CacheHitRate => "Cache hit rate of the newest sample, percent (0-100).",
         Metric::ErrorRate => "Share of failed requests in the newest sample, percent (0-100).",
-        Metric::ResponseTimeMs => "Mean response time of the newest sample, milliseconds.",
+        Metric::ResponseTimeMs => "Mean response time of the newest sample, seconds.",
         Metric::ActiveConnections => "Open connections in the newest sample.",
     }
 }
@@ -141,8 +173,38 @@ pub fn render(snap: &Snapshot, version: &str) -> String {
             if let Some(v) = sample.get(metric) {
                 let name = metric_name(metric);
                 family(&mut out, &name, "gauge", help(metric));
-                let _ = writeln!(out, "{name} {}", format_value(v));
+                let _ = writeln!(out, "{name} {}", format_value(exported_value(metric, v)));
             }
+        }
+    }
+    if !snap.targets.is_empty() {
+        family(
+            &mut out,
+            "rizk_scale_target_up",
+            "gauge",
+            "1 when the last scrape of the endpoint succeeded, else 0.",
+        );
+        for t in &snap.targets {
+            let _ = writeln!(
+                out,
+                "rizk_scale_target_up{{target=\"{}\"}} {}",
+                escape_label(&t.target),
+                u8::from(t.up)
+            );
+        }
+        family(
+            &mut out,
+            "rizk_scale_target_scrape_duration_seconds",
+            "gauge",
+            "How long the last scrape of the endpoint took.",
+        );
+        for t in &snap.targets {
+            let _ = writeln!(
+                out,
+                "rizk_scale_target_scrape_duration_seconds{{target=\"{}\"}} {}",
+                escape_label(&t.target),
+                format_value(t.scrape_seconds)
+            );
         }
     }
     family(
@@ -206,13 +268,25 @@ mod tests {
             sample: Some(Sample {
                 cpu_percent: Some(84.5),
                 requests_per_second: Some(140.0),
-                active_connections: Some(37),
+                active_connections: Some(37.0),
                 ..Sample::default()
             }),
             collect_errors: 3,
             ticks: 60,
             last_tick_seconds: Some(1_700_000_000.25),
             leader: None,
+            targets: vec![
+                TargetState {
+                    target: "http://u:***@web-1:8080/metrics".into(),
+                    up: true,
+                    scrape_seconds: 0.012,
+                },
+                TargetState {
+                    target: "http://web-2:8080/metrics".into(),
+                    up: false,
+                    scrape_seconds: 5.0,
+                },
+            ],
         }
     }
 
@@ -251,6 +325,18 @@ mod tests {
         assert_eq!(get("rizk_cpu_percent"), Some("84.5"));
         assert_eq!(get("rizk_requests_per_second"), Some("140"));
         assert_eq!(get("rizk_active_connections"), Some("37"));
+        assert_eq!(
+            get("rizk_scale_target_up{target=\"http://u:***@web-1:8080/metrics\"}"),
+            Some("1")
+        );
+        assert_eq!(
+            get("rizk_scale_target_up{target=\"http://web-2:8080/metrics\"}"),
+            Some("0")
+        );
+        assert_eq!(
+            get("rizk_scale_target_scrape_duration_seconds{target=\"http://web-2:8080/metrics\"}"),
+            Some("5")
+        );
         assert_eq!(get("rizk_scale_collect_errors_total"), Some("3"));
         assert_eq!(
             get("rizk_scale_last_tick_timestamp_seconds"),
@@ -302,9 +388,9 @@ mod tests {
                 assert!(lines[i + 2].starts_with(name), "{}", lines[i + 2]);
             }
         }
-        // Families: recommendation, delta, target, history, 3 sample metrics, errors, ticks,
-        // last tick, build info.
-        assert_eq!(families, 11);
+        // Families: recommendation, delta, target, history, 3 sample metrics, target up and
+        // scrape duration, errors, ticks, last tick, build info.
+        assert_eq!(families, 13);
         assert!(text.ends_with('\n'));
         for (key, _) in series(&text) {
             let name = key.split('{').next().unwrap();
@@ -346,8 +432,21 @@ mod tests {
         let errors = page.family("rizk_scale_collect_errors_total").unwrap();
         assert_eq!(errors.kind, MetricType::Counter);
         assert_eq!(errors.samples[0].value, 3.0);
-        let rt = page.samples_named("rizk_response_time_ms").next().unwrap();
+        let rt = page
+            .samples_named("rizk_response_time_seconds")
+            .next()
+            .unwrap();
         assert_eq!(rt.value, f64::INFINITY);
+        let mut snap = full();
+        if let Some(s) = snap.sample.as_mut() {
+            s.response_time_ms = Some(250.0);
+        }
+        let text = render(&snap, "1");
+        assert!(
+            text.contains("\nrizk_response_time_seconds 0.25\n"),
+            "{text}"
+        );
+        assert!(!text.contains("_ms"), "base units only: {text}");
         let info = page.samples_named("rizk_scale_build_info").next().unwrap();
         // The escaped label value comes back as it was.
         assert_eq!(info.label("version"), Some("1.0-\"odd\"\\\n"));

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::json::SCHEMA_VERSION;
-use super::table::{action_word, new_table};
+use super::table::{action_cell, new_table};
 use crate::policy::engine::Decision;
 use crate::policy::engine::LimitedBy;
 use crate::policy::hpa::Limit;
@@ -25,8 +25,18 @@ pub struct Run {
     pub summary: Summary,
 }
 
-/// Bars longer than this are scaled down.
+/// Bars longer than this are scaled down (less when the terminal is narrow: [`bar_max`]).
 const BAR_MAX: u32 = 40;
+
+/// The longest bar that keeps `charts` side-by-side chart lines (1 or 2) within `width`: each
+/// line is `#### HH:MM:SS ` then per chart `A ▼  -1  10 ` + bar + ` *` (and ` │ ` between).
+fn bar_max(width: Option<u16>, charts: u32) -> u32 {
+    let Some(w) = width else {
+        return BAR_MAX;
+    };
+    let fixed = 14 + charts * 15 + (charts - 1) * 3;
+    ((u32::from(w).saturating_sub(fixed)) / charts).clamp(5, BAR_MAX)
+}
 
 fn symbol(action: Action) -> char {
     match action {
@@ -103,12 +113,12 @@ fn befores(steps: &[Step], start: Option<u32>) -> Vec<Option<u32>> {
         .collect()
 }
 
-fn bar(replicas: Option<u32>, scale_max: u32) -> String {
+fn bar(replicas: Option<u32>, scale_max: u32, longest: u32) -> String {
     let Some(r) = replicas else {
         return String::new();
     };
-    let len = if scale_max > BAR_MAX {
-        (u64::from(r) * u64::from(BAR_MAX)).div_ceil(u64::from(scale_max)) as usize
+    let len = if scale_max > longest {
+        (u64::from(r) * u64::from(longest)).div_ceil(u64::from(scale_max)) as usize
     } else {
         r as usize
     };
@@ -116,7 +126,7 @@ fn bar(replicas: Option<u32>, scale_max: u32) -> String {
 }
 
 /// The chart: one line per decision, `*` where the action changed.
-fn chart_lines(run: &Run, scale_max: u32) -> Vec<String> {
+fn chart_lines(run: &Run, scale_max: u32, longest: u32) -> Vec<String> {
     let mut last = None;
     run.steps
         .iter()
@@ -130,7 +140,7 @@ fn chart_lines(run: &Run, scale_max: u32) -> Vec<String> {
                 false
             };
             let replicas = s.replicas_after().map_or(String::new(), |r| {
-                format!(" {r:>3} {}", bar(Some(r), scale_max))
+                format!(" {r:>3} {}", bar(Some(r), scale_max, longest))
             });
             let delta = match rec.replica_delta {
                 0 => "  ".to_string(),
@@ -149,11 +159,18 @@ fn header(steps: &[Step], start: Option<u32>) -> String {
     let first = steps.first().and_then(|s| s.timestamp);
     let last = steps.last().and_then(|s| s.timestamp);
     let span = match (first, last) {
-        (Some(a), Some(b)) => format!(" ({a} → {b})"),
+        (Some(a), Some(b)) => format!(
+            " ({} → {})",
+            crate::text::timestamp(a),
+            crate::text::timestamp(b)
+        ),
         _ => String::new(),
     };
     let from = start.map_or(String::new(), |n| format!(", starting from {n} replicas"));
-    format!("Replay of {} samples{span}{from}\n", steps.len())
+    format!(
+        "Replay of {}{span}{from}\n",
+        crate::text::count(steps.len() as u64, "sample", "samples")
+    )
 }
 
 fn summary_line(s: &Summary) -> String {
@@ -202,7 +219,7 @@ pub fn single_text(run: &Run, color: bool, width: Option<u16>) -> String {
         t.add_row(vec![
             Cell::new(s.index).set_alignment(CellAlignment::Right),
             Cell::new(time(s.timestamp)),
-            Cell::new(action_word(rec.action, color)),
+            action_cell(rec.action, color),
             Cell::new(match rec.replica_delta {
                 0 => String::new(),
                 d => format!("{d:+}"),
@@ -214,11 +231,15 @@ pub fn single_text(run: &Run, color: bool, width: Option<u16>) -> String {
     }
     out.push_str(&format!("{t}\n{LEGEND}"));
     let max = scale_max(&[run]);
-    for (s, line) in run.steps.iter().zip(chart_lines(run, max)) {
+    for (s, line) in run
+        .steps
+        .iter()
+        .zip(chart_lines(run, max, bar_max(width, 1)))
+    {
         out.push_str(&format!("{:>4} {} {line}\n", s.index, time(s.timestamp)));
     }
     out.push_str(&format!("Summary: {}\n", summary_line(&run.summary)));
-    out
+    super::fit(&out, width)
 }
 
 /// The text of two replays side by side (`--compare`).
@@ -238,16 +259,17 @@ pub fn compare_text(a: &Run, b: &Run, color: bool, width: Option<u16>) -> String
         t.add_row(vec![
             Cell::new(sa.index).set_alignment(CellAlignment::Right),
             Cell::new(time(sa.timestamp)),
-            Cell::new(action_word(ra.action, color)),
+            action_cell(ra.action, color),
             Cell::new(replicas_cell(ba[i], sa.replicas_after())),
-            Cell::new(action_word(rb.action, color)),
+            action_cell(rb.action, color),
             Cell::new(replicas_cell(bb[i], sb.replicas_after())),
             Cell::new(if differs { "≠" } else { "" }),
         ]);
     }
     out.push_str(&format!("{t}\n{LEGEND}"));
     let max = scale_max(&[a, b]);
-    let (la, lb) = (chart_lines(a, max), chart_lines(b, max));
+    let longest = bar_max(width, 2);
+    let (la, lb) = (chart_lines(a, max, longest), chart_lines(b, max, longest));
     let pad = la.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     for ((s, x), y) in a.steps.iter().zip(&la).zip(&lb) {
         let fill = " ".repeat(pad - x.chars().count());
@@ -286,7 +308,7 @@ pub fn compare_text(a: &Run, b: &Run, color: bool, width: Option<u16>) -> String
         summary_line(&a.summary),
         summary_line(&b.summary)
     ));
-    out
+    super::fit(&out, width)
 }
 
 /// `replay --json`.
@@ -405,21 +427,25 @@ mod tests {
     #[test]
     fn chart_marks_action_changes_and_draws_replicas() {
         let r = run(&[10.0, 10.0, 10.0, 50.0, 10.0], Some(5));
-        let lines = chart_lines(&r, 5);
+        let lines = chart_lines(&r, 5, BAR_MAX);
         assert_eq!(lines[0], "?       5 █████");
         assert_eq!(lines[2], "▼  -1   4 ████");
         assert_eq!(lines[3], "·       4 ████ *");
         assert_eq!(lines[4], "▼  -1   3 ███ *");
         // Without a replica count: symbols and deltas only.
         let r = run(&[10.0, 10.0, 10.0], None);
-        assert_eq!(chart_lines(&r, 0)[2], "▼  -1");
+        assert_eq!(chart_lines(&r, 0, BAR_MAX)[2], "▼  -1");
     }
 
     #[test]
     fn long_bars_are_scaled() {
-        assert_eq!(bar(Some(100), 100).chars().count(), 40);
-        assert_eq!(bar(Some(50), 100).chars().count(), 20);
-        assert_eq!(bar(Some(7), 20).chars().count(), 7);
+        assert_eq!(bar(Some(100), 100, BAR_MAX).chars().count(), 40);
+        assert_eq!(bar(Some(50), 100, BAR_MAX).chars().count(), 20);
+        assert_eq!(bar(Some(7), 20, BAR_MAX).chars().count(), 7);
+        // Two charts side by side at 80 columns: 16 each, the lines fit.
+        assert_eq!(bar_max(Some(80), 2), 16);
+        assert_eq!(bar_max(Some(80), 1), 40);
+        assert_eq!(bar_max(None, 2), 40);
     }
 
     #[test]

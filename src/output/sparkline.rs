@@ -1,8 +1,11 @@
 //! Sparklines: a series of optional values drawn with the eight unicode blocks `▁▂▃▄▅▆▇█`.
 //!
 //! Pure and width-bounded, for `history show` (the whole series, bucketed) and the `monitor`
-//! dashboard (the newest values, optionally on a fixed 0–100 scale). Unknown values are a gap (a
-//! space), never drawn as 0.
+//! dashboard (the newest values). Both draw a metric on the same scale ([`scale_for`]):
+//! percentages on a fixed 0–100, other metrics from their smallest to their largest value, and
+//! both say so ([`SCALE_NOTE`]). Unknown values are a gap (a space), never drawn as 0.
+
+use crate::sample::Metric;
 
 /// The eight levels, lowest first.
 const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -15,6 +18,20 @@ pub enum Scale {
     /// From the smallest to the largest known value shown.
     Auto,
 }
+
+/// The scale a metric is drawn on, everywhere: percentages keep their meaning on 0–100 (2.88 %
+/// and 2.90 % are both low bars, not `▁` and `█`); other metrics have no natural top, so they
+/// run from their smallest to their largest value.
+pub fn scale_for(metric: Metric) -> Scale {
+    if metric.is_percent() {
+        Scale::Fixed(0.0, 100.0)
+    } else {
+        Scale::Auto
+    }
+}
+
+/// How [`scale_for`] draws, said under every set of sparklines.
+pub const SCALE_NOTE: &str = "% on 0–100, others from their min (▁) to max (█)";
 
 /// The newest `width` values of `values` (oldest first), one character each, on `scale`.
 pub fn newest(values: &[Option<f64>], width: usize, scale: Scale) -> String {
@@ -45,10 +62,14 @@ fn draw(points: impl Iterator<Item = Option<f64>>, range: Option<(f64, f64)>) ->
 ///
 /// One character per value while they fit; a longer series is split into `width` buckets of
 /// consecutive values, each drawn as the mean of its known values (a bucket with none is a gap).
-/// Heights scale from the smallest to the largest known value of the whole series; a flat series
-/// is drawn at mid height. Non-finite values count as unknown.
-pub fn sparkline(values: &[Option<f64>], width: usize) -> String {
-    draw(bucket(values, width).into_iter(), min_max(values))
+/// Heights follow `scale` (`Auto`: from the smallest to the largest known value of the whole
+/// series; a flat series is drawn at mid height). Non-finite values count as unknown.
+pub fn sparkline(values: &[Option<f64>], width: usize, scale: Scale) -> String {
+    let range = match scale {
+        Scale::Fixed(lo, hi) => Some((lo, hi)),
+        Scale::Auto => min_max(values),
+    };
+    draw(bucket(values, width).into_iter(), range)
 }
 
 /// The smallest and largest known, finite values, if any.
@@ -94,47 +115,56 @@ mod tests {
     #[test]
     fn one_block_per_value_from_lowest_to_highest() {
         let v = some(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
-        assert_eq!(sparkline(&v, 80), "▁▂▃▄▅▆▇█");
+        assert_eq!(sparkline(&v, 80, Scale::Auto), "▁▂▃▄▅▆▇█");
         // Scaled to the series' own range, not to zero.
         let v = some(&[50.0, 57.0, 53.5]);
-        assert_eq!(sparkline(&v, 80), "▁█▅");
+        assert_eq!(sparkline(&v, 80, Scale::Auto), "▁█▅");
     }
 
     #[test]
     fn unknown_values_are_gaps_not_zero() {
         let v = vec![Some(10.0), None, Some(20.0), Some(f64::NAN)];
-        assert_eq!(sparkline(&v, 10), "▁ █ ");
-        assert_eq!(sparkline(&[None, None], 10), "  ");
+        assert_eq!(sparkline(&v, 10, Scale::Auto), "▁ █ ");
+        assert_eq!(sparkline(&[None, None], 10, Scale::Auto), "  ");
         assert_eq!(min_max(&v), Some((10.0, 20.0)));
         assert_eq!(min_max(&[None]), None);
     }
 
     #[test]
     fn flat_series_sit_at_mid_height() {
-        assert_eq!(sparkline(&some(&[3.0, 3.0, 3.0]), 5), "▄▄▄");
-        assert_eq!(sparkline(&[None, Some(0.0)], 5), " ▄");
+        assert_eq!(sparkline(&some(&[3.0, 3.0, 3.0]), 5, Scale::Auto), "▄▄▄");
+        assert_eq!(sparkline(&[None, Some(0.0)], 5, Scale::Auto), " ▄");
     }
 
     #[test]
     fn long_series_are_averaged_into_width_buckets() {
         // 8 values into 4 buckets: means 0.5, 2.5, 4.5, 6.5 over a 0..7 range.
         let v = some(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
-        assert_eq!(sparkline(&v, 4), "▂▄▆█");
-        assert_eq!(sparkline(&v, 4).chars().count(), 4);
+        assert_eq!(sparkline(&v, 4, Scale::Auto), "▂▄▆█");
+        assert_eq!(sparkline(&v, 4, Scale::Auto).chars().count(), 4);
         // A bucket with only unknown values is a gap; one known value is enough.
         let v = vec![None, None, Some(1.0), None, Some(9.0), Some(9.0)];
-        assert_eq!(sparkline(&v, 3), " ▁█");
+        assert_eq!(sparkline(&v, 3, Scale::Auto), " ▁█");
         // 100 values into 7 uneven buckets still gives exactly 7 characters.
         let v: Vec<Option<f64>> = (0..100).map(|i| Some(f64::from(i))).collect();
-        let line = sparkline(&v, 7);
+        let line = sparkline(&v, 7, Scale::Auto);
         assert_eq!(line.chars().count(), 7);
         assert!(line.starts_with('▁') && line.ends_with('█'), "{line}");
     }
 
     #[test]
+    fn percentages_keep_their_meaning_and_others_use_their_range() {
+        // 2.88 → 2.90 % is flat and low on 0–100, not `▁▁█`.
+        let v = some(&[2.88, 2.88, 2.90]);
+        assert_eq!(sparkline(&v, 10, scale_for(Metric::ErrorRate)), "▁▁▁");
+        assert_eq!(sparkline(&v, 10, scale_for(Metric::ResponseTimeMs)), "▁▁█");
+        assert_eq!(scale_for(Metric::CpuPercent), Scale::Fixed(0.0, 100.0));
+    }
+
+    #[test]
     fn zero_width_or_no_values_is_empty() {
-        assert_eq!(sparkline(&some(&[1.0, 2.0]), 0), "");
-        assert_eq!(sparkline(&[], 10), "");
+        assert_eq!(sparkline(&some(&[1.0, 2.0]), 0, Scale::Auto), "");
+        assert_eq!(sparkline(&[], 10, Scale::Auto), "");
     }
 
     #[test]

@@ -1,18 +1,23 @@
 //! Human tables (comfy-table), rendered to strings at a given width.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+use comfy_table::{
+    Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table,
+};
 
 use super::{Style, paint};
 use crate::policy::fleet::{FleetView, InstanceSeen};
 use crate::policy::{Action, CondState, Direction, Recommendation, ReplicaTarget};
 use crate::sample::{Metric, Sample};
 
-/// A new table in the house style. Colour off means no escape codes at all.
+/// A new table in the house style. Colour off means no escape codes at all; colour on means
+/// comfy-table styles the cells itself (see [`styled`]), so escape codes never count as width.
 pub fn new_table(color: bool, width: Option<u16>) -> Table {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
-    if !color {
+    if color {
+        table.enforce_styling();
+    } else {
         table.force_no_tty();
     }
     match width {
@@ -27,6 +32,53 @@ pub fn new_table(color: bool, width: Option<u16>) -> Table {
     table
 }
 
+/// `config show`'s table: one row per setting. Keys are split only after a dot (and only when
+/// the terminal is narrow); a long value (a query, a path) wraps inside its column, so the
+/// table keeps to the width.
+pub fn settings_table(
+    rows: &[crate::settings::resolve::Effective],
+    color: bool,
+    width: Option<u16>,
+) -> Table {
+    let mut t = new_table(color, width);
+    t.set_header(vec!["Key", "Value", "Source"]);
+    // A third of the width for keys, at least 20 columns.
+    let budget = width.map(|w| (usize::from(w) / 3).max(20));
+    for r in rows {
+        let key = budget.map_or(r.key.clone(), |b| split_key(&r.key, b));
+        t.add_row(vec![key, r.value.clone(), r.source.to_string()]);
+    }
+    if let Some(column) = t.column_mut(0) {
+        column.set_constraint(ColumnConstraint::ContentWidth);
+    }
+    // Sources are short ("default", "env NAME", "file:line"): kept whole unless one is long.
+    let longest = rows
+        .iter()
+        .map(|r| r.source.to_string().chars().count())
+        .max();
+    if budget.is_some_and(|b| longest.unwrap_or(0) <= b)
+        && let Some(column) = t.column_mut(2)
+    {
+        column.set_constraint(ColumnConstraint::ContentWidth);
+    }
+    t
+}
+
+/// A dotted key in lines of at most `budget` columns, broken after dots (continuations indented
+/// by two); a single segment longer than the budget stays whole.
+fn split_key(key: &str, budget: usize) -> String {
+    let mut lines: Vec<String> = vec![String::new()];
+    for part in key.split_inclusive('.') {
+        let last = lines.last_mut().map_or(0, |l| l.chars().count());
+        if last > 0 && last + part.chars().count() > budget {
+            lines.push(format!("  {part}"));
+        } else if let Some(l) = lines.last_mut() {
+            l.push_str(part);
+        }
+    }
+    lines.join("\n")
+}
+
 /// A metric value as shown in tables ("—" when unknown).
 pub fn format_value(metric: Metric, value: Option<f64>) -> String {
     match value {
@@ -36,23 +88,59 @@ pub fn format_value(metric: Metric, value: Option<f64>) -> String {
     }
 }
 
-fn state_cell(state: CondState, color: bool) -> String {
-    match state {
-        CondState::Met => paint("met", Style::Bold, color),
-        CondState::NotMet => paint("not met", Style::Dim, color),
-        CondState::Unknown => paint("unknown", Style::Warn, color),
+/// A table cell holding `text` in `style`. The style is comfy-table's own, applied after the
+/// layout: a coloured cell is exactly as wide as a plain one (escape codes inside a cell's text
+/// would be counted as columns and push the border out).
+pub fn styled(text: impl ToString, style: Style, color: bool) -> Cell {
+    let cell = Cell::new(text);
+    if !color {
+        return cell;
+    }
+    match style {
+        Style::Good => cell.fg(Color::Green),
+        Style::Bad => cell.fg(Color::Red),
+        Style::Warn => cell.fg(Color::Yellow),
+        Style::Dim => cell.add_attribute(Attribute::Dim),
+        Style::Bold => cell.add_attribute(Attribute::Bold),
     }
 }
 
-/// The action word with a colour: up red, down green, wait yellow.
-pub fn action_word(action: Action, color: bool) -> String {
-    let style = match action {
+/// How a condition's state is styled: met bold, not met dim, unknown yellow.
+pub fn state_style(state: CondState) -> Style {
+    match state {
+        CondState::Met => Style::Bold,
+        CondState::NotMet => Style::Dim,
+        CondState::Unknown => Style::Warn,
+    }
+}
+
+fn state_cell(state: CondState, color: bool) -> Cell {
+    let text = match state {
+        CondState::Met => "met",
+        CondState::NotMet => "not met",
+        CondState::Unknown => "unknown",
+    };
+    styled(text, state_style(state), color)
+}
+
+/// How an action is styled: up red, down green, wait yellow, maintain bold.
+fn action_style(action: Action) -> Style {
+    match action {
         Action::ScaleUp => Style::Bad,
         Action::ScaleDown => Style::Good,
         Action::Wait => Style::Warn,
         Action::Maintain => Style::Bold,
-    };
-    paint(action.as_str(), style, color)
+    }
+}
+
+/// The action word with a colour, for running text (not table cells: see [`action_cell`]).
+pub fn action_word(action: Action, color: bool) -> String {
+    paint(action.as_str(), action_style(action), color)
+}
+
+/// The action word as a table cell, styled by the table.
+pub fn action_cell(action: Action, color: bool) -> Cell {
+    styled(action.as_str(), action_style(action), color)
 }
 
 /// `recommend --fleet`'s lines under the table: instances counted and left out as stale.
@@ -72,14 +160,12 @@ pub fn fleet_summary(view: &FleetView, max_age: Option<std::time::Duration>) -> 
         pct(view.memory_max())
     );
     if !view.stale.is_empty() {
-        let age = max_age.map_or("-".to_string(), |a| {
-            humantime::format_duration(a).to_string()
-        });
+        let age = max_age.map_or("-".to_string(), crate::text::duration);
         let listed: Vec<String> = view
             .stale
             .iter()
             .map(|i| match i.last_seen {
-                Some(t) => format!("{} (last seen {t})", i.instance),
+                Some(t) => format!("{} (last seen {})", i.instance, crate::text::timestamp(t)),
                 None => i.instance.clone(),
             })
             .collect();
@@ -87,6 +173,64 @@ pub fn fleet_summary(view: &FleetView, max_age: Option<std::time::Duration>) -> 
             "Left out, not seen within {age}: {}\n",
             listed.join(", ")
         ));
+    }
+    out
+}
+
+/// Where a collected sample went, for [`collected`].
+#[derive(Debug, Clone, Copy)]
+pub struct Stored<'a> {
+    /// The history (file or Redis list), or the spool when Redis was unreachable.
+    pub path: &'a str,
+    /// Samples there now.
+    pub samples: usize,
+    /// Whether it went to the spool (Redis unreachable) rather than the history.
+    pub spooled: bool,
+}
+
+/// `collect`'s human output: the sample as a small table of its known metrics, and where it
+/// went (`--json` has every field).
+pub fn collected(
+    sample: &Sample,
+    stored: Stored<'_>,
+    endpoints: Option<(usize, usize)>,
+    color: bool,
+    width: Option<u16>,
+) -> String {
+    let when = sample
+        .timestamp
+        .map_or("no timestamp".to_string(), crate::text::timestamp);
+    let who = sample
+        .instance
+        .as_deref()
+        .map(|i| format!(" from {i}"))
+        .unwrap_or_default();
+    let mut out = format!("Collected a sample{who} at {when}:\n");
+    let mut table = new_table(color, width);
+    table.set_header(vec!["Metric", "Value"]);
+    for metric in Metric::ALL {
+        let value = sample.get(metric);
+        let cell = match value {
+            Some(_) => Cell::new(format_value(metric, value)),
+            None => styled("unknown", Style::Dim, color),
+        };
+        table.add_row(vec![
+            Cell::new(metric.label()),
+            cell.set_alignment(CellAlignment::Right),
+        ]);
+    }
+    out.push_str(&format!("{table}\n"));
+    if let Some((ok, total)) = endpoints {
+        out.push_str(&format!("Endpoints: {ok} of {total} scraped\n"));
+    }
+    let count = crate::text::count(stored.samples as u64, "sample", "samples");
+    if stored.spooled {
+        out.push_str(&format!(
+            "Spooled to '{}' ({count} waiting for Redis)\n",
+            stored.path
+        ));
+    } else {
+        out.push_str(&format!("Appended to '{}' ({count} now)\n", stored.path));
     }
     out
 }
@@ -104,7 +248,7 @@ pub fn recommendation(
         Some(sample) => {
             let when = sample
                 .timestamp
-                .map_or("no timestamp".to_string(), |t| t.to_string());
+                .map_or("no timestamp".to_string(), crate::text::timestamp);
             let who = sample
                 .instance
                 .as_deref()
@@ -134,7 +278,7 @@ pub fn recommendation(
                 Cell::new(c.metric.name()),
                 Cell::new(format_value(c.metric, c.value)).set_alignment(CellAlignment::Right),
                 Cell::new(rule),
-                Cell::new(state_cell(c.state, color)),
+                state_cell(c.state, color),
             ]);
         }
         out.push_str(&table.to_string());
@@ -194,6 +338,52 @@ mod tests {
         );
         assert!(text.contains("High resource usage: CPU 85.0%"));
         assert!(text.contains("unknown"));
+    }
+
+    #[test]
+    fn long_keys_break_after_a_dot() {
+        assert_eq!(
+            split_key("thresholds.scale_down.requests_per_second", 26),
+            "thresholds.scale_down.\n  requests_per_second"
+        );
+        assert_eq!(split_key("history.path", 26), "history.path");
+        assert_eq!(
+            split_key("averyveryverylongsegment", 5),
+            "averyveryverylongsegment"
+        );
+    }
+
+    #[test]
+    fn collected_is_a_small_table_and_where_it_went() {
+        let s = Sample {
+            timestamp: Some("2026-11-23T18:00:00.329Z".parse().unwrap()),
+            cpu_percent: Some(12.0),
+            instance: Some("web-1".into()),
+            ..Sample::default()
+        };
+        let stored = Stored {
+            path: "h.jsonl",
+            samples: 1,
+            spooled: false,
+        };
+        let text = collected(&s, stored, Some((1, 2)), false, Some(80));
+        assert!(text.starts_with("Collected a sample from web-1 at 2026-11-23T18:00:00Z:\n"));
+        assert!(text.contains("│ CPU %       ┆    12.0 │"), "{text}");
+        assert!(text.contains("│ Memory %    ┆ unknown │"), "{text}");
+        assert!(
+            text.ends_with("Endpoints: 1 of 2 scraped\nAppended to 'h.jsonl' (1 sample now)\n"),
+            "{text}"
+        );
+        assert!(!text.contains('{'), "no JSON for people: {text}");
+        let spooled = Stored {
+            spooled: true,
+            samples: 3,
+            ..stored
+        };
+        assert!(
+            collected(&s, spooled, None, false, None)
+                .ends_with("Spooled to 'h.jsonl' (3 samples waiting for Redis)\n")
+        );
     }
 
     #[test]

@@ -193,7 +193,7 @@ mod tests {
             response_time_ms: Some(ms),
             error_rate: Some(0.0),
             cache_hit_rate: Some(90.0),
-            active_connections: Some(10),
+            active_connections: Some(10.0),
             ..Sample::default()
         }
     }
@@ -204,7 +204,7 @@ mod tests {
         let b = s("b", 1, 30.0, 100.0, 500.0);
         let f = aggregate(&[&a, &b]);
         assert_eq!(f.requests_per_second, Some(400.0));
-        assert_eq!(f.active_connections, Some(20));
+        assert_eq!(f.active_connections, Some(20.0));
         // (300·100 + 100·500) / 400 = 200, not the plain mean 300.
         assert_eq!(f.response_time_ms, Some(200.0));
         assert_eq!(f.cpu_percent, Some(60.0));

@@ -10,6 +10,7 @@ pub mod replay;
 pub mod smoothing;
 pub mod stabilization;
 pub mod threshold;
+pub mod whatif;
 
 use serde::Serialize;
 

@@ -295,8 +295,8 @@ pub fn staleness(newest: &Sample, max_age: Option<Duration>, now: Timestamp) -> 
         let rounded = Duration::from_secs(age.as_secs());
         format!(
             "Stale metrics: the newest sample is {} old (max age {})",
-            humantime::format_duration(rounded),
-            humantime::format_duration(max_age)
+            crate::text::duration(rounded),
+            crate::text::duration(max_age)
         )
     })
 }

@@ -13,6 +13,8 @@ use std::time::Duration;
 use crate::cli::CompareSpec;
 use crate::sample::Metric;
 use crate::settings::policy::PolicyChoice;
+use crate::sources::exposition::Strictness;
+use crate::sources::host::HostOptions;
 use crate::sources::mapping::Mapping;
 use crate::sources::redis::RedisTarget;
 use crate::validate::ValidateOptions;
@@ -51,6 +53,8 @@ pub struct EndpointOptions {
     pub max_body: u64,
     /// Which series feed each sample metric (`[endpoints.mapping]`).
     pub mapping: Mapping,
+    /// How much of the exposition formats' rules a page must follow (`--strict-exposition`).
+    pub strictness: Strictness,
 }
 
 /// What goes into a fresh sample (`collect`, `recommend --collect`, `monitor`).
@@ -58,6 +62,11 @@ pub struct EndpointOptions {
 pub struct SamplingOptions {
     /// Do not measure the host.
     pub no_host: bool,
+    /// How the host is measured (`--cpu-window`, `--cpu-request`, `--memory-request` over
+    /// `[host]`).
+    pub host: HostOptions,
+    /// When every endpoint fails, keep the host's (and `--metric`'s) sample (`--allow-partial`).
+    pub allow_partial: bool,
     /// `--metric NAME=VALUE`, in the order given (they win over every source).
     pub metrics: Vec<(Metric, f64)>,
     /// Who produces the sample (`--instance`/`INSTANCE_ID`; the host name when none).
@@ -90,6 +99,9 @@ pub struct CollectOptions {
     pub json: bool,
     /// The replica count running now, recorded in the sample.
     pub current_replicas: Option<u32>,
+    /// Measure CPU from this instance's previous sample only when it is younger than this
+    /// (`--max-age` over `policy.max_age`; None: any age).
+    pub max_age: Option<Duration>,
 }
 
 /// `recommend`.
@@ -139,10 +151,39 @@ pub struct ReplayOptions {
     pub choice: PolicyChoice,
     /// The replicas the replay starts from.
     pub current_replicas: Option<u32>,
-    /// A second run with these changes.
-    pub compare: Option<CompareSpec>,
+    /// More runs, one per `--compare` spec, in the order given.
+    pub compare: Vec<CompareSpec>,
+    /// Where the history comes from, the load model and the report.
+    pub whatif: WhatIfOptions,
     /// Print JSON.
     pub json: bool,
+}
+
+/// `replay`'s what-if options: the Prometheus range, the load model, the files written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhatIfOptions {
+    /// Build the history from range queries to this Prometheus instead of the stored history.
+    pub prometheus: Option<String>,
+    /// Query overrides per metric: `[prometheus.queries]`, then `--prometheus-query`.
+    pub queries: BTreeMap<Metric, String>,
+    /// The observed replica count's query (`replicas`), if any.
+    pub replicas_query: Option<String>,
+    /// Start of the range, as given (parsed against the clock when fetching).
+    pub from: String,
+    /// End of the range, as given.
+    pub to: String,
+    /// Between two samples of the range.
+    pub step: Duration,
+    /// Per range query timeout.
+    pub query_timeout: Duration,
+    /// Metrics besides cpu_percent that scale with observed / simulated replicas.
+    pub scale_metrics: Vec<Metric>,
+    /// Replay on the metrics as recorded.
+    pub no_load_model: bool,
+    /// Also write the samples replayed here.
+    pub save_history: Option<PathBuf>,
+    /// Write an HTML report here.
+    pub report: Option<PathBuf>,
 }
 
 /// `validate`.
@@ -152,6 +193,9 @@ pub struct ValidateRun {
     pub options: ValidateOptions,
     /// The shared Redis to check, if any.
     pub redis: Option<RedisTarget>,
+    /// How much of the exposition formats' rules a /metrics page must follow
+    /// (`--strict-exposition`: a violation fails instead of warning).
+    pub strictness: Strictness,
     /// Print JSON.
     pub json: bool,
 }

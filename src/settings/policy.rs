@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-use crate::cli::{CompareSpec, Override, PolicyArg, PolicyArgs, RpsScopeArg, StatisticArg};
+use crate::cli::{CompareSpec, Override, PolicyArg, PolicyArgs, Preset, RpsScopeArg, StatisticArg};
 use crate::policy::ReplicaBounds;
 use crate::policy::engine::{DecisionRules, PolicyKind};
 use crate::policy::hpa::{HpaPolicy, RpsScope};
@@ -186,6 +186,38 @@ impl PolicyChoice {
         let mut c = self.clone();
         for o in &spec.overrides {
             match o {
+                Override::Preset(p) => {
+                    c.args.policy = match p {
+                        Preset::Seed | Preset::Threshold => PolicyArg::Threshold,
+                        Preset::Hpa => PolicyArg::Hpa,
+                    };
+                    // The defaults: windows off for the seed's rules, the Kubernetes
+                    // behavior's for the HPA; no --hpa file, default tolerances and targets.
+                    c.args.scale_up_window = None;
+                    c.args.scale_down_window = None;
+                    c.args.window = 1;
+                    c.args.statistic = StatisticArg::Median;
+                    c.args.tolerance = None;
+                    c.args.tolerance_up = None;
+                    c.args.tolerance_down = None;
+                    c.args.rps_scope = RpsScopeArg::Fleet;
+                    c.args.hpa = None;
+                    c.args.targets.clear();
+                    if *p == Preset::Seed {
+                        c.base = ThresholdPolicy::default();
+                    }
+                }
+                Override::Threshold { up, metric, value } => {
+                    let list = if *up {
+                        &mut c.base.scale_up
+                    } else {
+                        &mut c.base.scale_down
+                    };
+                    match list.iter_mut().find(|(m, _)| m == metric) {
+                        Some(entry) => entry.1 = *value,
+                        None => list.push((*metric, *value)),
+                    }
+                }
                 Override::Policy(p) => c.args.policy = *p,
                 Override::ScaleUpWindow(d) => c.args.scale_up_window = Some(*d),
                 Override::ScaleDownWindow(d) => c.args.scale_down_window = Some(*d),
@@ -225,6 +257,9 @@ impl PolicyChoice {
                 statistic(a.statistic).as_str()
             ));
         }
+        if a.policy == PolicyArg::Threshold && a.hpa.is_none() {
+            parts.extend(threshold_changes(&self.base));
+        }
         if let Some(f) = &a.hpa {
             parts[0] = format!("hpa (--hpa {f})");
         }
@@ -251,6 +286,23 @@ impl PolicyChoice {
         }
         parts.join(", ")
     }
+}
+
+/// The thresholds that differ from the seed's, as `--compare` keys (`scale-up-cpu_percent=60`).
+fn threshold_changes(base: &ThresholdPolicy) -> Vec<String> {
+    let seed = ThresholdPolicy::default();
+    let mut out = Vec::new();
+    for (dir, mine, theirs) in [
+        ("up", &base.scale_up, &seed.scale_up),
+        ("down", &base.scale_down, &seed.scale_down),
+    ] {
+        for (m, v) in mine {
+            if !theirs.contains(&(*m, *v)) {
+                out.push(format!("scale-{dir}-{m}={v}"));
+            }
+        }
+    }
+    out
 }
 
 /// The stabilization windows: the flags when given, else the HPA behavior's (Kubernetes
@@ -364,6 +416,21 @@ mod tests {
         let bad =
             base.with(&crate::cli::policy::parse_compare("min-replicas=9,max-replicas=5").unwrap());
         assert!(bad.resolve(None).unwrap_err().to_string().contains("'9'"));
+        let seed = base.with(
+            &crate::cli::policy::parse_compare("seed,scale-up-cpu=60,scale-down-memory=35")
+                .unwrap(),
+        );
+        assert_eq!(
+            seed.label(),
+            "threshold, scale-up-cpu_percent=60, scale-down-memory_percent=35"
+        );
+        let PolicyKind::Threshold(t) = seed.resolve(None).unwrap().policy else {
+            panic!("not threshold");
+        };
+        assert_eq!(t.scale_up[0], (Metric::CpuPercent, 60.0));
+        assert_eq!(t.scale_down[1], (Metric::MemoryPercent, 35.0));
+        let hpa = base.with(&crate::cli::policy::parse_compare("hpa").unwrap());
+        assert_eq!(hpa.label(), "hpa");
         let none = choice(&[
             "--policy",
             "hpa",

@@ -17,6 +17,7 @@ use clap::{ArgMatches, CommandFactory};
 use serde::Serialize;
 use toml::Spanned;
 
+use crate::cli::whatif::WhatIfArgs;
 use crate::cli::{
     Cli, CollectCmd, GlobalArgs, MonitorCmd, RecommendCmd, ReplayCmd, SamplingArgs, ValidateCmd,
 };
@@ -26,9 +27,11 @@ use crate::policy::threshold::{ThresholdPolicy, Tier};
 use crate::sample::Metric;
 use crate::settings::options::{
     CollectOptions, DecideOptions, EndpointOptions, GlobalOptions, MonitorOptions,
-    RecommendOptions, ReplayOptions, SamplingOptions, ValidateRun,
+    RecommendOptions, ReplayOptions, SamplingOptions, ValidateRun, WhatIfOptions,
 };
 use crate::settings::policy::{BoundsFrom, PolicyChoice};
+use crate::sources::exposition::Strictness;
+use crate::sources::host::HostOptions;
 use crate::sources::mapping::{Mapping, Selector};
 use crate::sources::redis::RedisTarget;
 use crate::validate::ValidateOptions;
@@ -112,6 +115,12 @@ impl<'a> Resolver<'a> {
     /// Every setting resolved so far, in order, with its source.
     pub fn into_rows(self) -> Vec<Effective> {
         self.rows
+    }
+
+    /// `options`, once the rows that made them are listed at `-vv`.
+    pub fn logged<T>(&self, options: T) -> T {
+        crate::log_rows(&self.rows);
+        options
     }
 
     fn record(&mut self, key: &str, value: String, source: Source) {
@@ -540,6 +549,52 @@ impl<'a> Resolver<'a> {
             concurrency,
             max_body,
             mapping: self.mapping()?,
+            strictness: strictness(args.strict_exposition),
+        })
+    }
+
+    /// `--cpu-request`, `--memory-request`, `--cpu-window` over `[host]` (no environment
+    /// variables). The requests are shown as written.
+    fn host(&mut self, args: &SamplingArgs) -> Result<HostOptions> {
+        let h = self.file().and_then(|f| f.host.as_ref());
+        let cpu_request = self.layered(
+            "host.cpu_request",
+            "cpu_request",
+            args.cpu_request.map(|c| (c.to_string(), c)),
+            h.and_then(|h| h.cpu_request.as_ref()),
+            |v: &toml::Value| {
+                let text =
+                    crate::config::HostSection::quantity(v).ok_or(crate::config::NOT_A_QUANTITY)?;
+                let cpus = crate::cli::parse_cpu_request(&text)?;
+                Ok(Some((text, cpus)))
+            },
+            shown_as_written,
+        )?;
+        let memory_request = self.layered(
+            "host.memory_request",
+            "memory_request",
+            args.memory_request.map(|b| (b.to_string(), b)),
+            h.and_then(|h| h.memory_request.as_ref()),
+            |v: &toml::Value| {
+                let text =
+                    crate::config::HostSection::quantity(v).ok_or(crate::config::NOT_A_QUANTITY)?;
+                let bytes = crate::cli::parse_memory_request(&text)?;
+                Ok(Some((text, bytes)))
+            },
+            shown_as_written,
+        )?;
+        let cpu_window = self.layered(
+            "host.cpu_window",
+            "cpu_window",
+            args.cpu_window,
+            h.and_then(|h| h.cpu_window.as_ref()),
+            |w: &String| crate::cli::parse_cpu_window(w).map(Some),
+            |w| w.map_or(String::new(), |w| humantime::format_duration(w).to_string()),
+        )?;
+        Ok(HostOptions {
+            cpu_window,
+            cpu_request: cpu_request.map(|(_, c)| c),
+            memory_request: memory_request.map(|(_, b)| b),
         })
     }
 
@@ -579,6 +634,8 @@ impl<'a> Resolver<'a> {
     pub fn sampling(&mut self, args: &SamplingArgs) -> Result<SamplingOptions> {
         Ok(SamplingOptions {
             no_host: args.no_host,
+            host: self.host(args)?,
+            allow_partial: args.endpoints.allow_partial,
             metrics: args.metrics.clone(),
             instance: args.instance.clone(),
             endpoints: self.endpoints(&args.endpoints)?,
@@ -593,6 +650,7 @@ impl<'a> Resolver<'a> {
             sampling: self.sampling(&cmd.sampling)?,
             json: cmd.json,
             current_replicas: cmd.current_replicas,
+            max_age: self.max_age(cmd.max_age)?,
         })
     }
 
@@ -629,7 +687,7 @@ impl<'a> Resolver<'a> {
             count: cmd.count,
             json: cmd.json,
             serve: cmd.serve,
-            exec_on_change: cmd.exec_on_change.clone(),
+            exec_on_change: cmd.hook_program(),
             coordinate: cmd.coordinate,
             coordination_interval: cmd.coordination_interval,
         })
@@ -641,7 +699,50 @@ impl<'a> Resolver<'a> {
             choice: self.policy_choice(&cmd.policy, cmd.min_replicas, cmd.max_replicas)?,
             current_replicas: cmd.current_replicas,
             compare: cmd.compare.clone(),
+            whatif: self.whatif(&cmd.whatif)?,
             json: cmd.json,
+        })
+    }
+
+    /// `replay`'s what-if flags; the range queries are `[prometheus.queries]` (with its
+    /// `replicas` key) under `--prometheus-query`.
+    fn whatif(&mut self, a: &WhatIfArgs) -> Result<WhatIfOptions> {
+        let mut metric_flags = Vec::new();
+        let mut replicas_flag = None;
+        for (name, query) in &a.queries {
+            match name.parse::<Metric>() {
+                Ok(metric) => metric_flags.push((metric, query.clone())),
+                Err(_) if name == crate::sample::REPLICAS => replicas_flag = Some(query.clone()),
+                Err(e) => anyhow::bail!("--prometheus-query '{name}': {e}"),
+            }
+        }
+        let queries = self.prometheus_queries(&metric_flags);
+        let file = self
+            .file()
+            .and_then(|f| f.prometheus.as_ref())
+            .and_then(|p| p.queries.as_ref())
+            .and_then(|q| q.get(crate::sample::REPLICAS));
+        let key = format!("prometheus.queries.{}", crate::sample::REPLICAS);
+        let (replicas_query, source) = match (replicas_flag, file, self.config) {
+            (Some(q), _, _) => (Some(q), Source::Flag),
+            (None, Some(q), Some(cfg)) => {
+                (Some(q.get_ref().clone()), Source::Config(cfg.at(&q.span())))
+            }
+            _ => (None, Source::Default),
+        };
+        self.record(&key, replicas_query.clone().unwrap_or_default(), source);
+        Ok(WhatIfOptions {
+            prometheus: a.prometheus.clone(),
+            queries,
+            replicas_query,
+            from: a.from.clone(),
+            to: a.to.clone(),
+            step: a.step,
+            query_timeout: a.query_timeout,
+            scale_metrics: a.scale_metrics.clone(),
+            no_load_model: a.no_load_model,
+            save_history: a.save_history.clone(),
+            report: a.report.clone(),
         })
     }
 
@@ -693,7 +794,11 @@ impl<'a> Resolver<'a> {
             manifests,
             nginx_conf,
             health_urls,
-            metrics_urls: cmd.endpoint.iter().map(|e| metrics_url(e)).collect(),
+            metrics_urls: cmd
+                .endpoint
+                .iter()
+                .map(|e| crate::sources::endpoint::metrics_url(e))
+                .collect(),
             attestations: self.attestations(&cmd.attest)?,
             attest_max_age_days,
             workloads: cmd.workload.clone(),
@@ -706,6 +811,7 @@ impl<'a> Resolver<'a> {
         Ok(ValidateRun {
             options,
             redis,
+            strictness: strictness(cmd.strict_exposition),
             json: cmd.json,
         })
     }
@@ -787,13 +893,17 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// The `/metrics` URL of an endpoint given as a base URL or as its metrics URL.
-pub fn metrics_url(endpoint: &str) -> String {
-    let trimmed = endpoint.trim_end_matches('/');
-    if trimmed.ends_with("/metrics") || endpoint.starts_with("file://") {
-        endpoint.to_string()
+/// A value kept with its text, shown as that text (empty when unset).
+fn shown_as_written<T>(v: &Option<(String, T)>) -> String {
+    v.as_ref().map_or(String::new(), |(text, _)| text.clone())
+}
+
+/// `--strict-exposition` as the parsers' strictness.
+fn strictness(strict: bool) -> Strictness {
+    if strict {
+        Strictness::Strict
     } else {
-        format!("{trimmed}/metrics")
+        Strictness::Prometheus
     }
 }
 
@@ -804,13 +914,14 @@ fn show_path(p: &std::path::Path) -> String {
 
 /// Every setting `config show` lists, from the same resolver the commands use: the global
 /// options as given to `config show`, then what `monitor` (replica bounds, max age, policy,
-/// endpoints, Prometheus) and `validate` would use with no flags of their own.
+/// endpoints, host, Prometheus), `validate` and `replay` (the range's replica count query)
+/// would use with no flags of their own.
 pub fn effective(top: &ArgMatches, config: Option<&LoadedConfig>) -> Result<Vec<Effective>> {
     let global = <GlobalArgs as clap::FromArgMatches>::from_arg_matches(top)?;
     let mut r = Resolver::global(top, config);
     r.global_options(&global)?;
     let mut rows = r.into_rows();
-    for command in ["monitor", "validate"] {
+    for command in ["monitor", "validate", "replay"] {
         let matches = Cli::command()
             .try_get_matches_from(["rizk-scale", command])
             .with_context(|| format!("resolving the settings of '{command}'"))?;
@@ -822,6 +933,9 @@ pub fn effective(top: &ArgMatches, config: Option<&LoadedConfig>) -> Result<Vec<
             }
             crate::cli::Command::Validate(cmd) => {
                 r.validate(cmd)?;
+            }
+            crate::cli::Command::Replay(cmd) => {
+                r.replay(cmd)?;
             }
             _ => {}
         }
@@ -1071,13 +1185,5 @@ mod tests {
             Some(RedisTarget::from_url_list("redis://127.0.0.1:1"))
         );
         assert_eq!(v.options.timeout, Duration::from_secs(1));
-    }
-
-    #[test]
-    fn metrics_urls() {
-        assert_eq!(metrics_url("http://a:8080"), "http://a:8080/metrics");
-        assert_eq!(metrics_url("http://a:8080/"), "http://a:8080/metrics");
-        assert_eq!(metrics_url("http://a/metrics"), "http://a/metrics");
-        assert_eq!(metrics_url("file:///x.prom"), "file:///x.prom");
     }
 }

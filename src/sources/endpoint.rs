@@ -4,8 +4,12 @@
 //! Content negotiation follows the Prometheus server: the `Accept` header prefers OpenMetrics
 //! 1.0.0, then the text format 0.0.4; the body is parsed by the response's `Content-Type`
 //! (`application/openmetrics-text`, `text/plain`, or `application/json` for a JSON object of
-//! sample fields). A `file://` target is a node_exporter textfile: OpenMetrics when it ends in
-//! `# EOF`, else text 0.0.4.
+//! sample fields). A `file://` target's format comes from its extension (`.om` OpenMetrics,
+//! `.prom`/`.txt` text 0.0.4, `.json` the JSON form), else from its content (a JSON object;
+//! OpenMetrics when it ends in `# EOF` and is otherwise valid OpenMetrics; else text 0.0.4), as
+//! node_exporter's textfile reader treats a stray `# EOF` as a comment; `-v` says which.
+//! Expositions are read as leniently as the Prometheus server reads them, unless
+//! [`ScrapeOptions::strictness`] is strict (`--strict-exposition`).
 //!
 //! Safety limits: the body is read chunk by chunk and the scrape fails as soon as it exceeds
 //! the cap (no unbounded buffering); connect and total timeouts; at most 3 redirects, only to
@@ -23,11 +27,13 @@ use tokio::io::AsyncReadExt;
 use url::Url;
 
 use crate::redact;
-use crate::sources::exposition::{self, Format};
+use crate::sources::exposition::{self, Format, Strictness};
 use crate::sources::mapping::{self, Mapping, Snapshot};
 
-/// The `Accept` header sent (as the Prometheus server does, plus JSON).
+/// The `Accept` header sent (as the Prometheus server does, plus JSON). OpenMetrics 0.0.1 is
+/// the same format under the version older client_golang releases answer to (Debian 12's 1.14).
 pub const ACCEPT_HEADER: &str = "application/openmetrics-text;version=1.0.0,\
+application/openmetrics-text;version=0.0.1;q=0.75,\
 text/plain;version=0.0.4;q=0.5,application/json;q=0.4,*/*;q=0.1";
 
 /// Default per-target timeout (connect + whole response).
@@ -47,19 +53,43 @@ pub struct Target {
 }
 
 impl Target {
-    /// Parse a target URL (`http://`, `https://` or `file://`).
+    /// Parse a target URL (`http://`, `https://` or `file://`; a bare `http://host:port` is
+    /// its `/metrics`, see [`metrics_url`]). `host:port/…` without a scheme is an error that
+    /// suggests `http://`.
     pub fn parse(raw: &str) -> Result<Target> {
-        let display = redact::url(raw);
-        let url = Url::parse(raw).with_context(|| format!("endpoint '{display}'"))?;
+        let shown = redact::url(raw);
+        let url = match Url::parse(raw) {
+            Ok(u) if ["http", "https", "file"].contains(&u.scheme()) => u,
+            // `127.0.0.1:9100/metrics` does not parse; `localhost:9100` parses with the host
+            // as its scheme: both are a URL without its scheme.
+            _ if Url::parse(&format!("http://{raw}")).is_ok_and(|u| u.host_str().is_some())
+                && !raw.contains("://") =>
+            {
+                bail!("endpoint '{shown}': no scheme: did you mean 'http://{shown}'?")
+            }
+            Ok(u) => bail!(
+                "endpoint '{shown}': unsupported scheme '{}' (http, https, file)",
+                u.scheme()
+            ),
+            Err(e) => return Err(anyhow::Error::new(e).context(format!("endpoint '{shown}'"))),
+        };
         match url.scheme() {
             "http" | "https" if url.host_str().is_some() => {}
             "file" if url.to_file_path().is_ok() => {}
-            "http" | "https" | "file" => bail!("endpoint '{display}': no host or path"),
-            other => {
-                bail!("endpoint '{display}': unsupported scheme '{other}' (http, https, file)")
-            }
+            _ => bail!("endpoint '{shown}': no host or path"),
         }
-        Ok(Target { url, display })
+        let fixed = metrics_url(raw);
+        if fixed == raw {
+            return Ok(Target {
+                url,
+                display: shown,
+            });
+        }
+        let url = Url::parse(&fixed).unwrap_or(url);
+        Ok(Target {
+            url,
+            display: redact::url(&fixed),
+        })
     }
 
     /// The URL with userinfo redacted: the name used in messages, JSON and the history.
@@ -78,6 +108,19 @@ impl Target {
             out.push(self.url.username().to_string());
         }
         out
+    }
+}
+
+/// The metrics URL of an endpoint, the same for `collect`, `monitor` and `validate`: an
+/// `http(s)://host:port` with no path (or just `/`) means its `/metrics`, as Prometheus scrapes
+/// by default; any other URL is used as given.
+pub fn metrics_url(endpoint: &str) -> String {
+    match Url::parse(endpoint) {
+        Ok(mut u) if matches!(u.scheme(), "http" | "https") && matches!(u.path(), "" | "/") => {
+            u.set_path("/metrics");
+            u.to_string()
+        }
+        _ => endpoint.to_string(),
     }
 }
 
@@ -103,6 +146,8 @@ pub struct ScrapeOptions {
     pub bearer_token: Option<String>,
     /// Which metrics feed which fields.
     pub mapping: Mapping,
+    /// How strictly expositions are read (`--strict-exposition`: every rule of the format).
+    pub strictness: Strictness,
 }
 
 impl Default for ScrapeOptions {
@@ -114,6 +159,7 @@ impl Default for ScrapeOptions {
             headers: Vec::new(),
             bearer_token: None,
             mapping: Mapping::default(),
+            strictness: Strictness::default(),
         }
     }
 }
@@ -198,9 +244,11 @@ impl Scraper {
             let t_ms = jiff::Timestamp::now().as_millisecond();
             match format {
                 BodyFormat::Json => mapping::snapshot_json(&body, t_ms),
-                BodyFormat::Exposition(f) => exposition::parse(&body, f)
-                    .map(|e| mapping::snapshot(&e, &self.options.mapping, t_ms))
-                    .map_err(|e| format!("invalid exposition: {e}")),
+                BodyFormat::Exposition(f) => {
+                    exposition::parse_with(&body, f, self.options.strictness)
+                        .map(|e| mapping::snapshot(&e, &self.options.mapping, t_ms))
+                        .map_err(|e| format!("invalid exposition: {e}"))
+                }
             }
         };
         let result = match tokio::time::timeout(self.options.timeout, fetch).await {
@@ -263,14 +311,10 @@ impl Scraper {
 
     /// A readiness probe (`validate`): the HTTP status of `url`, and with `parse` the number of
     /// samples its exposition holds (or why it does not parse). Errors are redacted.
-    pub async fn probe(
-        &self,
-        url: &str,
-        parse: bool,
-    ) -> (Result<u16, String>, Option<Result<usize, String>>) {
+    pub async fn probe(&self, url: &str, parse: bool) -> Probe {
         let target = match Target::parse(url) {
             Ok(t) => t,
-            Err(e) => return (Err(format!("{e:#}")), None),
+            Err(e) => return Probe::failed(format!("{e:#}")),
         };
         let redact = |e: String| {
             redact::secrets(
@@ -287,21 +331,29 @@ impl Scraper {
                 .read_file(&target)
                 .await
                 .and_then(|(body, format)| match format {
-                    BodyFormat::Exposition(f) => count_samples(&body, f),
+                    BodyFormat::Exposition(f) => self.count_samples(&body, f),
                     BodyFormat::Json => Err("not an exposition".to_string()),
                 });
             return match parsed {
-                Ok(n) => (Ok(200), parse.then_some(Ok(n))),
-                Err(e) => (Err(redact(e)), None),
+                Ok((n, violation)) => Probe {
+                    status: Ok(200),
+                    parsed: parse.then_some(Ok(n)),
+                    violation: violation.filter(|_| parse).map(redact),
+                },
+                Err(e) => Probe::failed(redact(e)),
             };
         }
         let mut response = match self.client.get(target.url.clone()).send().await {
             Ok(r) => r,
-            Err(e) => return (Err(redact(describe(&e, self.options.timeout))), None),
+            Err(e) => return Probe::failed(redact(describe(&e, self.options.timeout))),
         };
         let status = response.status().as_u16();
         if !parse || !response.status().is_success() {
-            return (Ok(status), None);
+            return Probe {
+                status: Ok(status),
+                parsed: None,
+                violation: None,
+            };
         }
         let content_type = response
             .headers()
@@ -312,11 +364,34 @@ impl Scraper {
             Ok(BodyFormat::Exposition(f)) => self
                 .read_capped(&mut response)
                 .await
-                .and_then(|body| count_samples(&body, f)),
+                .and_then(|body| self.count_samples(&body, f)),
             Ok(BodyFormat::Json) => Err("JSON, not a Prometheus exposition".to_string()),
             Err(e) => Err(e),
         };
-        (Ok(status), Some(parsed.map_err(redact)))
+        let violation = parsed
+            .as_ref()
+            .ok()
+            .and_then(|(_, v)| v.clone())
+            .map(redact);
+        Probe {
+            status: Ok(status),
+            parsed: Some(parsed.map(|(n, _)| n).map_err(redact)),
+            violation,
+        }
+    }
+
+    /// The number of samples of an exposition read with this scraper's strictness, and the
+    /// first rule of the format it breaks (a page Prometheus accepts but the format forbids).
+    fn count_samples(&self, body: &str, format: Format) -> Result<(usize, Option<String>), String> {
+        let n = exposition::parse_with(body, format, self.options.strictness)
+            .map(|e| e.sample_count())
+            .map_err(|e| format!("invalid exposition: {e}"))?;
+        let violation = match self.options.strictness {
+            Strictness::Strict => None,
+            Strictness::Prometheus => exposition::first_violation(body, format)
+                .map(|e| format!("{} forbids it: {e}", format_name(format))),
+        };
+        Ok((n, violation))
     }
 
     /// A plain GET of `url` (e.g. the Prometheus HTTP API): the status and the body, whatever
@@ -372,8 +447,16 @@ impl Scraper {
             return Err(too_big(max));
         }
         let body = String::from_utf8(body).map_err(|e| format!("file is not UTF-8: {e}"))?;
-        let format = Format::of_file_contents(&body);
-        Ok((body, BodyFormat::Exposition(format)))
+        let (format, why) = file_format(&path, &body);
+        crate::diag_info!(
+            "{}: read as {} ({why})",
+            target.display(),
+            match format {
+                BodyFormat::Json => "JSON",
+                BodyFormat::Exposition(f) => format_name(f),
+            }
+        );
+        Ok((body, format))
     }
 
     /// Scrape every target, at most `concurrency` at once; results in the order of `targets`.
@@ -429,10 +512,65 @@ fn body_format(content_type: Option<&str>) -> Result<BodyFormat, String> {
     ))
 }
 
-fn count_samples(body: &str, format: Format) -> Result<usize, String> {
-    exposition::parse(body, format)
-        .map(|e| e.families.iter().map(|f| f.samples.len()).sum())
-        .map_err(|e| format!("invalid exposition: {e}"))
+/// What a readiness probe found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    /// The HTTP status (200 for a readable file), or why there is none.
+    pub status: Result<u16, String>,
+    /// With parsing: the number of samples, or why the exposition does not parse.
+    pub parsed: Option<Result<usize, String>>,
+    /// The first rule of its format a page breaks that the Prometheus server accepts anyway
+    /// (only when read leniently).
+    pub violation: Option<String>,
+}
+
+impl Probe {
+    fn failed(e: String) -> Probe {
+        Probe {
+            status: Err(e),
+            parsed: None,
+            violation: None,
+        }
+    }
+}
+
+/// How a format is named in messages.
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::OpenMetrics => "OpenMetrics 1.0",
+        Format::PrometheusText => "text 0.0.4",
+    }
+}
+
+/// The format of a `file://` target and why: by extension, else by content.
+fn file_format(path: &std::path::Path, body: &str) -> (BodyFormat, &'static str) {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("json") => (BodyFormat::Json, "extension .json"),
+        Some("om") => (BodyFormat::Exposition(Format::OpenMetrics), "extension .om"),
+        Some("prom") => (
+            BodyFormat::Exposition(Format::PrometheusText),
+            "extension .prom",
+        ),
+        Some("txt") => (
+            BodyFormat::Exposition(Format::PrometheusText),
+            "extension .txt",
+        ),
+        _ if body.trim_start().starts_with('{') => (BodyFormat::Json, "content: a JSON object"),
+        _ => match Format::of_file_contents(body) {
+            Format::OpenMetrics => (
+                BodyFormat::Exposition(Format::OpenMetrics),
+                "content: valid OpenMetrics ending in '# EOF'",
+            ),
+            Format::PrometheusText => (
+                BodyFormat::Exposition(Format::PrometheusText),
+                "content: not valid OpenMetrics",
+            ),
+        },
+    }
 }
 
 fn too_big(max: u64) -> String {
@@ -489,6 +627,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_bare_host_means_its_metrics_and_a_missing_scheme_is_suggested() {
+        assert_eq!(metrics_url("http://a:8080"), "http://a:8080/metrics");
+        assert_eq!(metrics_url("http://a:8080/"), "http://a:8080/metrics");
+        assert_eq!(metrics_url("http://a/metrics"), "http://a/metrics");
+        assert_eq!(metrics_url("http://a/stats"), "http://a/stats");
+        assert_eq!(metrics_url("file:///x.prom"), "file:///x.prom");
+        let t = Target::parse("http://u:secret@a:8080").unwrap();
+        assert_eq!(t.url.as_str(), "http://u:secret@a:8080/metrics");
+        assert!(!t.display().contains("secret"), "{}", t.display());
+        for raw in ["127.0.0.1:9100/metrics", "localhost:9100"] {
+            let e = Target::parse(raw).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!("endpoint '{raw}': no scheme: did you mean 'http://{raw}'?")
+            );
+        }
+        let e = Target::parse("ftp://a/x").unwrap_err().to_string();
+        assert!(e.contains("unsupported scheme 'ftp'"), "{e}");
+    }
+
+    #[test]
     fn targets_parse_and_are_redacted() {
         let t = Target::parse("http://bob:s3cret@127.0.0.1:9/metrics").unwrap();
         assert_eq!(t.display(), "http://bob:***@127.0.0.1:9/metrics");
@@ -531,6 +690,42 @@ mod tests {
                 .unwrap_err()
                 .contains("'text/html'")
         );
+    }
+
+    #[test]
+    fn file_formats_by_extension_then_content() {
+        use std::path::Path;
+        let text_with_eof = "# a comment\nup 1\n# EOF\n";
+        let om = "up 1\n# EOF\n";
+        for (path, body, want) in [
+            ("/m.json", "{\"cpuUsage\": 85.5}", BodyFormat::Json),
+            ("/m", "  {\"cpuUsage\": 85.5}", BodyFormat::Json),
+            ("/m.om", om, BodyFormat::Exposition(Format::OpenMetrics)),
+            (
+                "/m.PROM",
+                om,
+                BodyFormat::Exposition(Format::PrometheusText),
+            ),
+            ("/m.txt", om, BodyFormat::Exposition(Format::PrometheusText)),
+            ("/m", om, BodyFormat::Exposition(Format::OpenMetrics)),
+            (
+                "/m",
+                text_with_eof,
+                BodyFormat::Exposition(Format::PrometheusText),
+            ),
+            (
+                "/m.metrics",
+                "up 1\n",
+                BodyFormat::Exposition(Format::PrometheusText),
+            ),
+        ] {
+            assert_eq!(
+                file_format(Path::new(path), body).0,
+                want,
+                "{path} {body:?}"
+            );
+        }
+        assert_eq!(file_format(Path::new("/m.om"), om).1, "extension .om");
     }
 
     #[test]

@@ -294,6 +294,18 @@ pub struct Snapshot {
     pub gauges: Gauges,
 }
 
+impl Snapshot {
+    /// Whether the page held none of the series the mapping asks for (it answered, but
+    /// nothing on it feeds a sample: a wrong port, a wrong mapping).
+    pub fn has_no_series(&self) -> bool {
+        let bare = Counters {
+            t_ms: self.counters.t_ms,
+            ..Counters::default()
+        };
+        self.counters == bare && self.gauges == Gauges::default()
+    }
+}
+
 /// A sample field as seen on one target: not exposed, exposed but not yet computable (first
 /// scrape), or known.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -458,15 +470,8 @@ pub fn snapshot_json(body: &str, t_ms: i64) -> Result<Snapshot, String> {
                 .as_f64()
                 .ok_or_else(|| format!("JSON field '{field}' is not a number: {v}"))?,
         };
-        let percent = matches!(
-            field,
-            "cpu_percent"
-                | "memory_percent"
-                | "cache_hit_rate"
-                | "error_rate"
-                | "cpuUsage"
-                | "memoryUsage"
-        );
+        // CPU and memory are utilization and may exceed 100; rates are shares of a whole.
+        let percent = matches!(field, "cache_hit_rate" | "error_rate");
         if !v.is_finite() || v < 0.0 || (percent && v > 100.0) {
             let range = if percent { "0–100" } else { "a number ≥ 0" };
             return Err(format!("JSON field '{field}' is {v}, expected {range}"));
@@ -909,6 +914,15 @@ mod tests {
             ("cache_misses_total", &[], errors),
         ]);
         snapshot(&e, &Mapping::default(), t_ms)
+    }
+
+    #[test]
+    fn a_page_without_any_mapped_series_is_told_apart() {
+        assert!(!web(5, 90.0, 10.0, 3.0, 100.0, [50.0, 90.0, 99.0]).has_no_series());
+        let other = snapshot_json(r#"{"unrelated": 1}"#, 5).unwrap();
+        assert!(other.has_no_series());
+        let one = snapshot_json(r#"{"error_rate": 0.5}"#, 5).unwrap();
+        assert!(!one.has_no_series());
     }
 
     #[test]

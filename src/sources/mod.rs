@@ -9,4 +9,5 @@ pub mod mapping;
 pub mod nginx;
 pub mod probe;
 pub mod prometheus;
+pub mod prometheus_range;
 pub mod redis;

@@ -8,6 +8,7 @@ use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 
 use crate::sources::endpoint::{ScrapeOptions, Scraper};
+use crate::sources::exposition::Strictness;
 use crate::validate::{ProbeKind, ProbeResult, Prober};
 
 struct HttpProber {
@@ -19,22 +20,25 @@ impl Prober for HttpProber {
         let scraper = Arc::clone(&self.scraper);
         async move {
             let started = Instant::now();
-            let (status, parsed) = scraper.probe(&url, kind == ProbeKind::Metrics).await;
+            let probe = scraper.probe(&url, kind == ProbeKind::Metrics).await;
             ProbeResult {
                 url,
-                status,
+                status: probe.status,
                 elapsed: started.elapsed(),
-                parsed,
+                parsed: probe.parsed,
+                violation: probe.violation,
             }
         }
         .boxed()
     }
 }
 
-/// A prober with `timeout` per request, or none if the HTTP client cannot be built.
-pub fn prober(timeout: Duration) -> Option<Arc<dyn Prober>> {
+/// A prober with `timeout` per request (pages read with `strictness`), or none if the HTTP
+/// client cannot be built.
+pub fn prober(timeout: Duration, strictness: Strictness) -> Option<Arc<dyn Prober>> {
     let options = ScrapeOptions {
         timeout,
+        strictness,
         ..ScrapeOptions::default()
     };
     let scraper = Scraper::new(options).ok()?;

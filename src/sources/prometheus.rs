@@ -59,6 +59,13 @@ pub fn queries(overrides: &BTreeMap<Metric, String>) -> BTreeMap<Metric, String>
 
 /// `<base>/api/v1/query?query=<promql>` (the base may carry a path prefix, e.g. `/prom`).
 pub fn query_url(base: &str, promql: &str) -> Result<String, String> {
+    let mut url = api_url(base, "query")?;
+    url.query_pairs_mut().clear().append_pair("query", promql);
+    Ok(url.to_string())
+}
+
+/// `<base>/api/v1/<endpoint>`, checked: http:// or https://, credentials never in errors.
+pub(crate) fn api_url(base: &str, endpoint: &str) -> Result<url::Url, String> {
     let mut url = url::Url::parse(base.trim_end_matches('/'))
         .map_err(|e| format!("invalid Prometheus URL '{}': {e}", crate::redact::url(base)))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -67,26 +74,43 @@ pub fn query_url(base: &str, promql: &str) -> Result<String, String> {
             crate::redact::url(base)
         ));
     }
-    let path = format!("{}/api/v1/query", url.path().trim_end_matches('/'));
+    let path = format!("{}/api/v1/{endpoint}", url.path().trim_end_matches('/'));
     url.set_path(&path);
-    url.query_pairs_mut().clear().append_pair("query", promql);
-    Ok(url.to_string())
+    Ok(url)
 }
 
+/// The API's envelope: `status`, `data` (`resultType`, `result`), `error`.
 #[derive(Deserialize)]
-struct ApiResponse {
+struct ApiResponse<R> {
     status: String,
-    #[serde(default)]
-    data: Option<ApiData>,
+    #[serde(default = "Option::default")]
+    data: Option<ApiData<R>>,
     #[serde(default)]
     error: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ApiData {
+struct ApiData<R> {
     result_type: String,
-    result: serde_json::Value,
+    result: R,
+}
+
+/// The `data` of a successful answer, given its `resultType`; `Err` names an API error.
+/// `what` says what was expected, for the message of a body that is not an API answer.
+pub(crate) fn api_data<R: serde::de::DeserializeOwned>(
+    body: &str,
+    what: &str,
+) -> Result<(String, R), String> {
+    let resp: ApiResponse<R> =
+        serde_json::from_str(body).map_err(|e| format!("not a Prometheus {what}: {e}"))?;
+    if resp.status != "success" {
+        return Err(resp
+            .error
+            .unwrap_or_else(|| format!("status {}", resp.status)));
+    }
+    let data = resp.data.ok_or("no data in the answer")?;
+    Ok((data.result_type, data.result))
 }
 
 #[derive(Deserialize)]
@@ -97,18 +121,11 @@ struct VectorItem {
 /// The one value of an instant query's answer. `Ok(None)`: an empty result or a non-finite
 /// value (unknown). `Err`: an API error or an answer that is not a single number.
 pub fn parse_instant(body: &str) -> Result<Option<f64>, String> {
-    let resp: ApiResponse =
-        serde_json::from_str(body).map_err(|e| format!("not a Prometheus API answer: {e}"))?;
-    if resp.status != "success" {
-        return Err(resp
-            .error
-            .unwrap_or_else(|| format!("status {}", resp.status)));
-    }
-    let data = resp.data.ok_or("no data in the answer")?;
-    let text = match data.result_type.as_str() {
+    let (result_type, result) = api_data::<serde_json::Value>(body, "API answer")?;
+    let text = match result_type.as_str() {
         "vector" => {
             let items: Vec<VectorItem> =
-                serde_json::from_value(data.result).map_err(|e| format!("bad vector: {e}"))?;
+                serde_json::from_value(result).map_err(|e| format!("bad vector: {e}"))?;
             match items.as_slice() {
                 [] => return Ok(None),
                 [one] => one.value.1.clone(),
@@ -122,7 +139,7 @@ pub fn parse_instant(body: &str) -> Result<Option<f64>, String> {
         }
         "scalar" => {
             let (_, v): (f64, String) =
-                serde_json::from_value(data.result).map_err(|e| format!("bad scalar: {e}"))?;
+                serde_json::from_value(result).map_err(|e| format!("bad scalar: {e}"))?;
             v
         }
         other => return Err(format!("a {other} result, not an instant vector or scalar")),
@@ -147,7 +164,8 @@ pub struct MetricReading {
 }
 
 /// Run every query through `fetch` (URL → body) and fill a sample's metrics. Percentages are
-/// clamped into 0–100 (a ratio of two rates read at slightly different instants can overshoot).
+/// clamped into 0–100 (a ratio of two rates read at slightly different instants can overshoot);
+/// CPU and memory are utilization, which may exceed 100.
 pub fn read(
     base: &str,
     queries: &BTreeMap<Metric, String>,
@@ -184,7 +202,7 @@ pub async fn query_all(
 
 /// One GET of the API. A non-2xx answer carries the API's own error when it has one (400
 /// `bad_data` for a PromQL syntax error, 422, 503), else the status.
-async fn fetch_api(scraper: &Scraper, url: &str) -> Result<String, String> {
+pub(crate) async fn fetch_api(scraper: &Scraper, url: &str) -> Result<String, String> {
     let (status, body) = scraper.get_text(url).await?;
     if (200..300).contains(&status) {
         return Ok(body);
@@ -197,6 +215,16 @@ async fn fetch_api(scraper: &Scraper, url: &str) -> Result<String, String> {
     }
 }
 
+/// A finite value as the sample stores it: shares clamped into 0–100 (a ratio of two rates
+/// read at slightly different instants can overshoot), other metrics at least 0.
+pub(crate) fn clean(metric: Metric, v: f64) -> f64 {
+    if metric.is_share() {
+        v.clamp(0.0, 100.0)
+    } else {
+        v.max(0.0)
+    }
+}
+
 /// Fill a sample from each metric's answer body (or why there is none).
 fn settle(answers: Vec<(Metric, String, Result<String, String>)>) -> (Sample, Vec<MetricReading>) {
     let mut sample = Sample::default();
@@ -204,16 +232,7 @@ fn settle(answers: Vec<(Metric, String, Result<String, String>)>) -> (Sample, Ve
     for (metric, query, body) in answers {
         let result = body.and_then(|body| parse_instant(&body));
         let (value, error) = match result {
-            Ok(v) => (
-                v.map(|v| {
-                    if metric.is_percent() {
-                        v.clamp(0.0, 100.0)
-                    } else {
-                        v.max(0.0)
-                    }
-                }),
-                None,
-            ),
+            Ok(v) => (v.map(|v| clean(metric, v)), None),
             Err(e) => (None, Some(e)),
         };
         sample.set(metric, value);
@@ -308,7 +327,11 @@ mod tests {
             }
         });
         assert_eq!(sample.requests_per_second, Some(42.0));
-        assert_eq!(sample.cpu_percent, Some(100.0), "clamped");
+        assert_eq!(
+            sample.cpu_percent,
+            Some(100.4),
+            "utilization is not clamped"
+        );
         assert_eq!(sample.error_rate, None);
         assert_eq!(sample.memory_percent, None);
         let failed = readings.iter().filter(|r| r.error.is_some()).count();

@@ -31,6 +31,9 @@ pub struct ProbeResult {
     pub elapsed: Duration,
     /// For `/metrics`: `Ok(number of samples parsed)` or the parse error; `None` when not parsed.
     pub parsed: Option<Result<usize, String>>,
+    /// For `/metrics` that parse: the first rule of the format the page breaks although the
+    /// Prometheus server accepts it (`None` without `--strict-exposition`'s objections).
+    pub violation: Option<String>,
 }
 
 impl ProbeResult {

@@ -250,6 +250,7 @@ async fn probe_all(
                     status: Err(format!("timed out after {}", timeout_text(timeout))),
                     elapsed: timeout,
                     parsed: None,
+                    violation: None,
                 })
         }
     });
@@ -548,6 +549,7 @@ mod tests {
                     status: Ok(200),
                     elapsed: Duration::from_millis(delay),
                     parsed: Some(Ok(3)),
+                    violation: None,
                 }
             })
         }

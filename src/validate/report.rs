@@ -1,7 +1,7 @@
 //! The validate report and its renderers: a table grouped by category with a summary line, and
 //! the stable JSON document. Renderers return strings; the caller writes them.
 
-use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+use comfy_table::{Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use super::check::{Check, Status};
@@ -132,9 +132,16 @@ fn status_color(status: Status) -> Color {
     }
 }
 
-/// The table: one row per check, grouped by category (the category named on its first row),
-/// the hint under the evidence for anything not passing, then the summary line.
+/// Below this width the category gets a row of its own instead of a column, which leaves the
+/// evidence room to read.
+const NARROW: u16 = 100;
+
+/// The table: one row per check, grouped by category (the category named on its first row, or
+/// on a row of its own when the terminal is narrow), the hint under the evidence for anything
+/// not passing, then the summary line. Names and statuses are never split; the evidence wraps
+/// inside its column.
 pub fn render_table(report: &Report, color: bool, width: u16) -> String {
+    let narrow = width < NARROW;
     let mut table = Table::new();
     table.load_preset(presets::UTF8_FULL_CONDENSED);
     table.set_content_arrangement(ContentArrangement::Dynamic);
@@ -144,7 +151,11 @@ pub fn render_table(report: &Report, color: bool, width: u16) -> String {
     } else {
         table.force_no_tty();
     }
-    table.set_header(["category", "check", "status", "evidence"]);
+    if narrow {
+        table.set_header(["check", "status", "evidence"]);
+    } else {
+        table.set_header(["category", "check", "status", "evidence"]);
+    }
     for category in ids::CATEGORIES {
         let mut first = true;
         for c in report.checks.iter().filter(|c| c.category == category) {
@@ -158,13 +169,34 @@ pub fn render_table(report: &Report, color: bool, width: u16) -> String {
             if color {
                 status = status.fg(status_color(c.status));
             }
-            table.add_row(vec![
-                Cell::new(if first { category } else { "" }),
-                Cell::new(name),
-                status,
-                Cell::new(evidence),
-            ]);
+            if narrow {
+                if first {
+                    let mut heading = Cell::new(category);
+                    if color {
+                        heading = heading.add_attribute(Attribute::Bold);
+                    }
+                    table.add_row(vec![heading, Cell::new(""), Cell::new("")]);
+                }
+                table.add_row(vec![
+                    Cell::new(format!("  {name}")),
+                    status,
+                    Cell::new(evidence),
+                ]);
+            } else {
+                table.add_row(vec![
+                    Cell::new(if first { category } else { "" }),
+                    Cell::new(name),
+                    status,
+                    Cell::new(evidence),
+                ]);
+            }
             first = false;
+        }
+    }
+    let whole = if narrow { 0..2 } else { 0..3 };
+    for i in whole {
+        if let Some(column) = table.column_mut(i) {
+            column.set_constraint(ColumnConstraint::ContentWidth);
         }
     }
     let notes: String = report
@@ -339,6 +371,25 @@ mod tests {
         assert!(text.ends_with("ready: no — 1 failed, 1 warning, 1 manual, 1 skipped, 1 passed\n"));
         let coloured = render_table(&report(false), true, 100);
         assert!(coloured.contains('\u{1b}'));
+        // Narrow: the category on a row of its own, every line the same width with colour.
+        for color in [false, true] {
+            let text = render_table(&report(false), color, 80);
+            let widths: Vec<usize> = text
+                .lines()
+                .filter(|l| !l.starts_with("ready:"))
+                .map(crate::output::display_width)
+                .collect();
+            assert!(
+                widths.iter().all(|&w| w == widths[0] && w <= 80),
+                "{widths:?}\n{text}"
+            );
+            let plain = crate::output::strip_ansi(&text);
+            assert!(plain.contains("│ infrastructure       ┆"), "{plain}");
+            assert!(
+                plain.contains("│   load_balancer      ┆ fail   ┆ upstream b"),
+                "{plain}"
+            );
+        }
     }
 
     #[test]

@@ -105,7 +105,9 @@ async fn text_openmetrics_and_json_bodies_are_negotiated_and_parsed() {
         accept
             .lock()
             .unwrap()
-            .starts_with("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4"),
+            .starts_with(
+                "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4"
+            ),
         "{}",
         accept.lock().unwrap()
     );

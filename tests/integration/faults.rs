@@ -644,7 +644,8 @@ fn a_full_history_filesystem_keeps_the_history_intact() {
 #[test]
 fn a_history_replaced_by_garbage_is_reported_and_set_aside() {
     let env = Env::new();
-    // Text garbage (kept aside verbatim) with one good line in the middle.
+    // Text garbage (kept aside verbatim), one good line, and two lines whose CPU value is
+    // invalid (the line counts, CPU is unknown for it, the value is kept as written).
     let garbage = "\u{0}\u{7f}}{{not json\n{\"cpu_percent\":\"hot\"}\n{\"cpu_percent\":12}\n[1,2,3]\n{\"cpu_percent\":-1}\n";
     env.write_history(garbage);
     let mut cmd = env.cmd();
@@ -653,24 +654,43 @@ fn a_history_replaced_by_garbage_is_reported_and_set_aside() {
     no_panic(&out);
     assert_eq!(out.status.code(), Some(0));
     let err = stderr(&out);
-    assert_eq!(err.lines().count(), 4, "one warning per bad line: {err}");
+    assert_eq!(
+        err.lines().count(),
+        4,
+        "one warning per bad line or field: {err}"
+    );
     assert!(
-        err.lines().all(|l| l.starts_with("rizk-scale: warning: '")
-            && l.contains("skipped unparseable history line")),
+        err.lines().all(|l| l.starts_with("rizk-scale: warning: '")),
         "{err}"
     );
-    assert_eq!(util::parse_recommend(&out).samples, 1);
-    // A write keeps the good line, moves the four bad ones aside, loses nothing.
+    let skipped = err
+        .lines()
+        .filter(|l| l.contains("skipped unparseable history line"))
+        .count();
+    assert_eq!(skipped, 2, "{err}");
+    assert!(
+        err.contains("history.jsonl:2': cpu_percent \"hot\": not a number"),
+        "{err}"
+    );
+    assert!(err.contains("history.jsonl:5': cpu_percent -1: "), "{err}");
+    assert_eq!(util::parse_recommend(&out).samples, 3);
+    // A write keeps the three lines that parse (bad values verbatim), moves the two
+    // unparseable ones aside, loses nothing.
     let mut cmd = env.cmd();
     collect_args(&mut cmd, 13);
     let (out, _) = run_bounded(cmd, Duration::from_secs(10));
     no_panic(&out);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(assert_history_valid(&env.history()), 2);
+    assert_eq!(assert_history_valid(&env.history()), 4);
+    let kept = std::fs::read_to_string(env.history()).unwrap();
+    assert!(
+        kept.contains("\"cpu_percent\":\"hot\"") && kept.contains("\"cpu_percent\":-1,"),
+        "{kept}"
+    );
     let aside = std::fs::read_to_string(env.dir.path().join("history.jsonl.rejected")).unwrap();
     let bad: Vec<&str> = garbage
         .lines()
-        .filter(|l| *l != "{\"cpu_percent\":12}")
+        .filter(|l| !l.starts_with("{\"cpu_percent\""))
         .collect();
     assert_eq!(aside.lines().collect::<Vec<_>>(), bad);
     // Binary garbage: many lines, not UTF-8; still no panic, still one warning per line.

@@ -32,7 +32,7 @@ fn sample(i: usize) -> Sample {
         response_time_ms: Some(120.0),
         error_rate: Some(0.1),
         cache_hit_rate: Some(90.0),
-        active_connections: Some(7),
+        active_connections: Some(7.0),
         ..Sample::default()
     }
 }

@@ -55,7 +55,7 @@ impl Monitor {
                 "memory_percent=50",
             ])
             .args(["--serve", &serve.to_string()])
-            .args(["--exec-on-change", "sh", "-c"])
+            .args(["--exec-on-change", "sh", "--exec-arg=-c", "--exec-arg"])
             .arg(format!("echo \"$RIZK_ACTION\" >> '{}'", hook_log.display()))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -381,7 +381,8 @@ fn a_follower_says_whom_it_follows_on_its_plain_line() {
         .args(["--history", &s.server.url(), "--service", "web"])
         .args(["monitor", "--coordinate", "--no-host", "--instance", "f"])
         .args(["--metric", "cpu_percent=10", "--count", "1"])
-        .args(["--exec-on-change", "sh", "-c", "echo ran; exit 3"])
+        .args(["--exec-on-change", "sh", "--exec-arg=-c"])
+        .args(["--exec-arg", "echo ran; exit 3"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -398,7 +399,7 @@ fn a_follower_says_whom_it_follows_on_its_plain_line() {
     );
     assert!(stderr.contains("following 'other/1/000000001'"), "{stderr}");
     assert!(
-        stderr.contains("followed another leader: 1 ticks"),
+        stderr.contains("followed another leader: 1 tick\n"),
         "{stderr}"
     );
     // The follower did not touch the other holder's lease.

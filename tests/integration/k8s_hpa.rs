@@ -230,12 +230,8 @@ fn replica_calc(case: &Value) -> Result<Built, String> {
                 .iter()
                 .map(|r| r.as_i64().unwrap())
                 .sum();
+            // Above 100 % is normal against requests (the history keeps it, as the HPA does).
             let utilization = 100.0 * sum as f64 / requests as f64;
-            if utilization > 100.0 {
-                return Err(format!(
-                    "utilization {utilization} % is above 100 (the history rejects it)"
-                ));
-            }
             let m = format!(
                 "  - type: Resource\n    resource:\n      name: cpu\n      target: {{type: Utilization, averageUtilization: {}}}\n",
                 int(case, "target_utilization")
@@ -479,6 +475,6 @@ fn kubernetes_hpa_table_tests_agree() {
     for d in &disagreements {
         println!("  DISAGREES: {d}");
     }
-    assert!(expressible >= 80, "only {expressible} cases expressed");
+    assert!(expressible >= 85, "only {expressible} cases expressed");
     assert_eq!(agree, expressible, "{disagreements:#?}");
 }

@@ -1,9 +1,11 @@
-//! The OpenMetrics project's 211 parser test cases: our parser must agree with every `shouldParse`.
+//! The OpenMetrics project's 211 parser test cases: the strict parser (`--strict-exposition`)
+//! must agree with every `shouldParse`; the default (Prometheus-lenient) parser accepts every
+//! case the strict one accepts, with the same samples.
 
 use std::fs;
 use std::path::Path;
 
-use rizk_scale::sources::exposition::{Format, parse};
+use rizk_scale::sources::exposition::{Format, Strictness, parse_with};
 
 #[test]
 fn all_openmetrics_parser_cases_agree_with_should_parse() {
@@ -16,7 +18,7 @@ fn all_openmetrics_parser_cases_agree_with_should_parse() {
     cases.sort();
     assert_eq!(cases.len(), 211, "the fixture set has 211 cases");
 
-    let (mut accepted, mut rejected) = (0, 0);
+    let (mut accepted, mut rejected, mut lenient_accepted) = (0, 0, 0);
     let mut disagreements = Vec::new();
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
@@ -28,7 +30,20 @@ fn all_openmetrics_parser_cases_agree_with_should_parse() {
         let bytes = fs::read(case.join(file)).unwrap();
         // Every case is UTF-8; a non-UTF-8 body would be rejected before parsing.
         let outcome = match std::str::from_utf8(&bytes) {
-            Ok(text) => parse(text, Format::OpenMetrics).map(|_| ()),
+            Ok(text) => {
+                let strict = parse_with(text, Format::OpenMetrics, Strictness::Strict);
+                let lenient = parse_with(text, Format::OpenMetrics, Strictness::Prometheus);
+                if let Ok(l) = &lenient {
+                    lenient_accepted += 1;
+                    if let Ok(s) = &strict {
+                        assert_eq!(l.sample_count(), s.sample_count(), "{name}");
+                    }
+                }
+                if strict.is_ok() && lenient.is_err() {
+                    disagreements.push(format!("{name}: strict accepts, lenient rejects"));
+                }
+                strict.map(|_| ())
+            }
             Err(e) => panic!("{name}: not UTF-8: {e}"),
         };
         if outcome.is_ok() {
@@ -51,4 +66,9 @@ fn all_openmetrics_parser_cases_agree_with_should_parse() {
         disagreements.join("\n")
     );
     assert_eq!((accepted, rejected), (44, 167));
+    println!(
+        "lenient (Prometheus) mode accepts {lenient_accepted} of {}",
+        cases.len()
+    );
+    assert!(lenient_accepted >= accepted);
 }

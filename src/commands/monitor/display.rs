@@ -95,6 +95,19 @@ impl Monitor<'_> {
     pub(super) fn frame(&self, error: Option<&str>) -> Option<String> {
         let t = self.last_good.as_ref()?;
         let rec = t.rec()?;
+        // What each endpoint did on the last good tick (URLs and errors already redacted).
+        let targets: Vec<dashboard::TargetLine> = t
+            .targets
+            .iter()
+            .map(|s| dashboard::TargetLine {
+                url: s.url.clone(),
+                state: match (&s.error, s.no_series) {
+                    (Some(e), _) => dashboard::TargetState::Down(e.clone()),
+                    (None, true) => dashboard::TargetState::NoSeries,
+                    (None, false) => dashboard::TargetState::Up,
+                },
+            })
+            .collect();
         Some(dashboard::frame(
             &Frame {
                 tick: self.tally.ticks,
@@ -104,9 +117,10 @@ impl Monitor<'_> {
                 replicas: t.replicas(),
                 tally: &self.tally,
                 error,
+                targets: &targets,
             },
             self.app.color,
-            self.app.width.unwrap_or(100),
+            self.app.width.unwrap_or(crate::output::DEFAULT_WIDTH),
         ))
     }
 
@@ -127,6 +141,15 @@ impl Monitor<'_> {
 
             p.snapshot.history_samples = t.history.len();
             p.snapshot.sample = Some(t.sample.clone());
+            p.snapshot.targets = t
+                .targets
+                .iter()
+                .map(|s| crate::output::metrics_page::TargetState {
+                    target: s.url.clone(),
+                    up: s.ok,
+                    scrape_seconds: s.duration_ms as f64 / 1000.0,
+                })
+                .collect();
         }
     }
 }

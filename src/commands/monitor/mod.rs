@@ -140,7 +140,7 @@ pub async fn run(app: &App, cmd: &MonitorOptions) -> Result<Exit> {
         );
     }
     collect::check_sampling(&cmd.sampling)?;
-    if let Some(program) = cmd.exec_on_change.as_ref().and_then(|p| p.first())
+    if let Some(program) = &cmd.exec_on_change
         && program.is_empty()
     {
         bail!("--exec-on-change program '' is empty");
@@ -183,7 +183,7 @@ impl<'a> Monitor<'a> {
         decider.require_current(&[])?;
         // One collector for the whole run: CPU is measured between ticks and HTTP connections
         // to the endpoints are kept alive.
-        let collector = Collector::new(&cmd.sampling)?;
+        let collector = Collector::new(&cmd.sampling)?.allowing_partial();
         Ok(Monitor {
             app,
             cmd,
@@ -228,10 +228,10 @@ impl<'a> Monitor<'a> {
             None => (None, None),
         };
 
-        let (hook_tx, hook) = match &self.cmd.exec_on_change {
+        let (hook_tx, hook) = match self.cmd.exec_on_change.clone() {
             Some(program) => {
                 let (tx, rx) = watch::channel(None);
-                let task = tokio::spawn(hook_loop(program.clone(), rx));
+                let task = tokio::spawn(hook_loop(program, rx));
                 (Some(tx), Some(task))
             }
             None => (None, None),
@@ -300,22 +300,26 @@ impl<'a> Monitor<'a> {
                 return Ok(Stop::Count);
             }
             let next = started + self.cmd.interval;
-            if let Some(signal) = self.wait(next, sigint, sigterm).await {
-                return Ok(Stop::Signal(signal));
+            if let Some(stop) = self.wait(next, sigint, sigterm).await {
+                return Ok(stop);
             }
         }
     }
 
-    /// Wait until `deadline` (drawing the countdown on a terminal); a signal cuts it short.
+    /// Wait until `deadline` (drawing the countdown on a terminal); a signal cuts it short, and
+    /// so does stdout's reader going away (`monitor | head -1` ends at once, without another
+    /// sample).
     async fn wait(
         &self,
         deadline: Instant,
         sigint: &mut Signal,
         sigterm: &mut Signal,
-    ) -> Option<&'static str> {
+    ) -> Option<Stop> {
         let deadline = tokio::time::Instant::from_std(deadline);
         let spin = self.mode == Mode::Dashboard;
         let mut step = 0;
+        let closed = crate::output::pipe::stdout_closed();
+        tokio::pin!(closed);
         loop {
             if spin {
                 let left = deadline.saturating_duration_since(tokio::time::Instant::now());
@@ -327,8 +331,9 @@ impl<'a> Monitor<'a> {
             }
             tokio::select! {
                 biased;
-                _ = sigint.recv() => return Some("SIGINT"),
-                _ = sigterm.recv() => return Some("SIGTERM"),
+                _ = sigint.recv() => return Some(Stop::Signal("SIGINT")),
+                _ = sigterm.recv() => return Some(Stop::Signal("SIGTERM")),
+                () = &mut closed => return Some(Stop::ClosedStdout),
                 () = tokio::time::sleep_until(deadline) => return None,
                 () = tokio::time::sleep(SPIN), if spin => step += 1,
             }

@@ -85,6 +85,9 @@ pub(super) struct Line<'a> {
     pub src: &'a str,
     pub pos: usize,
     pub end: usize,
+    /// OpenMetrics read as the Prometheus server reads it: a trailing comma and reserved `__`
+    /// label names are allowed in label sets.
+    pub loose: bool,
 }
 
 impl<'a> Line<'a> {
@@ -93,6 +96,7 @@ impl<'a> Line<'a> {
             src,
             pos: start,
             end,
+            loose: false,
         }
     }
 
@@ -238,7 +242,8 @@ impl<'a> Line<'a> {
 
     /// A label set `{...}` at the cursor.
     ///
-    /// * `om`: OpenMetrics rules (no whitespace, no trailing comma, no reserved `__` names);
+    /// * `om`: OpenMetrics rules (no whitespace, no trailing comma, no reserved `__` names; with
+    ///   `loose`, as Prometheus reads it, a trailing comma and `__` names are allowed);
     ///   otherwise the text format's (spaces and tabs between tokens, a trailing comma allowed).
     /// * `name_slot`: a metric name may be written inside the braces (no name before them).
     ///
@@ -316,7 +321,7 @@ impl<'a> Line<'a> {
                     }
                     name = Some(value);
                 } else {
-                    if om && lname.starts_with("__") {
+                    if om && !self.loose && lname.starts_with("__") {
                         return fail(term, format!("reserved label name '{lname}'"));
                     }
                     if labels.iter().any(|(n, _)| *n == lname) {
@@ -341,8 +346,10 @@ impl<'a> Line<'a> {
             match self.peek() {
                 Some(b',') => {
                     self.pos += 1;
-                    if !om {
-                        self.skip_ws();
+                    if !om || self.loose {
+                        if !om {
+                            self.skip_ws();
+                        }
                         if self.peek() == Some(b'}') {
                             self.pos += 1;
                             return Ok(name);

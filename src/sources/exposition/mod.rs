@@ -62,11 +62,13 @@ impl Format {
     }
 
     /// The format of a file without a content type (a node_exporter textfile): OpenMetrics when
-    /// its last line is `# EOF`, the text format otherwise.
+    /// its last line is `# EOF` and it is otherwise valid OpenMetrics (as the Prometheus server
+    /// reads it), the text format otherwise (where `# EOF` is a comment).
     pub fn of_file_contents(body: &str) -> Format {
         let trimmed = body.strip_suffix('\n').unwrap_or(body);
         let last = trimmed.rsplit('\n').next().unwrap_or("");
-        if last == "# EOF" {
+        if last == "# EOF" && parse_with(body, Format::OpenMetrics, Strictness::Prometheus).is_ok()
+        {
             Format::OpenMetrics
         } else {
             Format::PrometheusText
@@ -199,13 +201,47 @@ impl ParseError {
     }
 }
 
-/// Parses a whole exposition. Any invalid line rejects the whole exposition.
+/// How much of the formats' rules a parse applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Strictness {
+    /// What the Prometheus server's scrape parser (`model/textparse`) accepts: the syntax of
+    /// each line, `# EOF` and UNIT suffixes in OpenMetrics, valid numbers and timestamps, no
+    /// duplicate label name. Family rules (metadata order, clashing names, grouping, counter
+    /// and histogram values, `_info`/`_total` suffixes) are not checked. The default.
+    #[default]
+    Prometheus,
+    /// Everything the formats forbid is rejected (`--strict-exposition`): OpenMetrics's
+    /// validity rules, and one `HELP`/`TYPE` per family before its samples in the text format.
+    Strict,
+}
+
+/// Parses a whole exposition strictly. Any invalid line rejects the whole exposition.
 pub fn parse(input: &str, format: Format) -> Result<Exposition<'_>, ParseError> {
+    parse_with(input, format, Strictness::Strict)
+}
+
+/// Parses a whole exposition with the given strictness. Whatever `Strict` accepts, `Prometheus`
+/// accepts too (with the same samples).
+pub fn parse_with(
+    input: &str,
+    format: Format,
+    strictness: Strictness,
+) -> Result<Exposition<'_>, ParseError> {
+    let strict = strictness == Strictness::Strict;
     let result = match format {
-        Format::PrometheusText => text::parse(input),
-        Format::OpenMetrics => openmetrics::parse(input),
+        Format::PrometheusText => text::parse(input, strict),
+        Format::OpenMetrics => openmetrics::parse(input, strict),
     };
     result.map_err(|f| ParseError::at(input, f))
+}
+
+/// The first rule of the format that a page the Prometheus server accepts breaks (`None` when
+/// it is strictly valid, or when even Prometheus rejects it).
+pub fn first_violation(input: &str, format: Format) -> Option<ParseError> {
+    match parse_with(input, format, Strictness::Prometheus) {
+        Ok(_) => parse(input, format).err(),
+        Err(_) => None,
+    }
 }
 
 impl MetricSample<'_> {
@@ -320,6 +356,194 @@ mod tests {
         }
     }
 
+    /// Pages the Prometheus server scrapes that a format's rules forbid: accepted by default
+    /// (with every sample), rejected with `Strict`.
+    const PROMETHEUS_ACCEPTS: &[(&str, Format, &str, usize)] = &[
+        (
+            "client_golang OpenMetrics: gauge x, then counter x_total announced as x",
+            Format::OpenMetrics,
+            "# HELP go_memstats_alloc_bytes Bytes in use.\n\
+             # TYPE go_memstats_alloc_bytes gauge\n\
+             go_memstats_alloc_bytes 1.5e+06\n\
+             # HELP go_memstats_alloc_bytes Total bytes allocated.\n\
+             # TYPE go_memstats_alloc_bytes counter\n\
+             go_memstats_alloc_bytes_total 9.1e+06\n\
+             # EOF\n",
+            2,
+        ),
+        (
+            "OpenMetrics: gauge x, then a family x_total of its own",
+            Format::OpenMetrics,
+            "# TYPE go_memstats_alloc_bytes gauge\n\
+             go_memstats_alloc_bytes 1.5e+06\n\
+             # HELP go_memstats_alloc_bytes_total Total bytes allocated.\n\
+             # TYPE go_memstats_alloc_bytes_total counter\n\
+             go_memstats_alloc_bytes_total 9.1e+06\n\
+             # EOF\n",
+            2,
+        ),
+        (
+            "text: TYPE repeated for a family after other samples",
+            Format::PrometheusText,
+            "# TYPE a counter\na 1\n# TYPE b gauge\nb 2\n# TYPE a counter\na{x=\"y\"} 3\n",
+            3,
+        ),
+        (
+            "text: second HELP, and TYPE after the family's samples",
+            Format::PrometheusText,
+            "# HELP a one\n# HELP a two\na 1\n# TYPE a gauge\na{x=\"1\"} 2\n",
+            2,
+        ),
+        (
+            "OpenMetrics: negative histogram _sum, summary _sum and quantile",
+            Format::OpenMetrics,
+            "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 2\nh_sum -3.5\nh_count 2\n\
+             # TYPE s summary\ns{quantile=\"0.5\"} -1\ns_sum -2\ns_count 1\n# EOF\n",
+            6,
+        ),
+        (
+            "OpenMetrics: a timestamp on some samples of a group only",
+            Format::OpenMetrics,
+            "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1 1700000000\nh_sum 1\nh_count 1\n# EOF\n",
+            3,
+        ),
+        (
+            "OpenMetrics: an info family whose sample omits _info",
+            Format::OpenMetrics,
+            "# TYPE build info\nbuild{version=\"1.0\"} 1\n# EOF\n",
+            1,
+        ),
+        (
+            "OpenMetrics: a trailing comma and a __ label name (Prometheus's lexer allows both)",
+            Format::OpenMetrics,
+            "a{x=\"1\",} 1\nb{__x=\"1\"} 2\n# EOF\n",
+            2,
+        ),
+        (
+            "OpenMetrics: an exemplar on a gauge",
+            Format::OpenMetrics,
+            "# TYPE g gauge\ng 1 # {id=\"x\"} 1\n# EOF\n",
+            1,
+        ),
+        (
+            "text: a value right after the name (Prometheus's lexer splits 'a+1')",
+            Format::PrometheusText,
+            "a+1\n",
+            1,
+        ),
+    ];
+
+    /// Pages the Prometheus server rejects: rejected in both modes.
+    const PROMETHEUS_REJECTS: &[(&str, Format, &str)] = &[
+        ("no # EOF", Format::OpenMetrics, "a 1\n"),
+        ("text after # EOF", Format::OpenMetrics, "a 1\n# EOF\nb 1\n"),
+        ("a blank line", Format::OpenMetrics, "a 1\n\nb 1\n# EOF\n"),
+        ("a comment", Format::OpenMetrics, "# hello\na 1\n# EOF\n"),
+        ("two spaces", Format::OpenMetrics, "a  1\n# EOF\n"),
+        ("a NaN timestamp", Format::OpenMetrics, "a 1 NaN\n# EOF\n"),
+        (
+            "a UNIT that is not the name's suffix",
+            Format::OpenMetrics,
+            "# TYPE a_seconds gauge\n# UNIT a_seconds milliseconds\na_seconds 1\n# EOF\n",
+        ),
+        (
+            "an unknown type",
+            Format::OpenMetrics,
+            "# TYPE a foo\na 1\n# EOF\n",
+        ),
+        (
+            "a duplicate label name",
+            Format::OpenMetrics,
+            "a{x=\"1\",x=\"2\"} 1\n# EOF\n",
+        ),
+        ("an invalid value", Format::OpenMetrics, "a one\n# EOF\n"),
+        (
+            "an unknown type",
+            Format::PrometheusText,
+            "# TYPE a foo\na 1\n",
+        ),
+        ("an invalid value", Format::PrometheusText, "a one\n"),
+        (
+            "a fractional timestamp",
+            Format::PrometheusText,
+            "a 1 1.5\n",
+        ),
+        ("a missing value", Format::PrometheusText, "a\n"),
+        (
+            "a duplicate label name",
+            Format::PrometheusText,
+            "a{x=\"1\",x=\"2\"} 1\n",
+        ),
+        (
+            "an unterminated label value",
+            Format::PrometheusText,
+            "a{x=\"1} 1\n",
+        ),
+        (
+            "an invalid label name",
+            Format::PrometheusText,
+            "a{1x=\"y\"} 1\n",
+        ),
+        (
+            "text after the timestamp",
+            Format::PrometheusText,
+            "a 1 2 3\n",
+        ),
+    ];
+
+    #[test]
+    fn the_default_accepts_what_prometheus_accepts_and_strict_rejects_it() {
+        for &(what, format, page, samples) in PROMETHEUS_ACCEPTS {
+            let e = parse_with(page, format, Strictness::default())
+                .unwrap_or_else(|e| panic!("{what}: {e}\n{page}"));
+            assert_eq!(e.sample_count(), samples, "{what}");
+            let strict = parse(page, format).err();
+            assert!(strict.is_some(), "{what}: strict mode should reject it");
+            assert_eq!(first_violation(page, format), strict, "{what}");
+        }
+    }
+
+    #[test]
+    fn what_prometheus_rejects_stays_rejected_in_both_modes() {
+        for &(what, format, page) in PROMETHEUS_REJECTS {
+            for mode in [Strictness::Prometheus, Strictness::Strict] {
+                assert!(
+                    parse_with(page, format, mode).is_err(),
+                    "{what} ({format:?}, {mode:?}) should be rejected: {page:?}"
+                );
+            }
+            assert_eq!(first_violation(page, format), None, "{what}");
+        }
+    }
+
+    #[test]
+    fn family_switches_keep_each_family_with_its_own_type() {
+        let (_, _, page, _) = PROMETHEUS_ACCEPTS[0];
+        let e = parse_with(page, Format::OpenMetrics, Strictness::Prometheus).unwrap();
+        let kinds: Vec<_> = e
+            .families
+            .iter()
+            .map(|f| (f.name.as_ref(), f.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("go_memstats_alloc_bytes", MetricType::Gauge),
+                ("go_memstats_alloc_bytes", MetricType::Counter)
+            ]
+        );
+        assert_eq!(
+            e.samples_named("go_memstats_alloc_bytes_total")
+                .map(|s| s.value)
+                .collect::<Vec<_>>(),
+            [9.1e6]
+        );
+        let (_, _, page, _) = PROMETHEUS_ACCEPTS[2];
+        let e = parse_with(page, Format::PrometheusText, Strictness::Prometheus).unwrap();
+        assert_eq!(e.samples_named("a").count(), 2);
+        assert_eq!(first_violation("a 1\n# EOF\n", Format::OpenMetrics), None);
+    }
+
     #[test]
     fn content_types_and_file_sniffing() {
         assert_eq!(
@@ -345,6 +569,19 @@ mod tests {
             Format::of_file_contents("# EOF\na 1\n"),
             Format::PrometheusText
         );
+        // Text-format syntax (a comment, a tab, a blank line) before a final '# EOF': text.
+        for text in [
+            "# a comment\na 1\n# EOF\n",
+            "a\t1\n# EOF\n",
+            "a 1\n\n# EOF\n",
+        ] {
+            assert_eq!(
+                Format::of_file_contents(text),
+                Format::PrometheusText,
+                "{text:?}"
+            );
+            assert!(parse_with(text, Format::PrometheusText, Strictness::Prometheus).is_ok());
+        }
     }
 
     #[test]

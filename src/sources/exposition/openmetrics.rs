@@ -170,6 +170,8 @@ fn is_integer(v: f64) -> bool {
 }
 
 struct Builder<'a> {
+    /// OpenMetrics's validity rules apply (`false`: only what the Prometheus server checks).
+    strict: bool,
     families: Vec<MetricFamily<'a>>,
     /// Every sample name claimed by a family so far (family name + each suffix of its type).
     claimed: HashSet<String>,
@@ -184,6 +186,12 @@ impl<'a> Builder<'a> {
         let Some(open) = self.open.take() else {
             return Ok(());
         };
+        if !self.strict {
+            // Prometheus checks no family rule (names, histograms); only the UNIT line's
+            // suffix, which `metadata` did.
+            self.families.push(open.fam);
+            return Ok(());
+        }
         let name = open.fam.name.as_ref();
         let own = suffixes(open.fam.kind);
         let bare: &[&str] = if own.contains(&"") { &[] } else { &[""] };
@@ -263,8 +271,22 @@ impl<'a> Builder<'a> {
         let text_at = line.pos;
         let text = line.rest();
 
+        let strict = self.strict;
         let same = self.open.as_ref().is_some_and(|o| o.fam.name == name);
-        let open = if same {
+        // Leniently, metadata after the family's samples or repeating a line starts a new
+        // family of the same name (client_golang writes a gauge `x` and a counter `x_total`,
+        // both announced as `x`), as the Prometheus server reads each metadata line on its own.
+        let restart = same
+            && !self.strict
+            && self.open.as_ref().is_some_and(|o| {
+                !o.fam.samples.is_empty()
+                    || match keyword {
+                        "HELP " => o.help_set,
+                        "TYPE " => o.typed,
+                        _ => o.unit_set,
+                    }
+            });
+        let open = if same && !restart {
             match self.open.as_mut() {
                 Some(o) if !o.fam.samples.is_empty() => {
                     return fail(at, format!("metadata for '{name}' after its samples"));
@@ -310,6 +332,22 @@ impl<'a> Builder<'a> {
                 {
                     return fail(text_at, format!("invalid unit '{text}'"));
                 }
+                if !strict
+                    && !text.is_empty()
+                    && !open
+                        .fam
+                        .name
+                        .strip_suffix(text)
+                        .is_some_and(|s| s.ends_with('_'))
+                {
+                    return fail(
+                        at,
+                        format!(
+                            "metric name '{}' does not end with its unit '_{text}'",
+                            open.fam.name
+                        ),
+                    );
+                }
                 open.unit_set = true;
                 open.unit_at = at;
                 open.fam.unit = (!text.is_empty()).then_some(Cow::Borrowed(text));
@@ -320,8 +358,15 @@ impl<'a> Builder<'a> {
 
     fn sample(&mut self, line: &mut Line<'a>) -> LResult<()> {
         let at = line.pos;
+        let strict = self.strict;
+        line.loose = !strict;
         let sample = parse_sample(line, &mut self.scratch)?;
-        let owned = self.open.as_ref().is_some_and(|o| o.owns(&sample.name));
+        // Leniently, a sample named as its family belongs to it whatever the type (an `info`
+        // sample without `_info`, a counter without `_total`).
+        let owned = self
+            .open
+            .as_ref()
+            .is_some_and(|o| o.owns(&sample.name) || (!self.strict && sample.name == o.fam.name));
         let open = if owned {
             match self.open.as_mut() {
                 Some(o) => o,
@@ -331,8 +376,10 @@ impl<'a> Builder<'a> {
             // A sample no family announced: an unknown-typed family of its own.
             self.open_family(sample.name.clone(), at)?
         };
-        validate_sample(open, &sample, at)?;
-        group(open, &sample, at)?;
+        if strict {
+            validate_sample(open, &sample, at)?;
+            group(open, &sample, at)?;
+        }
         open.fam.samples.push(sample);
         open.lines.push(at);
         Ok(())
@@ -660,7 +707,8 @@ fn parse_exemplar<'a>(line: &mut Line<'a>, scratch: &mut lex::Labels<'a>) -> LRe
         .iter()
         .map(|(n, v)| n.chars().count() + v.chars().count())
         .sum();
-    if chars > MAX_EXEMPLAR_LABEL_CHARS {
+    // Prometheus drops an over-long exemplar at ingestion but keeps the sample.
+    if chars > MAX_EXEMPLAR_LABEL_CHARS && !line.loose {
         return fail(
             labels_at,
             format!(
@@ -704,8 +752,12 @@ fn om_timestamp(line: &mut Line<'_>) -> LResult<f64> {
         .map_or_else(|| fail(at, format!("invalid timestamp '{token}'")), Ok)
 }
 
-pub(super) fn parse(src: &str) -> LResult<Exposition<'_>> {
+/// Parses an OpenMetrics exposition; `strict`: with the specification's validity rules, else
+/// only the syntax and what the Prometheus server's parser checks (`# EOF`, a UNIT that is the
+/// name's suffix).
+pub(super) fn parse(src: &str, strict: bool) -> LResult<Exposition<'_>> {
     let mut b = Builder {
+        strict,
         families: Vec::new(),
         claimed: HashSet::new(),
         open: None,

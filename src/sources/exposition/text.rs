@@ -27,6 +27,9 @@ fn owns(family: &MetricFamily<'_>, sample_name: &str) -> bool {
 }
 
 struct Builder<'a> {
+    /// One `HELP`/`TYPE` per family, before its samples (`false`: any metadata line is taken as
+    /// it comes, as the Prometheus server does).
+    strict: bool,
     families: Vec<MetricFamily<'a>>,
     /// Family name → index in `families`.
     index: HashMap<Cow<'a, str>, usize>,
@@ -68,6 +71,10 @@ impl<'a> Builder<'a> {
             return Ok(i);
         }
         if self.index.contains_key(&name) {
+            if !self.strict {
+                // A family switch: the metadata describes a new family of the same name.
+                return Ok(self.new_family(name));
+            }
             return fail(
                 offset,
                 format!("{what} line for metric '{name}' after its family ended"),
@@ -81,7 +88,7 @@ impl<'a> Builder<'a> {
         let Some(f) = self.families.get_mut(i) else {
             return fail(offset, "internal error: missing family");
         };
-        if f.help.is_some() {
+        if f.help.is_some() && self.strict {
             return fail(offset, format!("second HELP line for metric '{}'", f.name));
         }
         f.help = Some(help);
@@ -89,7 +96,19 @@ impl<'a> Builder<'a> {
     }
 
     fn r#type(&mut self, name: Cow<'a, str>, kind: MetricType, offset: usize) -> LResult<()> {
-        let i = self.family_for_metadata(name, offset, "TYPE")?;
+        let mut i = self.family_for_metadata(name, offset, "TYPE")?;
+        if !self.strict
+            && (self.typed.get(i) == Some(&true)
+                || self.families.get(i).is_some_and(|f| !f.samples.is_empty()))
+        {
+            // A repeated TYPE, or one after the samples: a new family from here on.
+            let name = self
+                .families
+                .get(i)
+                .map(|f| f.name.clone())
+                .unwrap_or_default();
+            i = self.new_family(name);
+        }
         let (Some(f), Some(typed)) = (self.families.get_mut(i), self.typed.get_mut(i)) else {
             return fail(offset, "internal error: missing family");
         };
@@ -138,8 +157,11 @@ impl<'a> Builder<'a> {
     }
 }
 
-pub(super) fn parse(src: &str) -> LResult<Exposition<'_>> {
+/// Parses a text-format exposition; `strict`: one `HELP`/`TYPE` per family, before its
+/// samples, and whitespace between a bare name and its value.
+pub(super) fn parse(src: &str, strict: bool) -> LResult<Exposition<'_>> {
     let mut b = Builder {
+        strict,
         families: Vec::new(),
         index: HashMap::new(),
         typed: Vec::new(),
@@ -156,7 +178,7 @@ pub(super) fn parse(src: &str) -> LResult<Exposition<'_>> {
             None => {}
             Some(b'#') => comment(&mut line, &mut b)?,
             Some(_) => {
-                let s = sample(&mut line, &mut b.scratch)?;
+                let s = sample(&mut line, &mut b.scratch, strict)?;
                 b.sample(s);
             }
         }
@@ -266,7 +288,11 @@ fn unescape_help(s: &str) -> Cow<'_, str> {
 }
 
 /// `name[{labels}] value [timestamp]` (the cursor is on the first non-blank byte).
-fn sample<'a>(line: &mut Line<'a>, scratch: &mut lex::Labels<'a>) -> LResult<MetricSample<'a>> {
+fn sample<'a>(
+    line: &mut Line<'a>,
+    scratch: &mut lex::Labels<'a>,
+    strict: bool,
+) -> LResult<MetricSample<'a>> {
     let name_at = line.pos;
     let mut name = if line.peek() == Some(b'{') {
         None
@@ -283,7 +309,7 @@ fn sample<'a>(line: &mut Line<'a>, scratch: &mut lex::Labels<'a>) -> LResult<Met
         labels = set.labels;
         line.skip_ws();
     } else if line.pos == name_at
-        || !matches!(line.src.as_bytes().get(line.pos - 1), Some(b' ' | b'\t'))
+        || (strict && !matches!(line.src.as_bytes().get(line.pos - 1), Some(b' ' | b'\t')))
     {
         return fail(
             line.pos,

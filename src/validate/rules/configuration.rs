@@ -102,7 +102,7 @@ fn identity_findings(w: &Workload) -> Vec<Finding> {
     if problems.is_empty() {
         problems.push(Finding::warn(
             format!(
-                "{}: no INSTANCE_ID (or POD_NAME) env: the seed falls back to instance-<pid>, and the PID is often 1 in every container",
+                "{}: no INSTANCE_ID (or POD_NAME) env: the scaling guide's code then falls back to instance-<pid>, and the PID is often 1 in every container",
                 w.display()
             ),
             hint,
@@ -336,13 +336,15 @@ pub fn attested_only(id: &str, key: &str, att: &Attestations) -> Check {
 /// `configuration.monitoring`: Prometheus scrape annotations on the pod template, or a
 /// ServiceMonitor/PodMonitor that selects a Service of the workload (or its pods) on a port that
 /// exists, and/or `/metrics` endpoints that answer and parse. Either kind of
-/// evidence suffices; a probe that fails is a failure.
+/// evidence suffices; a probe that fails is a failure; a page that the Prometheus server reads
+/// but its format forbids warns with the first violation.
 pub fn monitoring(m: Option<&Manifests>, probes: Option<&[ProbeResult]>) -> Check {
     let id = ids::MONITORING;
     if m.is_none() && probes.is_none() {
         return skip(id, "--manifests or --endpoint (a /metrics probe)");
     }
     let mut findings = Vec::new();
+    let mut violations = Vec::new();
     if let Some(m) = m {
         let annotations = for_workloads(id, Some(m), annotation_findings);
         findings.push(Finding {
@@ -355,6 +357,14 @@ pub fn monitoring(m: Option<&Manifests>, probes: Option<&[ProbeResult]>) -> Chec
         let hint = "make /metrics answer 2xx with a valid Prometheus exposition";
         for (p, f) in probes.iter().zip(probe_findings(probes, hint)) {
             findings.push(match (&p.parsed, f.status) {
+                (Some(Ok(n)), Status::Pass) if p.violation.is_some() => {
+                    let v = p.violation.as_deref().unwrap_or_default();
+                    violations.push(Finding::warn(
+                        format!("{}, {n} samples, but {v}", f.message),
+                        "fix the exporter's output (Prometheus reads it; --strict-exposition rejects it)",
+                    ));
+                    Finding::pass(format!("{}, {n} samples", f.message))
+                }
                 (Some(Ok(n)), Status::Pass) => Finding::pass(format!("{}, {n} samples", f.message)),
                 (Some(Err(e)), Status::Pass) => {
                     Finding::fail(format!("{} but does not parse: {e}", f.message), hint)
@@ -366,6 +376,9 @@ pub fn monitoring(m: Option<&Manifests>, probes: Option<&[ProbeResult]>) -> Chec
     let any_fail = findings.iter().any(|f| f.status == Status::Fail);
     if !any_fail && findings.iter().any(|f| f.status == Status::Pass) {
         findings.retain(|f| f.status == Status::Pass);
+    }
+    if !any_fail {
+        findings.extend(violations);
     }
     merge(id, findings)
 }
@@ -765,6 +778,7 @@ mod tests {
             status,
             elapsed: Duration::from_millis(3),
             parsed,
+            violation: None,
         };
         let ok = [probe(Ok(200), Some(Ok(154)))];
         let c = monitoring(Some(&bare), Some(&ok));
@@ -780,5 +794,16 @@ mod tests {
         let down = [probe(Err("connection refused".into()), None)];
         assert_eq!(monitoring(Some(&m), Some(&down)).status, Status::Fail);
         assert_eq!(monitoring(None, None).status, Status::Skip);
+        let lax = [ProbeResult {
+            violation: Some("OpenMetrics 1.0 forbids it: line 4, column 1: x".into()),
+            ..probe(Ok(200), Some(Ok(2)))
+        }];
+        let c = monitoring(Some(&m), Some(&lax));
+        assert_eq!(c.status, Status::Warn, "{c:?}");
+        assert!(
+            c.message
+                .contains("2 samples, but OpenMetrics 1.0 forbids it: line 4"),
+            "{c:?}"
+        );
     }
 }

@@ -1015,6 +1015,7 @@ mod tests {
             status,
             elapsed: Duration::from_millis(12),
             parsed: None,
+            violation: None,
         }
     }
 

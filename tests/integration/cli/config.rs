@@ -110,8 +110,8 @@ fn config_errors_name_file_line_and_key() {
             "thresholds.scale_down.error_rate",
         ),
         (
-            "[thresholds.scale_up]\ncpu_percent = 170\n",
-            "rizk-scale.toml:2:15'",
+            "[thresholds.scale_up]\nerror_rate = 170\n",
+            "rizk-scale.toml:2:14'",
             "percentage",
         ),
         (

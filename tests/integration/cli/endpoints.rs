@@ -225,10 +225,18 @@ fn failed_targets_are_reported_and_excluded() {
     );
     assert_eq!(env.read_history().lines().count(), 1, "no sample written");
 
-    // All fail but the host is sampled: a sample with the host's figures.
+    // All fail but the host is sampled: exit 2 all the same (issue 14) ...
     let out = env
         .cmd()
         .args(["collect", "--json", "--endpoint", &down])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(env.read_history().lines().count(), 1, "no sample written");
+    // ... and with --allow-partial a sample with the host's figures.
+    let out = env
+        .cmd()
+        .args(["collect", "--json", "--allow-partial", "--endpoint", &down])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));

@@ -227,7 +227,7 @@ fn import_reads_stdin_when_the_file_is_a_dash() {
     let out = feed("cpu_percent,instance\n10,a\n20,b\n");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).starts_with("Imported 2 of 2 samples from '<stdin>'"));
-    let out = feed("{\"cpu_percent\":30}\n{\"cpu_percent\":300}\n");
+    let out = feed("{\"cpu_percent\":30}\n{\"timestamp\":\"soon\"}\n");
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).starts_with("rizk-scale: error: importing '<stdin>:2': "),
@@ -244,17 +244,21 @@ fn a_bad_row_names_file_and_line_and_nothing_is_written() {
     let bad_csv = env.dir.path().join("bad.csv");
     std::fs::write(
         &bad_csv,
-        "timestamp,cpu_percent\n2026-11-23T19:00:00Z,50\n\n2026-11-23T19:01:00Z,150\n",
+        "timestamp,cpu_percent\n2026-11-23T19:00:00Z,50\n\n2026-11-23T19:01:00Z,-150\n",
     )
     .unwrap();
     let bad_jsonl = env.dir.path().join("bad.jsonl");
     std::fs::write(
         &bad_jsonl,
-        "{\"cpu_percent\":1}\n{\"cpu_percent\":2}\n{\"cpu_percent\":\n{\"memory_percent\":\"x\"}\n",
+        "{\"cpu_percent\":1}\n{\"cpu_percent\":2}\n{\"cpu_percent\":\n{\"timestamp\":\"x\"}\n",
     )
     .unwrap();
     for (file, line, cause) in [
-        (&bad_csv, 4, "cpu_percent is a percentage (0–100), got 150"),
+        (
+            &bad_csv,
+            4,
+            "cpu_percent must be a finite number ≥ 0, got -150",
+        ),
         (&bad_jsonl, 3, "EOF while parsing"),
     ] {
         let out = run(&env, &["history", "import", path_arg(file)]);
@@ -350,7 +354,8 @@ fn show_draws_the_last_rows_and_a_sparkline_per_metric() {
     let out = ok(&env, &["history", "show", "-n", "3"]);
     let shown = out.replace(&env.history().display().to_string(), "HISTORY");
     // The exact output: the last 3 rows, then all 12 samples per metric. CPU climbs to 90 and
-    // falls back; memory has a two-sample gap; a flat series sits at mid height.
+    // falls back and memory (40–51 %) has a two-sample gap, both on the 0–100 scale of
+    // percentages; a flat series of another metric sits at mid height.
     let expected = "\
 History 'HISTORY': 12 samples (capacity 100), the last 3 below.
 ┌──────────────────────┬──────────┬───────┬──────────┬────────────┬─────────────┬─────────┬─────────────┬─────────────┐
@@ -360,14 +365,15 @@ History 'HISTORY': 12 samples (capacity 100), the last 3 below.
 │ 2026-11-23T18:10:00Z ┆ web-1    ┆  70.0 ┆     50.0 ┆          - ┆           - ┆       - ┆           - ┆           7 │
 │ 2026-11-23T18:11:00Z ┆ web-1    ┆  60.0 ┆     51.0 ┆          - ┆           - ┆       - ┆           - ┆           7 │
 └──────────────────────┴──────────┴───────┴──────────┴────────────┴─────────────┴─────────┴─────────────┴─────────────┘
-Over all 12 samples, oldest → newest (a gap is an unknown value):
-  CPU %        ▁▂▃▄▅▅▆▇█▇▆▅  min     10.0  max     90.0
-  Memory %     ▁▂▂  ▄▅▅▆▇▇█  min     40.0  max     51.0
+Over all 12 samples, oldest → newest (a gap is an unknown value);
+% on 0–100, others from their min (▁) to max (█):
+  CPU %        ▂▂▃▄▅▅▆▇▇▇▆▅  min    10.0  max    90.0
+  Memory %     ▄▄▄  ▄▄▄▄▄▅▅  min    40.0  max    51.0
   Requests/s                 no values
   Cache hit %                no values
   Error %                    no values
   Response ms                no values
-  Connections  ▄▄▄▄▄▄▄▄▄▄▄▄  min        7  max        7
+  Connections  ▄▄▄▄▄▄▄▄▄▄▄▄  min       7  max       7
 ";
     assert_eq!(shown, expected);
     assert!(!out.contains('\x1b'));

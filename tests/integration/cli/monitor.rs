@@ -219,7 +219,7 @@ fn json_count_3_against_a_real_local_endpoint() {
         );
         assert_eq!(t.targets[0].url, url);
         assert!(t.targets[0].duration_ms < 5_000);
-        assert_eq!(t.sample.active_connections, Some(7));
+        assert_eq!(t.sample.active_connections, Some(7.0));
         assert!(
             !t.sample.extra.contains_key("raw"),
             "raw counters are not shown"
@@ -622,7 +622,7 @@ fn exporter_serves_metrics_health_and_ready() {
     assert_eq!(value("rizk_requests_per_second"), Some(150.0));
     assert_eq!(value("rizk_cpu_percent"), Some(95.0));
     assert_eq!(
-        value("rizk_response_time_ms"),
+        value("rizk_response_time_seconds"),
         None,
         "unknown metrics are omitted"
     );
@@ -752,7 +752,7 @@ fn exec_on_change_gets_the_environment_on_each_change() {
         .args(HOT)
         .arg("--exec-on-change")
         .arg(&script)
-        .arg("first-arg")
+        .args(["--exec-arg", "first-arg", "--exec-arg"])
         .arg(&log)
         .output()
         .unwrap();
@@ -781,7 +781,6 @@ fn exec_on_change_failures_are_reported_and_the_loop_goes_on() {
             "0",
             "--exec-on-change",
             "false",
-            ";",
             "--json",
         ])
         .args(HOT)
@@ -791,7 +790,7 @@ fn exec_on_change_failures_are_reported_and_the_loop_goes_on() {
     assert_eq!(stdout(&out).lines().count(), 2);
     let err = stderr(&out);
     assert!(err.contains("rizk-scale: warning: --exec-on-change 'false' failed (exit status: 1) for action wait +0"), "{err}");
-    // The program takes the rest of the line: everything after it is its arguments.
+    // A program that cannot be started is a warning, and the loop goes on.
     let out = monitor(&env)
         .args(HOT)
         .args(["--count", "1", "--interval", "0"])

@@ -459,3 +459,108 @@ fn recommend_window_statistic_is_shown_on_conditions() {
         stdout(&out).contains("Values: the median of the last 3 samples per metric (--window 3)\n")
     );
 }
+
+#[test]
+fn replay_compares_any_number_of_policy_specs() {
+    let env = Env::new();
+    let out = replay(
+        &env,
+        &[
+            "--current-replicas",
+            "5",
+            "--compare",
+            "seed",
+            "--compare",
+            "hpa",
+            "--compare",
+            "seed,scale-up-cpu=60",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    // Four policies: the figures only, one row each, and the specs named.
+    assert!(text.starts_with("What-if replay of 100 samples"), "{text}");
+    assert!(text.contains("C: hpa (--compare 'hpa')"), "{text}");
+    assert!(
+        text.contains("D: threshold, scale-up-cpu_percent=60 (--compare 'seed,scale-up-cpu=60')"),
+        "{text}"
+    );
+    for row in [
+        "│ A ┆ threshold ",
+        "│ B ┆ threshold ",
+        "│ C ┆ hpa ",
+        "│ D ┆ threshold, scale-up-cpu_percent=60",
+    ] {
+        assert!(text.contains(row), "{row}: {text}");
+    }
+    assert!(text.contains("No load model: no sample records the observed replica count"));
+    let v = replay_json(
+        &env,
+        &[
+            "--current-replicas",
+            "5",
+            "--compare",
+            "seed",
+            "--compare",
+            "hpa",
+        ],
+    );
+    // `compare` stays the first comparison; `compares` has them all.
+    assert_eq!(v["compare"]["settings"], "threshold");
+    assert_eq!(v["compares"].as_array().unwrap().len(), 2);
+    assert_eq!(v["compares"][1]["settings"], "hpa");
+    let names: Vec<&str> = v["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["A", "B", "C"]);
+    // A and B are the same rules: the same figures.
+    assert_eq!(
+        v["figures"][0]["replica_hours"],
+        v["figures"][1]["replica_hours"]
+    );
+    assert_eq!(v["model"]["applied"], false);
+}
+
+#[test]
+fn a_long_history_file_with_observed_replicas_gets_the_model() {
+    let env = Env::new();
+    // 2000 samples at 30 s: cpu 60 % on 4 observed replicas, fleet 200 requests/s.
+    let mut text = String::new();
+    for i in 0..2000 {
+        let ts = jiff::Timestamp::from_second(1_795_000_000 + 30 * i).unwrap();
+        text.push_str(&format!(
+            "{{\"timestamp\":\"{ts}\",\"cpu_percent\":60.0,\"memory_percent\":50.0,\"requests_per_second\":200.0,\"response_time_ms\":300.0,\"error_rate\":0.5,\"replicas\":4}}\n"
+        ));
+    }
+    env.write_history(&text);
+    let out = env
+        .cmd()
+        .args([
+            "replay",
+            "--json",
+            "--compare",
+            "seed,min-replicas=8,max-replicas=8",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["samples"], 2000);
+    assert_eq!(v["model"]["applied"], true);
+    assert_eq!(v["model"]["observed_replicas_known"], 2000);
+    // B holds 8 replicas (from 4, after the first decision): each carries half the CPU.
+    let b = &v["tracks"][2];
+    assert_eq!(b["name"], "B");
+    assert_eq!(b["replicas"][1], 8);
+    assert_eq!(b["cpu_percent"][1], 30.0);
+    assert_eq!(b["rps_per_replica"][1], 25.0);
+    let observed = &v["figures"][0];
+    assert_eq!(observed["name"], "observed");
+    // 1999 intervals of 30 s on 4 replicas.
+    assert_eq!(observed["replica_hours"], 4.0 * 1999.0 * 30.0 / 3600.0);
+    // Starts from the first observed count when --current-replicas is not given.
+    assert_eq!(v["summary"]["start_replicas"], 4);
+}
