@@ -539,7 +539,7 @@ impl<'a> Resolver<'a> {
             args.max_body,
             e.and_then(|e| e.max_body.as_ref()),
             |s: &String| crate::cli::parse_size(s),
-            u64::to_string,
+            |b| show_size(*b),
         )?;
         Ok(EndpointOptions {
             urls,
@@ -893,6 +893,16 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// A size in the largest binary unit that divides it (`16MiB`), as `--max-body` takes it.
+fn show_size(bytes: u64) -> String {
+    for (unit, factor) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
+        if bytes >= factor && bytes % factor == 0 {
+            return format!("{}{unit}", bytes / factor);
+        }
+    }
+    bytes.to_string()
+}
+
 /// A value kept with its text, shown as that text (empty when unset).
 fn shown_as_written<T>(v: &Option<(String, T)>) -> String {
     v.as_ref().map_or(String::new(), |(text, _)| text.clone())
@@ -1021,6 +1031,106 @@ mod tests {
     }
 
     #[test]
+    fn sizes_are_shown_as_the_flag_takes_them() {
+        assert_eq!(show_size(16 << 20), "16MiB");
+        assert_eq!(show_size(1 << 30), "1GiB");
+        assert_eq!(show_size(1536), "1536");
+        assert_eq!(show_size(3 << 10), "3KiB");
+        for b in [16 << 20, 1536, 3 << 10] {
+            assert_eq!(crate::cli::parse_size(&show_size(b)).unwrap(), b);
+        }
+    }
+
+    #[test]
+    fn host_section_is_layered_under_the_host_flags() {
+        let c = cfg(
+            "[host]\ncpu_request = \"200m\"\nmemory_request = 134217728\ncpu_window = \"1s\"\n",
+        );
+        let collect = |argv: &[&str], c: Option<&LoadedConfig>| {
+            let (cli, m) = resolved(argv);
+            let Command::Collect(cmd) = &cli.command else {
+                panic!("not collect")
+            };
+            let mut r = Resolver::command(&m, c);
+            let options = r.collect(cmd).unwrap();
+            (options, r.into_rows())
+        };
+        let (o, rows) = collect(&["rizk-scale", "collect"], Some(&c));
+        let h = o.sampling.host;
+        assert_eq!(h.cpu_request, Some(0.2));
+        assert_eq!(h.memory_request, Some(134_217_728));
+        assert_eq!(h.cpu_window, Some(Duration::from_secs(1)));
+        assert_eq!(row(&rows, "host.cpu_request").value, "200m");
+        assert_eq!(
+            row(&rows, "host.memory_request").source,
+            Source::Config("c.toml:3".into())
+        );
+        let (o, rows) = collect(
+            &[
+                "rizk-scale",
+                "collect",
+                "--cpu-request",
+                "2",
+                "--strict-exposition",
+            ],
+            Some(&c),
+        );
+        assert_eq!(o.sampling.host.cpu_request, Some(2.0));
+        assert_eq!(row(&rows, "host.cpu_request").source, Source::Flag);
+        assert_eq!(o.sampling.endpoints.strictness, Strictness::Strict);
+        let (o, rows) = collect(&["rizk-scale", "collect", "--allow-partial"], None);
+        assert_eq!(o.sampling.host, HostOptions::default());
+        assert!(o.sampling.allow_partial);
+        assert_eq!(o.sampling.endpoints.strictness, Strictness::Prometheus);
+        assert_eq!(row(&rows, "host.cpu_window").source, Source::Default);
+        // collect's --max-age is policy.max_age's.
+        let c = cfg("[policy]\nmax_age = \"2m\"\n");
+        let (o, _) = collect(&["rizk-scale", "collect"], Some(&c));
+        assert_eq!(o.max_age, Some(Duration::from_secs(120)));
+    }
+
+    #[test]
+    fn replay_range_queries_layer_flags_over_the_file_replicas_included() {
+        let c = cfg("[prometheus.queries]\nreplicas = \"count(up)\"\ncpu_percent = \"avg(cpu)\"\n");
+        let replay = |argv: &[&str]| {
+            let (cli, m) = resolved(argv);
+            let Command::Replay(cmd) = &cli.command else {
+                panic!("not replay")
+            };
+            let mut r = Resolver::command(&m, Some(&c));
+            let options = r.replay(cmd).unwrap();
+            (options, r.into_rows())
+        };
+        let (o, rows) = replay(&["rizk-scale", "replay"]);
+        assert_eq!(o.whatif.replicas_query.as_deref(), Some("count(up)"));
+        assert_eq!(o.whatif.queries[&Metric::CpuPercent], "avg(cpu)");
+        assert_eq!(
+            row(&rows, "prometheus.queries.replicas").source,
+            Source::Config("c.toml:2".into())
+        );
+        let (o, rows) = replay(&[
+            "rizk-scale",
+            "replay",
+            "--prometheus",
+            "http://127.0.0.1:9",
+            "--prometheus-query",
+            "replicas=sum(kube)",
+            "--prometheus-query",
+            "cpu_percent=max(cpu)",
+            "--step",
+            "1m",
+        ]);
+        assert_eq!(o.whatif.replicas_query.as_deref(), Some("sum(kube)"));
+        assert_eq!(o.whatif.queries[&Metric::CpuPercent], "max(cpu)");
+        assert_eq!(o.whatif.step, Duration::from_secs(60));
+        assert_eq!(
+            row(&rows, "prometheus.queries.replicas").source,
+            Source::Flag
+        );
+        assert_eq!(o.whatif.prometheus.as_deref(), Some("http://127.0.0.1:9"));
+    }
+
+    #[test]
     fn every_row_is_the_value_the_command_runs_with() {
         let c = cfg(
             "[replicas]\nmax = 20\n[endpoints]\ntimeout = \"2s\"\nurls = [\"http://a:1/metrics\"]\n",
@@ -1042,7 +1152,7 @@ mod tests {
             ("replicas.max", "20", Source::Config("c.toml:2".into())),
             ("endpoints.timeout", "2s", Source::Config("c.toml:4".into())),
             ("endpoints.concurrency", "8", Source::Flag),
-            ("endpoints.max_body", "16777216", Source::Default),
+            ("endpoints.max_body", "16MiB", Source::Default),
             (
                 "endpoints.urls",
                 "http://a:1/metrics",

@@ -1053,6 +1053,8 @@ mod tests {
         );
         let e = parse("a;\n}\n").unwrap_err();
         assert_eq!(e.to_string(), "lb/nginx.conf:2: unexpected '}'");
+        assert_eq!(e.at.as_ref().map(|o| o.line), Some(2));
+        assert_eq!(e.message, "unexpected '}'");
         let e = parse("a \"b;\n").unwrap_err();
         assert_eq!(e.to_string(), "lb/nginx.conf:1: unterminated \"quote\"");
         let e = parse("upstream a {\n server x:1\n server y:1;\n}").unwrap_err();

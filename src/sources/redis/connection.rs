@@ -20,22 +20,15 @@ pub enum FailureKind {
     Other,
 }
 
-/// A failed Redis operation, its message already redacted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A failed Redis operation, its message already redacted (callers match on [`FailureKind`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct RedisFailure {
     /// The kind of failure.
     pub kind: FailureKind,
     /// A one-line, redacted description.
     pub message: String,
 }
-
-impl fmt::Display for RedisFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for RedisFailure {}
 
 impl RedisFailure {
     pub fn new(kind: FailureKind, message: impl Into<String>) -> RedisFailure {
