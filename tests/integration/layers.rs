@@ -77,6 +77,15 @@ fn imports_flow_one_way_with_no_command_to_command_or_output_to_command_edge() {
         hits.join("\n")
     );
 
+    // Settings are resolved once, above them: the collection layer and the decide step take
+    // the resolver's plain options, never clap's structs.
+    let hits = naming(&middle, &src, &["crate::cli", "clap::"]);
+    assert!(
+        hits.is_empty(),
+        "collect/decide take clap types:\n{}",
+        hits.join("\n")
+    );
+
     // Sources, policy, history and the sample are the bottom: they name nothing above them.
     let bottom = under(
         &files,
