@@ -91,7 +91,7 @@ fn show(app: &App, as_json: bool, hpa: Option<&str>, matches: &ArgMatches) -> Re
 /// `config show --hpa FILE`: the manifest's bounds replace the defaults (not a flag, variable or
 /// config value, which would win over it), then its targets and behavior, all sourced to it.
 fn add_hpa_rows(rows: &mut Vec<Effective>, spec: &str) -> Result<()> {
-    let file = crate::sources::hpa_file::read(spec).map_err(anyhow::Error::msg)?;
+    let file = crate::sources::hpa_file::read(spec)?;
     let source = || Source::Hpa(spec.to_string());
     for (key, value) in [
         ("replicas.min", file.min_replicas),

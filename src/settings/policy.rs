@@ -144,7 +144,7 @@ impl PolicyChoice {
         let Some(spec) = self.args.hpa.as_deref() else {
             return Ok(None);
         };
-        let file = hpa_file::read(spec).map_err(anyhow::Error::msg)?;
+        let file = hpa_file::read(spec)?;
         for why in &file.not_expressible {
             crate::diag::warn(&format!("--hpa '{spec}': {why}: not expressible, ignored"));
         }
