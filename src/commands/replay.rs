@@ -23,12 +23,11 @@ const TIMELINE_MAX: usize = 500;
 
 /// `replay`.
 pub async fn run(app: &App, cmd: &ReplayOptions) -> Result<Exit> {
-    let base = cmd.choice.clone();
-    let mut choices = vec![(base.clone(), None)];
+    let mut choices = vec![(cmd.choice.clone(), None)];
     choices.extend(
         cmd.compare
             .iter()
-            .map(|spec| (base.with(spec), Some(spec.text.clone()))),
+            .map(|(choice, spec)| (choice.clone(), Some(spec.clone()))),
     );
     let progress = Progress::stderr(app.quiet);
     let (history, source) = match &cmd.whatif.prometheus {

@@ -10,7 +10,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cli::CompareSpec;
 use crate::sample::Metric;
 use crate::settings::policy::PolicyChoice;
 use crate::sources::exposition::Strictness;
@@ -151,8 +150,9 @@ pub struct ReplayOptions {
     pub choice: PolicyChoice,
     /// The replicas the replay starts from.
     pub current_replicas: Option<u32>,
-    /// More runs, one per `--compare` spec, in the order given.
-    pub compare: Vec<CompareSpec>,
+    /// More runs, one per `--compare` spec in the order given: the choice with the spec's
+    /// changes applied, and the spec as given.
+    pub compare: Vec<(PolicyChoice, String)>,
     /// Where the history comes from, the load model and the report.
     pub whatif: WhatIfOptions,
     /// Print JSON.

@@ -1,5 +1,6 @@
 //! Policy flags (`--policy`, windows, `--window`, HPA targets) and `--compare` overrides,
-//! resolved into the engine's [`DecisionRules`]. The clap types stop here.
+//! resolved into the engine's [`DecisionRules`]. The clap types stop here: [`PolicyFlags`] is
+//! clap's `PolicyArgs` as plain values, converted once by the resolver.
 
 use std::time::Duration;
 
@@ -12,13 +13,81 @@ use crate::policy::hpa::{HpaPolicy, RpsScope};
 use crate::policy::smoothing::{Smoothing, Statistic};
 use crate::policy::stabilization::Windows;
 use crate::policy::threshold::ThresholdPolicy;
+use crate::sample::Metric;
 use crate::sources::hpa_file::{self, HpaSpec};
+
+/// The policy flags as plain values (what `--compare` changes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyFlags {
+    /// `--policy hpa` (else the threshold rules).
+    pub hpa_policy: bool,
+    /// `--scale-up-window`.
+    pub scale_up_window: Option<Duration>,
+    /// `--scale-down-window`.
+    pub scale_down_window: Option<Duration>,
+    /// `--window N` (1 = off).
+    pub window: usize,
+    /// `--statistic`.
+    pub statistic: Statistic,
+    /// `--tolerance` (both directions).
+    pub tolerance: Option<f64>,
+    /// `--tolerance-up`.
+    pub tolerance_up: Option<f64>,
+    /// `--tolerance-down`.
+    pub tolerance_down: Option<f64>,
+    /// `--rps-scope`.
+    pub rps_scope: RpsScope,
+    /// `--hpa FILE[:NAME]`.
+    pub hpa: Option<String>,
+    /// `--target NAME=VALUE|off`, in order.
+    pub targets: Vec<(Metric, Option<f64>)>,
+}
+
+impl Default for PolicyFlags {
+    /// No policy flag given: the threshold rules, windows and `--window` off.
+    fn default() -> Self {
+        PolicyFlags {
+            hpa_policy: false,
+            scale_up_window: None,
+            scale_down_window: None,
+            window: 1,
+            statistic: Statistic::Median,
+            tolerance: None,
+            tolerance_up: None,
+            tolerance_down: None,
+            rps_scope: RpsScope::Fleet,
+            hpa: None,
+            targets: Vec::new(),
+        }
+    }
+}
+
+impl From<&PolicyArgs> for PolicyFlags {
+    fn from(a: &PolicyArgs) -> Self {
+        PolicyFlags {
+            hpa_policy: a.policy == PolicyArg::Hpa,
+            scale_up_window: a.scale_up_window,
+            scale_down_window: a.scale_down_window,
+            window: a.window,
+            statistic: statistic(a.statistic),
+            tolerance: a.tolerance,
+            tolerance_up: a.tolerance_up,
+            tolerance_down: a.tolerance_down,
+            rps_scope: match a.rps_scope {
+                RpsScopeArg::Fleet => RpsScope::Fleet,
+                RpsScopeArg::Instance => RpsScope::Instance,
+            },
+            hpa: a.hpa.clone(),
+            targets: a.targets.clone(),
+        }
+    }
+}
 
 /// The policy flags and the replica bounds: what `--compare` can change.
 #[derive(Debug, Clone)]
 pub struct PolicyChoice {
     /// The policy flags.
-    pub args: PolicyArgs,
+    pub flags: PolicyFlags,
     /// `--min-replicas` / `--max-replicas`.
     pub bounds: ReplicaBounds,
     /// The seed rules as the configuration file sets them (thresholds, tiers, steps).
@@ -46,7 +115,7 @@ impl PolicyChoice {
         base: &ThresholdPolicy,
     ) -> PolicyChoice {
         PolicyChoice {
-            args: args.clone(),
+            flags: PolicyFlags::from(args),
             bounds,
             base: base.clone(),
             bounds_from,
@@ -55,7 +124,7 @@ impl PolicyChoice {
 
     /// Resolve into engine settings; `max_age` is the staleness limit (None: never stale).
     pub fn resolve(&self, max_age: Option<Duration>) -> Result<DecisionRules> {
-        let args = &self.args;
+        let args = &self.flags;
         let file = self.hpa_file()?;
         let bounds = self.bounds_with(file.as_ref());
         if bounds.min > bounds.max {
@@ -100,10 +169,7 @@ impl PolicyChoice {
                 targets,
                 tolerance_up: up,
                 tolerance_down: down,
-                rps_scope: match args.rps_scope {
-                    RpsScopeArg::Fleet => RpsScope::Fleet,
-                    RpsScopeArg::Instance => RpsScope::Instance,
-                },
+                rps_scope: args.rps_scope,
                 max_age,
                 behavior: file.map(|f| f.behavior).unwrap_or_default(),
             })
@@ -118,7 +184,7 @@ impl PolicyChoice {
             policy,
             smoothing: Smoothing {
                 samples: args.window,
-                statistic: statistic(args.statistic),
+                statistic: args.statistic,
             },
             bounds,
         };
@@ -136,12 +202,12 @@ impl PolicyChoice {
 
     /// Whether the HPA policy decides (`--policy hpa`, or `--hpa FILE`).
     pub fn is_hpa(&self) -> bool {
-        self.args.policy == PolicyArg::Hpa || self.args.hpa.is_some()
+        self.flags.hpa_policy || self.flags.hpa.is_some()
     }
 
     /// The `--hpa` manifest, read and reported (metrics it cannot express are warned about).
     pub fn hpa_file(&self) -> Result<Option<HpaSpec>> {
-        let Some(spec) = self.args.hpa.as_deref() else {
+        let Some(spec) = self.flags.hpa.as_deref() else {
             return Ok(None);
         };
         let file = hpa_file::read(spec)?;
@@ -187,22 +253,12 @@ impl PolicyChoice {
         for o in &spec.overrides {
             match o {
                 Override::Preset(p) => {
-                    c.args.policy = match p {
-                        Preset::Seed | Preset::Threshold => PolicyArg::Threshold,
-                        Preset::Hpa => PolicyArg::Hpa,
-                    };
                     // The defaults: windows off for the seed's rules, the Kubernetes
                     // behavior's for the HPA; no --hpa file, default tolerances and targets.
-                    c.args.scale_up_window = None;
-                    c.args.scale_down_window = None;
-                    c.args.window = 1;
-                    c.args.statistic = StatisticArg::Median;
-                    c.args.tolerance = None;
-                    c.args.tolerance_up = None;
-                    c.args.tolerance_down = None;
-                    c.args.rps_scope = RpsScopeArg::Fleet;
-                    c.args.hpa = None;
-                    c.args.targets.clear();
+                    c.flags = PolicyFlags {
+                        hpa_policy: *p == Preset::Hpa,
+                        ..PolicyFlags::default()
+                    };
                     if *p == Preset::Seed {
                         c.base = ThresholdPolicy::default();
                     }
@@ -218,13 +274,13 @@ impl PolicyChoice {
                         None => list.push((*metric, *value)),
                     }
                 }
-                Override::Policy(p) => c.args.policy = *p,
-                Override::ScaleUpWindow(d) => c.args.scale_up_window = Some(*d),
-                Override::ScaleDownWindow(d) => c.args.scale_down_window = Some(*d),
-                Override::Window(n) => c.args.window = *n,
-                Override::Statistic(s) => c.args.statistic = *s,
-                Override::Tolerance(t) => c.args.tolerance = Some(*t),
-                Override::Target(m, v) => c.args.targets.push((*m, *v)),
+                Override::Policy(p) => c.flags.hpa_policy = *p == PolicyArg::Hpa,
+                Override::ScaleUpWindow(d) => c.flags.scale_up_window = Some(*d),
+                Override::ScaleDownWindow(d) => c.flags.scale_down_window = Some(*d),
+                Override::Window(n) => c.flags.window = *n,
+                Override::Statistic(s) => c.flags.statistic = statistic(*s),
+                Override::Tolerance(t) => c.flags.tolerance = Some(*t),
+                Override::Target(m, v) => c.flags.targets.push((*m, *v)),
                 Override::MinReplicas(n) => c.bounds.min = *n,
                 Override::MaxReplicas(n) => c.bounds.max = *n,
             }
@@ -235,14 +291,8 @@ impl PolicyChoice {
     /// A short label: the policy and every setting that is not off, e.g.
     /// "threshold, scale-down-window=5m".
     pub fn label(&self) -> String {
-        let a = &self.args;
-        let mut parts = vec![
-            match a.policy {
-                PolicyArg::Threshold => "threshold",
-                PolicyArg::Hpa => "hpa",
-            }
-            .to_string(),
-        ];
+        let a = &self.flags;
+        let mut parts = vec![if a.hpa_policy { "hpa" } else { "threshold" }.to_string()];
         let dur = |d: Duration| humantime::format_duration(d).to_string();
         if let Some(w) = a.scale_up_window {
             parts.push(format!("scale-up-window={}", dur(w)));
@@ -251,13 +301,9 @@ impl PolicyChoice {
             parts.push(format!("scale-down-window={}", dur(w)));
         }
         if a.window > 1 {
-            parts.push(format!(
-                "window={} ({})",
-                a.window,
-                statistic(a.statistic).as_str()
-            ));
+            parts.push(format!("window={} ({})", a.window, a.statistic.as_str()));
         }
-        if a.policy == PolicyArg::Threshold && a.hpa.is_none() {
+        if !a.hpa_policy && a.hpa.is_none() {
             parts.extend(threshold_changes(&self.base));
         }
         if let Some(f) = &a.hpa {
@@ -273,7 +319,7 @@ impl PolicyChoice {
             if let Some(t) = a.tolerance_down {
                 parts.push(format!("tolerance-down={t}"));
             }
-            if a.rps_scope == RpsScopeArg::Instance {
+            if a.rps_scope == RpsScope::Instance {
                 parts.push("rps-scope=instance".to_string());
             }
             for (m, v) in &a.targets {
@@ -307,7 +353,7 @@ fn threshold_changes(base: &ThresholdPolicy) -> Vec<String> {
 
 /// The stabilization windows: the flags when given, else the HPA behavior's (Kubernetes
 /// defaults: up 0, down 5m), else off for the seed's rules.
-fn windows(policy: &PolicyKind, args: &PolicyArgs) -> Windows {
+fn windows(policy: &PolicyKind, args: &PolicyFlags) -> Windows {
     let (up, down) = match policy {
         PolicyKind::Hpa(h) => (h.behavior.scale_up.window, h.behavior.scale_down.window),
         PolicyKind::Threshold(_) => (Duration::ZERO, Duration::ZERO),
@@ -343,7 +389,7 @@ mod tests {
         // What the resolver learns from clap's value sources: here, whether the flag was given.
         let given = |flag: &str| argv.contains(&flag).then(|| flag.to_string());
         PolicyChoice {
-            args: cmd.policy,
+            flags: PolicyFlags::from(&cmd.policy),
             bounds: ReplicaBounds {
                 min: cmd.min_replicas,
                 max: cmd.max_replicas,

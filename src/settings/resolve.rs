@@ -695,10 +695,16 @@ impl<'a> Resolver<'a> {
 
     /// `replay`.
     pub fn replay(&mut self, cmd: &ReplayCmd) -> Result<ReplayOptions> {
+        let choice = self.policy_choice(&cmd.policy, cmd.min_replicas, cmd.max_replicas)?;
+        let compare = cmd
+            .compare
+            .iter()
+            .map(|spec| (choice.with(spec), spec.text.clone()))
+            .collect();
         Ok(ReplayOptions {
-            choice: self.policy_choice(&cmd.policy, cmd.min_replicas, cmd.max_replicas)?,
+            choice,
             current_replicas: cmd.current_replicas,
-            compare: cmd.compare.clone(),
+            compare,
             whatif: self.whatif(&cmd.whatif)?,
             json: cmd.json,
         })
@@ -896,7 +902,7 @@ impl<'a> Resolver<'a> {
 /// A size in the largest binary unit that divides it (`16MiB`), as `--max-body` takes it.
 fn show_size(bytes: u64) -> String {
     for (unit, factor) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
-        if bytes >= factor && bytes % factor == 0 {
+        if bytes >= factor && bytes.is_multiple_of(factor) {
             return format!("{}{unit}", bytes / factor);
         }
     }
