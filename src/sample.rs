@@ -372,7 +372,7 @@ pub fn check_value(metric: Metric, value: f64) -> Result<(), String> {
 }
 
 /// The Levenshtein distance between two short ASCII-ish strings.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 use anyhow::{Result, bail};
 use jiff::{Timestamp, Unit};
 
+use super::unknown::{self, Outcome, Reason, Round};
 use super::{Collected, Readings, SampleSpec, TargetStatus};
 use crate::sample::{Metric, Sample};
 use crate::sources::host::HostReading;
-use crate::sources::mapping::{self, Aggregate, Counters};
+use crate::sources::mapping::{self, Aggregate, Counters, Snapshot};
 use crate::sources::prometheus::MetricReading;
 
 /// Build a sample from a host reading and `--metric` assignments (assignments win).
@@ -49,9 +50,12 @@ pub fn assemble(
         ..Collected::default()
     };
     let scraped_any = readings.endpoints.is_some();
+    // Each endpoint's outcome, kept until the sample is final to say why a metric is unknown.
+    let mut endpoints: Option<Vec<(String, Result<Snapshot, String>)>> = None;
     if let Some(results) = readings.endpoints {
         let mut fleet = Vec::new();
         let mut failures = Vec::new();
+        let mut kept = Vec::new();
         for r in results {
             let status = TargetStatus {
                 url: r.target.clone(),
@@ -69,12 +73,19 @@ pub fn assemble(
                         ));
                     }
                     fleet.push(mapping::reading(previous.get(&r.target), &snapshot));
-                    collected.raw.insert(r.target, snapshot.counters);
+                    collected
+                        .raw
+                        .insert(r.target.clone(), snapshot.counters.clone());
+                    kept.push((r.target, Ok(snapshot)));
                 }
-                Err(e) => failures.push(format!("endpoint '{}': {e}", r.target)),
+                Err(e) => {
+                    failures.push(format!("endpoint '{}': {e}", r.target));
+                    kept.push((r.target, Err(e)));
+                }
             }
             collected.targets.push(status);
         }
+        endpoints = Some(kept);
         let total = collected.targets.len();
         let ok = fleet.len();
         // Every endpoint failed: an error, even with the host sampled (cron must not fall back
@@ -106,6 +117,7 @@ pub fn assemble(
         sample.extra.insert("targets_ok".into(), ok.into());
         sample.extra.insert("targets_total".into(), total.into());
     }
+    let prometheus_asked = readings.prometheus.is_some();
     if let Some((base, (answered, readings))) = readings.prometheus {
         let shown = crate::redact::url(&base);
         let failed: Vec<&MetricReading> = readings.iter().filter(|r| r.error.is_some()).collect();
@@ -134,8 +146,60 @@ pub fn assemble(
     for &(metric, value) in &spec.metrics {
         sample.set(metric, Some(value));
     }
+    collected.unknown = explain(
+        &sample,
+        spec,
+        endpoints.as_deref(),
+        prometheus_asked.then_some(collected.prometheus.as_slice()),
+        previous,
+    );
+    match unknown::to_field(&collected.unknown) {
+        Some(field) => sample.extra.insert(unknown::FIELD.into(), field),
+        None => sample.extra.remove(unknown::FIELD),
+    };
     collected.sample = sample;
     Ok(collected)
+}
+
+/// Why each metric the finished `sample` leaves unknown is unknown: the gaps of the endpoints
+/// that answered are worked out only for those metrics.
+fn explain(
+    sample: &Sample,
+    spec: &SampleSpec,
+    endpoints: Option<&[(String, Result<Snapshot, String>)]>,
+    prometheus: Option<&[MetricReading]>,
+    previous: &BTreeMap<String, Counters>,
+) -> BTreeMap<Metric, Reason> {
+    let missing: Vec<Metric> = Metric::ALL
+        .into_iter()
+        .filter(|&m| sample.get(m).is_none())
+        .collect();
+    let outcomes: Option<Vec<Outcome>> = endpoints.map(|all| {
+        all.iter()
+            .map(|(url, result)| match result {
+                Ok(snapshot) => Outcome::Answered {
+                    url: url.clone(),
+                    gaps: missing
+                        .iter()
+                        .filter_map(|&m| {
+                            mapping::gap(m, previous.get(url), snapshot, &spec.mapping)
+                                .map(|g| (m, g))
+                        })
+                        .collect(),
+                },
+                Err(error) => Outcome::Down {
+                    url: url.clone(),
+                    error: error.clone(),
+                },
+            })
+            .collect()
+    });
+    let round = Round {
+        no_host: spec.no_host,
+        endpoints: outcomes.as_deref(),
+        prometheus,
+    };
+    unknown::for_round(sample, &round)
 }
 
 /// Put Prometheus's answers into the sample: every metric a query answered (an unknown one
@@ -222,6 +286,7 @@ mod tests {
             ],
             instance: Some("web-1".into()),
             allow_partial: false,
+            mapping: Default::default(),
         };
         let host = HostReading {
             cpu_percent: 55.555,
@@ -275,6 +340,7 @@ mod tests {
             metrics: vec![],
             instance: None,
             allow_partial: false,
+            mapping: Default::default(),
         };
         let mut warnings = Vec::new();
         let e = assemble(
@@ -299,6 +365,7 @@ mod tests {
             metrics: vec![],
             instance: None,
             allow_partial: false,
+            mapping: Default::default(),
         };
         let answered = |snapshot| Readings {
             host: None,
@@ -333,6 +400,7 @@ mod tests {
             metrics: vec![(Metric::CpuPercent, 40.0)],
             instance: None,
             allow_partial: false,
+            mapping: Default::default(),
         };
         let mut warnings = Vec::new();
         let at = Timestamp::UNIX_EPOCH;
@@ -359,5 +427,19 @@ mod tests {
         .unwrap();
         assert_eq!(c.sample.cpu_percent, Some(40.0));
         assert_eq!(warnings.len(), 1, "{warnings:?}");
+        // Why the endpoint's metrics are unknown, kept in the line; not-configured is not.
+        assert_eq!(
+            c.unknown[&Metric::RequestsPerSecond].to_string(),
+            "target http://127.0.0.1:9/metrics down: connection refused"
+        );
+        assert!(!c.unknown.contains_key(&Metric::CpuPercent));
+        assert!(matches!(
+            c.unknown[&Metric::MemoryPercent],
+            Reason::TargetDown { .. }
+        ));
+        assert_eq!(
+            c.sample.extra["unknown"]["requests_per_second"],
+            "target http://127.0.0.1:9/metrics down: connection refused"
+        );
     }
 }

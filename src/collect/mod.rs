@@ -8,6 +8,7 @@
 
 pub mod assemble;
 pub mod store;
+pub mod unknown;
 
 use std::collections::BTreeMap;
 
@@ -38,6 +39,8 @@ pub struct Collected {
     pub prometheus: Vec<MetricReading>,
     /// How the host's CPU and memory were measured (`None` with `--no-host`).
     pub host: Option<HostReading>,
+    /// Why each metric the sample leaves unknown is unknown.
+    pub unknown: BTreeMap<Metric, unknown::Reason>,
 }
 
 /// How one endpoint's scrape went (`collect --json` lists these under `targets`).
@@ -83,6 +86,8 @@ pub struct SampleSpec {
     /// `--allow-partial`: when every endpoint fails, keep the host's (and `--metric`'s) sample
     /// instead of failing. `monitor` always allows it (a tick is not a cron job's one answer).
     pub allow_partial: bool,
+    /// The endpoints' metric mapping (what a missing series is named by).
+    pub mapping: crate::sources::mapping::Mapping,
 }
 
 /// One round of raw readings, before they become a sample.
@@ -129,6 +134,7 @@ impl Collector {
                 metrics: args.metrics.clone(),
                 instance: args.instance.clone().or_else(host::hostname),
                 allow_partial: args.allow_partial,
+                mapping: args.endpoints.mapping.clone(),
             },
             host,
             endpoints,

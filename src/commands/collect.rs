@@ -20,6 +20,7 @@ pub async fn run(app: &App, cmd: &CollectOptions) -> Result<Exit> {
         None => (app.history.location(), report.samples),
     };
     let sample = &collected.sample;
+    let unknown = collect::unknown::texts(&collected.unknown);
     if cmd.json {
         let view = json::CollectView {
             schema_version: json::SCHEMA_VERSION,
@@ -33,6 +34,7 @@ pub async fn run(app: &App, cmd: &CollectOptions) -> Result<Exit> {
             memory_relative_to: collected.host.as_ref().map(|h| h.memory_relative_to.name()),
             targets: &collected.targets,
             prometheus: &collected.prometheus,
+            unknown: &unknown,
             history: json::HistoryView {
                 path: &path,
                 samples,
@@ -47,7 +49,8 @@ pub async fn run(app: &App, cmd: &CollectOptions) -> Result<Exit> {
             samples,
             spooled: report.spooled.is_some(),
         };
-        let text = output::table::collected(sample, stored, endpoints, app.color, app.width);
+        let text =
+            output::table::collected(sample, &unknown, stored, endpoints, app.color, app.width);
         output::emit(&text)?;
     }
     Ok(Exit::Success)

@@ -35,8 +35,20 @@ pub async fn run(app: &App, cmd: &RecommendOptions) -> Result<Exit> {
         ));
     }
     decider.require_current(&loaded.samples)?;
-    let (decision, fleet) = decider.decide_as(&loaded.samples, collect::now_ms(), cmd.fleet);
+    let now = collect::now_ms();
+    let (mut decision, fleet) = decider.decide_as(&loaded.samples, now, cmd.fleet);
     let series = fleet.as_ref().map_or(&loaded.samples, |f| &f.series);
+    let location = app.history.location();
+    collect::unknown::for_decision(
+        &mut decision.recommendation.conditions,
+        series.last(),
+        &collect::unknown::Decided {
+            location: &location,
+            flagged: if cmd.fleet { &[] } else { &loaded.flagged },
+            max_age,
+            now,
+        },
+    );
     let text = if cmd.json {
         json::pretty(
             &json::RecommendView::of_decision(&decision)

@@ -8,7 +8,9 @@ use crate::decide::Decider;
 use crate::exit::Exit;
 use crate::output::progress::Progress;
 use crate::output::replay::{Run, compare_text, single_text};
-use crate::output::whatif::{PolicyRun, Source, WhatIf, figures_table, figures_text, whatif_json};
+use crate::output::whatif::{
+    PolicyRun, Source, WhatIf, figures_table, figures_text, model_line, whatif_json,
+};
 use crate::output::{self, json, report_html};
 use crate::policy::replay::summarize;
 use crate::policy::whatif::{self, Detail, LoadModel};
@@ -129,9 +131,9 @@ fn short_or_long(w: &WhatIf<'_>, app: &App) -> String {
     };
     match timeline {
         Some(t) => format!(
-            "{t}{}\n{}",
-            crate::output::whatif::model_line(w),
-            figures_table(w, color, width)
+            "{t}{}{}",
+            output::fit(&format!("{}\n", model_line(w)), width),
+            figures_table(w, color, width, false)
         ),
         None => figures_text(w, color, width),
     }

@@ -160,6 +160,8 @@ pub struct CollectView<'a> {
     /// Per-query readings with `--prometheus` (absent without).
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub prometheus: &'a [crate::sources::prometheus::MetricReading],
+    /// Why each metric the sample leaves unknown is unknown (metric → reason; `{}` when none).
+    pub unknown: &'a std::collections::BTreeMap<crate::sample::Metric, String>,
     pub history: HistoryView<'a>,
 }
 
@@ -179,6 +181,8 @@ pub struct TickView<'a> {
     /// How each `--endpoint` scrape went (absent without endpoints).
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub targets: &'a [crate::collect::TargetStatus],
+    /// Why each metric the sample leaves unknown is unknown (metric → reason; `{}` when none).
+    pub unknown: &'a std::collections::BTreeMap<crate::sample::Metric, String>,
     /// `--coordinate` only: whether this instance leads its service.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub leader: Option<bool>,
@@ -242,6 +246,7 @@ mod tests {
                 value: Some(85.0),
                 threshold: 70.0,
                 state: CondState::Met,
+                unknown_reason: None,
             }],
         };
         let v: serde_json::Value =

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::json::SCHEMA_VERSION;
-use super::table::{action_cell, new_table};
+use super::table::{action_cell, keep_words, new_table};
 use crate::policy::engine::Decision;
 use crate::policy::engine::LimitedBy;
 use crate::policy::hpa::Limit;
@@ -302,6 +302,8 @@ pub fn compare_text(a: &Run, b: &Run, color: bool, width: Option<u16>) -> String
             Cell::new(fin).set_alignment(CellAlignment::Right),
         ]);
     }
+    // Settings wrap between their words (`threshold, scale-down-window=5m`), never inside.
+    keep_words(&mut t, width);
     out.push_str(&format!("{t}\n"));
     out.push_str(&format!(
         "A: {}\nB: {}\n",

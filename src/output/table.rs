@@ -2,7 +2,7 @@
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{
-    Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table,
+    Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width,
 };
 
 use super::{Style, paint};
@@ -30,6 +30,57 @@ pub fn new_table(color: bool, width: Option<u16>) -> Table {
         }
     }
     table
+}
+
+/// The columns a table takes with no cell wrapped: `│ a ┆ b │` is one border, then per column
+/// its content, its padding and a separator or border.
+pub fn unwrapped_width(table: &Table) -> usize {
+    1 + table
+        .column_max_content_widths()
+        .iter()
+        .map(|w| usize::from(*w) + 3)
+        .sum::<usize>()
+}
+
+/// Every column at least as wide as its longest word (header included), so that comfy-table
+/// wraps a cell only between words — never `polic/y` or `scale/-down`. Returns false, and
+/// changes nothing, when those words alone do not fit in `width` (the caller picks a narrower
+/// layout, or lets the table break words rather than overflow the terminal).
+pub fn keep_words(table: &mut Table, width: Option<u16>) -> bool {
+    let Some(width) = width.map(usize::from) else {
+        return true;
+    };
+    // Nothing wraps: leave comfy-table alone (it would fix bounded columns at their bound).
+    if unwrapped_width(table) <= width {
+        return true;
+    }
+    let columns = table.column_count();
+    let longest: Vec<usize> = (0..columns)
+        .map(|i| {
+            table
+                .column_cells_with_header_iter(i)
+                .flatten()
+                .flat_map(|c| {
+                    c.content()
+                        .split_whitespace()
+                        .map(|w| w.chars().count())
+                        .collect::<Vec<_>>()
+                })
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    if 1 + longest.iter().map(|w| w + 3).sum::<usize>() > width {
+        return false;
+    }
+    for (column, w) in table.column_iter_mut().zip(longest) {
+        // comfy-table's boundaries include the column's padding.
+        let w = u16::try_from(w)
+            .unwrap_or(u16::MAX)
+            .saturating_add(column.padding_width());
+        column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w)));
+    }
+    true
 }
 
 /// `config show`'s table: one row per setting. Keys are split only after a dot (and only when
@@ -188,10 +239,31 @@ pub struct Stored<'a> {
     pub spooled: bool,
 }
 
-/// `collect`'s human output: the sample as a small table of its known metrics, and where it
-/// went (`--json` has every field).
+/// The footnotes under a table: one line per unknown metric and its reason (metrics with the
+/// same reason share a line), wrapped at spaces to the width.
+pub fn unknown_notes<'a>(
+    reasons: impl IntoIterator<Item = (Metric, &'a str)>,
+    width: Option<u16>,
+) -> String {
+    let mut out = String::new();
+    for note in crate::collect::unknown::footnotes(reasons) {
+        let lines = match width {
+            Some(w) => super::wrap(&note, usize::from(w), usize::MAX),
+            None => vec![note],
+        };
+        for line in lines {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `collect`'s human output: the sample as a small table of its known metrics, why the others
+/// are unknown, and where it went (`--json` has every field).
 pub fn collected(
     sample: &Sample,
+    unknown: &std::collections::BTreeMap<Metric, String>,
     stored: Stored<'_>,
     endpoints: Option<(usize, usize)>,
     color: bool,
@@ -220,6 +292,10 @@ pub fn collected(
         ]);
     }
     out.push_str(&format!("{table}\n"));
+    out.push_str(&unknown_notes(
+        unknown.iter().map(|(m, r)| (*m, r.as_str())),
+        width,
+    ));
     if let Some((ok, total)) = endpoints {
         out.push_str(&format!("Endpoints: {ok} of {total} scraped\n"));
     }
@@ -283,6 +359,12 @@ pub fn recommendation(
         }
         out.push_str(&table.to_string());
         out.push('\n');
+        out.push_str(&unknown_notes(
+            rec.conditions
+                .iter()
+                .filter_map(|c| c.unknown_reason.as_deref().map(|r| (c.metric, r))),
+            width,
+        ));
     }
     let delta = match rec.replica_delta {
         0 => String::new(),
@@ -341,6 +423,27 @@ mod tests {
     }
 
     #[test]
+    fn cells_wrap_between_words_or_the_caller_hears_they_cannot() {
+        // Needs 47 columns unwrapped, 36 with every word whole.
+        let mut t = new_table(false, Some(40));
+        t.set_header(vec!["", "settings", "flaps"]);
+        t.add_row(vec!["B", "threshold, scale-down-window=5m", "16"]);
+        assert!(keep_words(&mut t, Some(40)));
+        let text = t.to_string();
+        assert!(text.contains(" scale-down-window=5m "), "{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
+        // A word wider than the room: no constraint, the caller chooses.
+        let mut t = new_table(false, Some(20));
+        t.add_row(vec!["B", "threshold, scale-down-window=5m"]);
+        assert!(!keep_words(&mut t, Some(20)));
+        // Room for everything on one line: nothing to do.
+        let mut t = new_table(false, Some(80));
+        t.add_row(vec!["B", "threshold, scale-down-window=5m"]);
+        assert!(keep_words(&mut t, Some(80)));
+        assert_eq!(unwrapped_width(&t), 1 + 4 + 34);
+    }
+
+    #[test]
     fn long_keys_break_after_a_dot() {
         assert_eq!(
             split_key("thresholds.scale_down.requests_per_second", 26),
@@ -366,7 +469,16 @@ mod tests {
             samples: 1,
             spooled: false,
         };
-        let text = collected(&s, stored, Some((1, 2)), false, Some(80));
+        let unknown: std::collections::BTreeMap<Metric, String> = [
+            (Metric::MemoryPercent, "not configured: a reason long enough to be wrapped at the width of eighty columns, at a space".to_string()),
+            (Metric::ErrorRate, "x".to_string()),
+        ]
+        .into();
+        let text = collected(&s, &unknown, stored, Some((1, 2)), false, Some(80));
+        assert!(
+            text.contains("└─────────────┴─────────┘\nmemory_percent unknown: not configured: a reason long enough to be wrapped at\n  the width of eighty columns, at a space\nerror_rate unknown: x\nEndpoints:"),
+            "{text}"
+        );
         assert!(text.starts_with("Collected a sample from web-1 at 2026-11-23T18:00:00Z:\n"));
         assert!(text.contains("│ CPU %       ┆    12.0 │"), "{text}");
         assert!(text.contains("│ Memory %    ┆ unknown │"), "{text}");
@@ -381,7 +493,7 @@ mod tests {
             ..stored
         };
         assert!(
-            collected(&s, spooled, None, false, None)
+            collected(&s, &Default::default(), spooled, None, false, None)
                 .ends_with("Spooled to 'h.jsonl' (3 samples waiting for Redis)\n")
         );
     }

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::replay::{ReplayView, Run, RunView, json_view};
-use super::table::new_table;
+use super::table::{keep_words, new_table, unwrapped_width};
 use crate::policy::whatif::{Figures, LoadModel, Overload, Track};
 use crate::sample::Sample;
 use crate::sources::prometheus_range::RangeReading;
@@ -109,61 +109,217 @@ fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map_or("—".to_string(), |v| v.to_string())
 }
 
-fn figure_cells(name: &str, label: &str, f: &Figures) -> Vec<Cell> {
-    let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
-    vec![
-        Cell::new(name),
-        Cell::new(label),
-        right(f.replica_hours.map_or("—".into(), |h| format!("{h:.1}"))),
-        right(f.mean_replicas.map_or("—".into(), |m| format!("{m:.2}"))),
-        right(format!("{:.1}", f.overloaded_minutes)),
-        right(
-            f.overloaded_share
-                .map_or("—".into(), |s| format!("{:.2}%", s * 100.0)),
-        ),
-        right(f.scale_events.to_string()),
-        right(f.flaps.to_string()),
-        right(f.reversals.to_string()),
-        right(format!("{}–{}", opt(f.min_replicas), opt(f.max_replicas))),
-        right(opt(f.final_replicas)),
+/// The figures' headings, in the order of [`figure_values`]: in full, and short for narrower
+/// terminals (explained under the table by [`SHORT_NOTE`]).
+const FULL: [&str; 9] = [
+    "replica-hours",
+    "mean replicas",
+    "overloaded min",
+    "overloaded %",
+    "scale events",
+    "flaps",
+    "reversals",
+    "min–max",
+    "final",
+];
+const SHORT: [&str; 9] = [
+    "repl-h",
+    "mean",
+    "over min",
+    "over %",
+    "events",
+    "flaps",
+    "rev",
+    "min–max",
+    "final",
+];
+const SHORT_NOTE: &str =
+    "repl-h: replica-hours; mean: mean replicas; over: overloaded; rev: reversals";
+
+/// One policy's (or what was observed's) figures as table text.
+fn figure_values(f: &Figures) -> [String; 9] {
+    [
+        f.replica_hours.map_or("—".into(), |h| format!("{h:.1}")),
+        f.mean_replicas.map_or("—".into(), |m| format!("{m:.2}")),
+        format!("{:.1}", f.overloaded_minutes),
+        f.overloaded_share
+            .map_or("—".into(), |s| format!("{:.2}%", s * 100.0)),
+        f.scale_events.to_string(),
+        f.flaps.to_string(),
+        f.reversals.to_string(),
+        format!("{}–{}", opt(f.min_replicas), opt(f.max_replicas)),
+        opt(f.final_replicas),
     ]
 }
 
-/// The figures table: observed first (when known), then each policy.
-pub fn figures_table(w: &WhatIf<'_>, color: bool, width: Option<u16>) -> String {
+/// A row of the figures table: `observed` or the policy's letter, its settings, its figures.
+struct FigureRow<'a> {
+    name: String,
+    label: &'a str,
+    values: [String; 9],
+}
+
+fn figure_rows<'a>(w: &'a WhatIf<'_>) -> Vec<FigureRow<'a>> {
+    let observed = w.observed.iter().map(|(_, f)| FigureRow {
+        name: "observed".into(),
+        label: "what ran",
+        values: figure_values(f),
+    });
+    let runs = w.runs.iter().enumerate().map(|(i, r)| FigureRow {
+        name: letter(i),
+        label: &r.run.label,
+        values: figure_values(&r.figures),
+    });
+    observed.chain(runs).collect()
+}
+
+fn right(s: &str) -> Cell {
+    Cell::new(s).set_alignment(CellAlignment::Right)
+}
+
+/// One row per policy under `headings`, the settings in a column of their own; `None` when
+/// that does not fit in `width` — with no cell wrapped, or (`wrap`) wrapped between words only.
+fn rows_table(
+    rows: &[FigureRow<'_>],
+    headings: &[&str; 9],
+    color: bool,
+    width: Option<u16>,
+    wrap: bool,
+) -> Option<String> {
     let mut t = new_table(color, width);
-    t.set_header(vec![
-        "",
-        "policy",
-        "replica-hours",
-        "mean replicas",
-        "overloaded min",
-        "overloaded",
-        "scale events",
-        "flaps",
-        "reversals",
-        "min–max",
-        "final",
-    ]);
-    if let Some((_, f)) = &w.observed {
-        t.add_row(figure_cells("observed", "what ran", f));
+    let mut header = vec!["", "policy"];
+    header.extend(headings);
+    t.set_header(header);
+    for r in rows {
+        let mut cells = vec![Cell::new(&r.name), Cell::new(r.label)];
+        cells.extend(r.values.iter().map(|v| right(v)));
+        t.add_row(cells);
     }
-    for (i, r) in w.runs.iter().enumerate() {
-        t.add_row(figure_cells(&letter(i), &r.run.label, &r.figures));
-    }
-    let hours = w.runs.first().map_or(0.0, |r| r.figures.hours);
-    let mut out = format!("{t}\n");
-    out.push_str(&format!(
-        "Over {hours:.1} h. Overloaded: an interval whose per-replica load is above the policy's limit ({}); flaps: reversals within {} of the scale event before.\n",
-        w.runs
+    let fits = match width {
+        None => true,
+        Some(w) if !wrap => unwrapped_width(&t) <= usize::from(w),
+        Some(_) => keep_words(&mut t, width),
+    };
+    fits.then(|| t.to_string())
+}
+
+/// The figures as rows and the policies as columns (headed by their letters), in as many
+/// tables of consecutive policies as the width needs: the narrow layout, whatever the number
+/// of policies.
+fn columns_tables(rows: &[FigureRow<'_>], color: bool, width: u16) -> Vec<String> {
+    let names = FULL.iter().map(|h| h.chars().count()).max().unwrap_or(0);
+    let column = |r: &FigureRow<'_>| {
+        r.values
             .iter()
-            .enumerate()
-            .map(|(i, r)| format!("{}: {}", letter(i), overload_text(&r.track.overload)))
+            .chain([&r.name])
+            .map(|v| v.chars().count())
+            .max()
+            .unwrap_or(0)
+            + 3
+    };
+    let mut chunks: Vec<&[FigureRow<'_>]> = Vec::new();
+    let mut rest = rows;
+    while !rest.is_empty() {
+        let mut used = 1 + names + 3;
+        let mut n = 0;
+        while n < rest.len() && (n == 0 || used + column(&rest[n]) <= usize::from(width)) {
+            used += column(&rest[n]);
+            n += 1;
+        }
+        let (chunk, tail) = rest.split_at(n);
+        chunks.push(chunk);
+        rest = tail;
+    }
+    chunks
+        .into_iter()
+        .map(|chunk| {
+            let mut t = new_table(color, Some(width));
+            let mut header = vec![Cell::new("")];
+            header.extend(chunk.iter().map(|r| right(&r.name)));
+            t.set_header(header);
+            for (i, heading) in FULL.iter().enumerate() {
+                let mut cells = vec![Cell::new(heading)];
+                cells.extend(chunk.iter().map(|r| right(&r.values[i])));
+                t.add_row(cells);
+            }
+            keep_words(&mut t, Some(width));
+            t.to_string()
+        })
+        .collect()
+}
+
+/// The policies' overload limits in words, each once with the letters of the policies that
+/// have it: `A: cpu_percent > 70; B, C: cpu_percent > 70 or requests/s per replica > 100`.
+fn limits_text(w: &WhatIf<'_>) -> String {
+    let mut groups: Vec<(Vec<String>, String)> = Vec::new();
+    for (i, r) in w.runs.iter().enumerate() {
+        let text = overload_text(&r.track.overload);
+        match groups.iter_mut().find(|(_, t)| *t == text) {
+            Some((letters, _)) => letters.push(letter(i)),
+            None => groups.push((vec![letter(i)], text)),
+        }
+    }
+    match groups.as_slice() {
+        [(letters, text)] if letters.len() > 1 => format!("{text}, every policy"),
+        _ => groups
+            .iter()
+            .map(|(letters, text)| format!("{}: {text}", letters.join(", ")))
             .collect::<Vec<_>>()
             .join("; "),
+    }
+}
+
+/// The figures table: observed first (when known), then each policy, and what the figures
+/// mean. As wide as the room allows: one row per policy with the headings in full, or short, or
+/// (when even that does not fit, e.g. at 80 columns) the policies as columns. `labels_above`:
+/// the policies' settings are listed just above, so the narrow layout need not repeat them.
+pub fn figures_table(
+    w: &WhatIf<'_>,
+    color: bool,
+    width: Option<u16>,
+    labels_above: bool,
+) -> String {
+    let rows = figure_rows(w);
+    let mut out = String::new();
+    let mut notes = Vec::new();
+    // In full on one line each, else short headings, else either wrapped between words.
+    let layouts = [
+        (&FULL, false),
+        (&SHORT, false),
+        (&FULL, true),
+        (&SHORT, true),
+    ];
+    let table = layouts.iter().find_map(|&(headings, wrap)| {
+        rows_table(&rows, headings, color, width, wrap).map(|t| (t, headings))
+    });
+    match table {
+        Some((t, headings)) => {
+            out.push_str(&format!("{t}\n"));
+            if headings == &SHORT {
+                notes.push(SHORT_NOTE);
+            }
+        }
+        None => {
+            let tables = columns_tables(&rows, color, width.unwrap_or(super::DEFAULT_WIDTH));
+            out.push_str(&tables.join("\n\n"));
+            out.push('\n');
+            if !labels_above {
+                for (i, r) in w.runs.iter().enumerate() {
+                    out.push_str(&format!("{}: {}\n", letter(i), r.run.label));
+                }
+            }
+        }
+    }
+    let hours = w.runs.first().map_or(0.0, |r| r.figures.hours);
+    out.push_str(&format!(
+        "Over {hours:.1} h. Overloaded: an interval whose per-replica load is above the policy's limit ({}); flaps: reversals within {} of the scale event before.\n",
+        limits_text(w),
         humantime::format_duration(crate::policy::whatif::FLAP_WINDOW)
     ));
-    out
+    for n in notes {
+        out.push_str(&format!("{n}\n"));
+    }
+    super::fit(&out, width)
 }
 
 /// The lines above the figures: source, model, specs.
@@ -180,8 +336,8 @@ pub fn preamble(w: &WhatIf<'_>) -> String {
             "History: {} samples from {} ({} → {}, step {}s); known points: {}\n",
             w.history.len(),
             w.source.location,
-            opt(w.source.from),
-            opt(w.source.to),
+            w.source.from.map_or("—".into(), crate::text::timestamp),
+            w.source.to.map_or("—".into(), crate::text::timestamp),
             w.source.step_seconds.unwrap_or_default(),
             known.join(", ")
         ));
@@ -198,12 +354,17 @@ pub fn preamble(w: &WhatIf<'_>) -> String {
     out
 }
 
-/// The short text for long or many-policy replays: header, preamble, figures.
+/// The short text for long or many-policy replays: header, preamble, figures, wrapped to
+/// `width`.
 pub fn figures_text(w: &WhatIf<'_>, color: bool, width: Option<u16>) -> String {
     let first = w.history.first().and_then(|s| s.timestamp);
     let last = w.history.last().and_then(|s| s.timestamp);
     let span = match (first, last) {
-        (Some(a), Some(b)) => format!(" ({a} → {b})"),
+        (Some(a), Some(b)) => format!(
+            " ({} → {})",
+            crate::text::timestamp(a),
+            crate::text::timestamp(b)
+        ),
         _ => String::new(),
     };
     let start = w
@@ -211,11 +372,15 @@ pub fn figures_text(w: &WhatIf<'_>, color: bool, width: Option<u16>) -> String {
         .first()
         .and_then(|r| r.run.summary.start_replicas)
         .map_or(String::new(), |n| format!(", starting from {n} replicas"));
-    format!(
-        "What-if replay of {} samples{span}{start}\n{}{}",
-        w.history.len(),
+    let head = format!(
+        "What-if replay of {}{span}{start}\n{}",
+        crate::text::count(w.history.len() as u64, "sample", "samples"),
         preamble(w),
-        figures_table(w, color, width)
+    );
+    format!(
+        "{}{}",
+        super::fit(&head, width),
+        figures_table(w, color, width, true)
     )
 }
 
@@ -336,6 +501,207 @@ pub fn whatif_json<'a>(w: &'a WhatIf<'a>) -> Option<WhatIfView<'a>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::{display_width, strip_ansi};
+    use crate::policy::whatif::observed;
+
+    /// Two hours at 10 s with the observed count between 3 and 7.
+    fn history() -> Vec<Sample> {
+        let start: Timestamp = "2026-11-23T18:00:00Z".parse().unwrap();
+        (0..720)
+            .map(|i| {
+                let mut s = Sample {
+                    timestamp: Some(start + jiff::SignedDuration::from_secs(i * 10)),
+                    cpu_percent: Some(50.0 + (i % 90) as f64 / 2.0),
+                    ..Sample::default()
+                };
+                crate::sample::set_replicas(&mut s, Some(3 + (i / 60 % 5) as u32));
+                s
+            })
+            .collect()
+    }
+
+    /// What-ifs of `history` for the policies `labels` (all with what was observed, so the
+    /// figures are real ones; the layout is what is under test).
+    fn whatif<'a>(history: &'a [Sample], labels: &[&str]) -> WhatIf<'a> {
+        let overload = Overload {
+            cpu_percent: Some(70.0),
+            rps_per_replica: None,
+        };
+        let track = observed(history, overload);
+        let figures = crate::policy::whatif::figures(history, &track);
+        let runs = labels
+            .iter()
+            .map(|l| PolicyRun {
+                run: Run {
+                    label: l.to_string(),
+                    steps: Vec::new(),
+                    summary: crate::policy::replay::summarize(&[], Some(5)),
+                },
+                spec: Some(l.to_string()),
+                track: track.clone(),
+                figures: figures.clone(),
+            })
+            .collect();
+        WhatIf {
+            history,
+            source: Source {
+                kind: "history",
+                location: "history.jsonl".into(),
+                from: None,
+                to: None,
+                step_seconds: None,
+                queries: Vec::new(),
+            },
+            model: Some(LoadModel::new(&[])),
+            observed_known: history.len(),
+            observed: Some((track, figures)),
+            runs,
+        }
+    }
+
+    const FOUR: [&str; 4] = [
+        "threshold",
+        "hpa",
+        "hpa, scale-up-window=3m",
+        "threshold, scale-up-cpu_percent=60",
+    ];
+
+    /// Every line fits `width`; the lines of each table are equally wide; colour changes
+    /// nothing but escape codes.
+    fn assert_fits(text: &str, plain: &str, width: usize) {
+        assert_eq!(strip_ansi(text), plain, "colour changed the layout");
+        let mut table = Vec::new();
+        for line in plain.lines().chain([""]) {
+            assert!(display_width(line) <= width, "{line:?} in\n{plain}");
+            if line.starts_with(['┌', '│', '╞', '└']) {
+                table.push(display_width(line));
+            } else {
+                assert!(table.windows(2).all(|w| w[0] == w[1]), "{table:?}\n{plain}");
+                table.clear();
+            }
+        }
+    }
+
+    /// A table line's cells, trimmed.
+    fn cells(line: &str) -> Vec<String> {
+        line.trim_matches('│')
+            .split('┆')
+            .map(|c| c.trim().to_string())
+            .collect()
+    }
+
+    fn both(w: &WhatIf<'_>, width: Option<u16>, labels_above: bool) -> String {
+        let plain = figures_table(w, false, width, labels_above);
+        let coloured = figures_table(w, true, width, labels_above);
+        assert_fits(&coloured, &plain, width.map_or(usize::MAX, usize::from));
+        plain
+    }
+
+    #[test]
+    fn at_80_columns_the_policies_are_columns_and_nothing_is_broken() {
+        let h = history();
+        let w = whatif(&h, &FOUR);
+        let text = both(&w, Some(80), false);
+        for heading in FULL {
+            assert!(
+                text.lines()
+                    .any(|l| l.starts_with(&format!("│ {heading} "))),
+                "{heading}: {text}"
+            );
+        }
+        let header = text.lines().nth(1).map(cells).unwrap_or_default();
+        assert_eq!(header, ["", "observed", "A", "B", "C", "D"], "{text}");
+        // The settings under the table, whole; the shared limit said once.
+        assert!(
+            text.contains("\nC: hpa, scale-up-window=3m\nD: threshold, scale-up-cpu_percent=60\n")
+        );
+        assert!(text.contains("(cpu_percent > 70, every policy)"), "{text}");
+        // Listed above (figures_text): not again.
+        let above = both(&w, Some(80), true);
+        assert!(!above.contains("\nA: threshold\n"), "{above}");
+    }
+
+    #[test]
+    fn at_132_columns_one_row_per_policy_with_its_settings_whole() {
+        let h = history();
+        let w = whatif(&h, &FOUR);
+        let text = both(&w, Some(132), false);
+        let header = text.lines().nth(1).unwrap_or_default();
+        for heading in [
+            "policy",
+            "repl-h",
+            "over min",
+            "over %",
+            "events",
+            "rev",
+            "min–max",
+        ] {
+            assert!(
+                header.contains(&format!(" {heading} ")),
+                "{heading}: {header}"
+            );
+        }
+        for (label, name) in FOUR.iter().zip(["A", "B", "C", "D"]) {
+            assert!(
+                text.lines()
+                    .any(|l| l.starts_with(&format!("│ {name}        ┆ {label} "))),
+                "{label}: {text}"
+            );
+        }
+        assert!(text.contains("│ observed ┆ what ran "), "{text}");
+        assert!(
+            text.contains("\nrepl-h: replica-hours; mean: mean replicas;"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn with_room_or_no_terminal_the_headings_are_in_full() {
+        let h = history();
+        let w = whatif(&h, &FOUR[..2]);
+        for width in [None, Some(200)] {
+            let text = both(&w, width, false);
+            let header = text.lines().nth(1).map(cells).unwrap_or_default();
+            assert_eq!(header[..2], ["", "policy"], "{text}");
+            assert_eq!(header[2..], FULL, "{text}");
+            assert!(!text.contains("repl-h"), "{text}");
+        }
+    }
+
+    #[test]
+    fn many_policies_at_80_columns_take_several_tables_of_whole_columns() {
+        let h = history();
+        let labels: Vec<String> = (0..9).map(|i| format!("threshold, window={i}m")).collect();
+        let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let w = whatif(&h, &labels);
+        let text = both(&w, Some(80), false);
+        assert_eq!(text.matches("│ replica-hours  ┆").count(), 2, "{text}");
+        assert!(text.contains("┘\n\n┌"), "tables apart: {text}");
+        let second = text.split("\n\n").nth(1).unwrap_or_default();
+        let header = second.lines().nth(1).map(cells).unwrap_or_default();
+        assert_eq!(header, ["", "F", "G", "H", "I"], "{text}");
+    }
+
+    #[test]
+    fn the_prose_wraps_between_words_and_the_span_is_the_samples() {
+        let h = history();
+        let w = whatif(&h, &FOUR);
+        let prose = |text: &str| -> Vec<String> {
+            let end = text.find('┌').unwrap_or(text.len());
+            text[..end].split_whitespace().map(str::to_string).collect()
+        };
+        let wide = figures_text(&w, false, None);
+        let narrow = figures_text(&w, false, Some(80));
+        assert_fits(&figures_text(&w, true, Some(80)), &narrow, 80);
+        assert_eq!(prose(&narrow), prose(&wide), "the same words:\n{narrow}");
+        assert!(
+            wide.starts_with("What-if replay of 720 samples (2026-11-23T18:00:00Z → 2026-11-23T19:59:50Z), starting from 5 replicas\nLoad model (720 of 720 samples"),
+            "{wide}"
+        );
+        assert!(narrow.contains("\n  "), "continuations indented: {narrow}");
+        let after = &narrow[narrow.rfind('┘').unwrap_or(0)..];
+        assert!(after.contains("\nOver 2.0 h."), "{after}");
+    }
 
     #[test]
     fn letters_go_past_z() {

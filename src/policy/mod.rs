@@ -69,6 +69,10 @@ pub struct Condition {
     pub threshold: f64,
     /// The outcome.
     pub state: CondState,
+    /// Why the metric is unknown (set when `state` is `unknown`, by the layer that knows the
+    /// history: `collect::unknown::for_decision`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unknown_reason: Option<String>,
 }
 
 /// A policy's decision with its explanation.

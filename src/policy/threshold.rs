@@ -107,6 +107,7 @@ fn condition(sample: &Sample, metric: Metric, threshold: f64, direction: Directi
         value,
         threshold,
         state,
+        unknown_reason: None,
     }
 }
 
@@ -166,7 +167,15 @@ pub fn recommend_on(
     now: Timestamp,
 ) -> Recommendation {
     let samples = history.len();
-    let conditions = evaluate(evaluated, policy);
+    let mut conditions = evaluate(evaluated, policy);
+    // Figures older than the max age are not the service's state now: unknown (the decision
+    // waits for a fresh sample).
+    if history.len() >= policy.min_samples && staleness(evaluated, policy.max_age, now).is_some() {
+        for c in &mut conditions {
+            c.value = None;
+            c.state = CondState::Unknown;
+        }
+    }
     let (action, replica_delta, reason) = decide(history, evaluated, &conditions, policy, now);
     Recommendation {
         action,

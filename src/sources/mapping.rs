@@ -6,9 +6,10 @@
 //! 1. [`snapshot`] / [`snapshot_json`]: one scrape → a [`Snapshot`]: the cumulative counters the
 //!    next scrape needs ([`Counters`], stored in the history) and the gauges read now.
 //! 2. [`reading`]: this snapshot and the previous one of the same target → a [`Reading`] of
-//!    per-second rates, as Prometheus's `rate()` computes them: a counter that went down was
-//!    restarted from 0, so its new value is the increase. Without a previous snapshot every rate
-//!    is *unknown* (`None` in the sample), never 0.
+//!    per-second rates. A counter that went down was restarted: with two scrapes the increase
+//!    across the restart is not known, so that rate is *unknown* for this scrape (the next one
+//!    has it again). Without a previous snapshot every rate is *unknown* (`None` in the
+//!    sample), never 0. [`gap`] says why a field is unknown on a target.
 //! 3. [`aggregate`]: the readings of a fleet → one set of sample fields: rates and connections
 //!    summed, error rate and latency as ratios of summed rates (so weighted by request counts),
 //!    CPU and memory averaged (and their maximum kept).
@@ -53,7 +54,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::sample::Sample;
+use crate::sample::{Metric, Sample};
 use crate::sources::exposition::Exposition;
 
 /// The extra field of the sample holding raw counters per target.
@@ -180,6 +181,26 @@ impl Selector {
     }
 }
 
+impl std::fmt::Display for Selector {
+    /// As written in PromQL: `name`, or `name{label="value",other!="x"}`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)?;
+        if self.matchers.is_empty() {
+            return Ok(());
+        }
+        let inner: Vec<String> = self
+            .matchers
+            .iter()
+            .map(|m| {
+                let op = if m.negate { "!=" } else { "=" };
+                let value = m.value.replace('\\', "\\\\").replace('"', "\\\"");
+                format!("{}{op}\"{value}\"", m.label)
+            })
+            .collect();
+        write!(f, "{{{}}}", inner.join(","))
+    }
+}
+
 /// Which metrics of a target feed which sample field: the documented defaults, overridable per
 /// metric (name and label matchers).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -292,6 +313,11 @@ pub struct Snapshot {
     pub counters: Counters,
     /// Read now.
     pub gauges: Gauges,
+    /// The distinct sample names on the page (a JSON body's field names), sorted: what a
+    /// missing series' similar names are looked up in.
+    pub names: Vec<String>,
+    /// Whether the page was a JSON body (its "series" are fields).
+    pub json: bool,
 }
 
 impl Snapshot {
@@ -376,10 +402,16 @@ pub fn snapshot(exposition: &Exposition<'_>, mapping: &Mapping, t_ms: i64) -> Sn
     let mut saw_bucket = false;
     let (mut mem_avail, mut mem_total) = (None, None);
     let add = |slot: &mut Option<f64>, v: f64| *slot = Some(slot.unwrap_or(0.0) + v);
+    let mut names: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
 
     for family in &exposition.families {
+        let mut last_name = "";
         for s in &family.samples {
             let name = s.name.as_ref();
+            if name != last_name {
+                names.insert(name);
+                last_name = name;
+            }
             let labels = &s.labels;
             let is = |sel: &Selector| sel.name == name && sel.matches_labels(labels);
             if is(&mapping.requests) {
@@ -437,6 +469,8 @@ pub fn snapshot(exposition: &Exposition<'_>, mapping: &Mapping, t_ms: i64) -> Sn
     Snapshot {
         counters: c,
         gauges: g,
+        names: names.into_iter().map(str::to_string).collect(),
+        json: false,
     }
 }
 
@@ -488,19 +522,25 @@ pub fn snapshot_json(body: &str, t_ms: i64) -> Result<Snapshot, String> {
         // The sample's own name wins over the article's alias.
         slot.get_or_insert(v);
     }
+    let mut names: Vec<String> = object.keys().cloned().collect();
+    names.sort();
     Ok(Snapshot {
         counters: Counters {
             t_ms,
             ..Counters::default()
         },
         gauges: g,
+        names,
+        json: true,
     })
 }
 
-/// How much a counter grew from `prev` to `cur`: a decrease is a restart from 0, so the new
-/// value is the increase (Prometheus `rate()`).
-pub fn increase(prev: f64, cur: f64) -> f64 {
-    if cur < prev { cur } else { cur - prev }
+/// How much a counter grew from `prev` to `cur`; `None` when it went down (the target
+/// restarted: with two scrapes the increments before the restart are lost, so the interval's
+/// rate is unknown — reading the new value as the increase would under-count a busy service).
+pub fn increase(prev: f64, cur: f64) -> Option<f64> {
+    // A NaN compares false: it stays NaN (unknown downstream), never a reset.
+    if cur < prev { None } else { Some(cur - prev) }
 }
 
 /// Per-second rates from the previous snapshot of the same target (`None`: first scrape).
@@ -513,7 +553,7 @@ pub fn reading(prev: Option<&Counters>, cur: &Snapshot) -> Reading {
     let rate = |get: fn(&Counters) -> Option<f64>| -> Obs<f64> {
         let now = get(c);
         let value = match (prev.and_then(get), now, seconds) {
-            (Some(p), Some(n), Some(s)) => Some(increase(p, n) / s),
+            (Some(p), Some(n), Some(s)) => increase(p, n).map(|d| d / s),
             _ => None,
         };
         Obs::from_option(now.is_some(), value)
@@ -550,15 +590,12 @@ pub fn reading(prev: Option<&Counters>, cur: &Snapshot) -> Reading {
 
     let node_cpu = match (prev, seconds, c.node_cpu_total, c.node_cpu_idle) {
         (Some(p), Some(_), Some(total), Some(idle)) => match (p.node_cpu_total, p.node_cpu_idle) {
-            (Some(pt), Some(pi)) => {
-                let dt = increase(pt, total);
-                let di = increase(pi, idle);
-                if dt > 0.0 {
+            (Some(pt), Some(pi)) => match (increase(pt, total), increase(pi, idle)) {
+                (Some(dt), Some(di)) if dt > 0.0 => {
                     Obs::Known(clamp_percent((1.0 - di / dt) * 100.0))
-                } else {
-                    Obs::Unknown
                 }
-            }
+                _ => Obs::Unknown,
+            },
             _ => Obs::Unknown,
         },
         (_, _, Some(_), _) => Obs::Unknown,
@@ -612,12 +649,17 @@ fn bucket_rates(
     if before.len() != now.len() || before.iter().zip(now).any(|(a, b)| a.0 != b.0) {
         return Obs::Unknown;
     }
-    let mut out: Vec<(f64, f64)> = before
-        .iter()
-        .zip(now)
-        .map(|(a, b)| (b.0, increase(a.1, b.1) / s))
-        .collect();
-    out.push((f64::INFINITY, increase(pcount, count) / s));
+    let mut out = Vec::with_capacity(now.len() + 1);
+    for (a, b) in before.iter().zip(now) {
+        let Some(d) = increase(a.1, b.1) else {
+            return Obs::Unknown;
+        };
+        out.push((b.0, d / s));
+    }
+    let Some(d) = increase(pcount, count) else {
+        return Obs::Unknown;
+    };
+    out.push((f64::INFINITY, d / s));
     Obs::Known(out)
 }
 
@@ -662,6 +704,204 @@ pub fn histogram_quantile(q: f64, buckets: &[(f64, f64)]) -> Option<f64> {
         return Some(end);
     }
     Some(start + (end - start) * ((rank - below) / in_bucket))
+}
+
+/// Why a target gave no value for a sample field (see [`gap`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Gap {
+    /// None of the series feeding it is on the page: what was looked for (`wanted`, e.g.
+    /// `http_requests_total`), and up to 3 similar names that are on the page.
+    NotOnPage {
+        wanted: String,
+        similar: Vec<String>,
+    },
+    /// On the page, but a rate needs a previous scrape of this target (none, or it lacked the
+    /// counter).
+    FirstScrape,
+    /// A counter feeding it went down since the previous scrape (the target restarted).
+    Reset { counter: String },
+    /// Its counters did not move since the previous scrape (no request or lookup to average).
+    Idle,
+    /// The figure is not a finite number (a NaN or infinite sample on the page).
+    NotFinite,
+}
+
+/// A counter's name in the history's `raw` object, and how to read it.
+type Feed = (&'static str, fn(&Counters) -> Option<f64>);
+
+/// The counters that feed `metric`.
+fn feeding(metric: Metric) -> &'static [Feed] {
+    match metric {
+        Metric::RequestsPerSecond => &[("requests", |c| c.requests)],
+        Metric::ErrorRate => &[("requests", |c| c.requests), ("errors", |c| c.errors)],
+        Metric::ResponseTimeMs => &[
+            ("duration_sum", |c| c.duration_sum),
+            ("duration_count", |c| c.duration_count),
+        ],
+        Metric::CacheHitRate => &[
+            ("cache_hits", |c| c.cache_hits),
+            ("cache_misses", |c| c.cache_misses),
+        ],
+        Metric::CpuPercent => &[
+            ("node_cpu_total", |c| c.node_cpu_total),
+            ("node_cpu_idle", |c| c.node_cpu_idle),
+            ("cpu_seconds", |c| c.cpu_seconds),
+        ],
+        Metric::MemoryPercent | Metric::ActiveConnections => &[],
+    }
+}
+
+/// What the mapping looks for to fill `metric`, as the user would write it, and the names to
+/// find similar ones of: selectors (an exposition) or field names (a JSON body).
+fn wanted(metric: Metric, mapping: &Mapping, json: bool) -> (String, Vec<String>) {
+    if json {
+        let mut names = vec![metric.name().to_string()];
+        match metric {
+            Metric::CpuPercent => names.push("cpuUsage".into()),
+            Metric::MemoryPercent => names.push("memoryUsage".into()),
+            _ => {}
+        }
+        return (format!("field {}", names.join(" or ")), names);
+    }
+    let one = |s: &Selector| (s.to_string(), vec![s.name.clone()]);
+    let both = |a: &Selector, b: &Selector| {
+        (
+            format!("series {a} and {b}"),
+            vec![a.name.clone(), b.name.clone()],
+        )
+    };
+    let (text, names) = match metric {
+        Metric::RequestsPerSecond | Metric::ErrorRate => one(&mapping.requests),
+        Metric::ResponseTimeMs => {
+            let d = &mapping.duration;
+            let sum = Selector {
+                name: format!("{}_sum", d.name),
+                matchers: d.matchers.clone(),
+            };
+            let count = Selector {
+                name: format!("{}_count", d.name),
+                matchers: d.matchers.clone(),
+            };
+            return both(&sum, &count);
+        }
+        Metric::CacheHitRate => return both(&mapping.cache_hits, &mapping.cache_misses),
+        Metric::MemoryPercent => {
+            return both(&mapping.node_memory_available, &mapping.node_memory_total);
+        }
+        Metric::CpuPercent => {
+            let (a, b) = (&mapping.node_cpu, &mapping.process_cpu);
+            return (
+                format!("series {a} or {b}"),
+                vec![a.name.clone(), b.name.clone()],
+            );
+        }
+        Metric::ActiveConnections => {
+            let all: Vec<String> = mapping.connections.iter().map(|s| s.to_string()).collect();
+            let names = mapping.connections.iter().map(|s| s.name.clone()).collect();
+            return (format!("series {}", all.join(" or ")), names);
+        }
+    };
+    (format!("series {text}"), names)
+}
+
+/// Why this target gives no value for `metric` this scrape (`prev`: its previous counters),
+/// `None` when it gives one.
+pub fn gap(
+    metric: Metric,
+    prev: Option<&Counters>,
+    cur: &Snapshot,
+    mapping: &Mapping,
+) -> Option<Gap> {
+    let r = reading(prev, cur);
+    // Absent, unknown, or known (whether the figure can be formed from it).
+    let state: Obs<bool> = match metric {
+        Metric::RequestsPerSecond => obs_map(&r.requests, |v| v.is_finite()),
+        Metric::ErrorRate => obs_map(&r.errors, |(e, n)| e.is_finite() && n.is_finite()),
+        Metric::ResponseTimeMs => obs_map(&r.latency, |(s, n)| s.is_finite() && n.is_finite()),
+        Metric::CacheHitRate => obs_map(&r.cache, |(h, m)| h.is_finite() && m.is_finite()),
+        Metric::ActiveConnections => obs_map(&r.connections, |v| v.is_finite()),
+        Metric::CpuPercent => obs_map(&r.cpu_percent, |v| v.is_finite()),
+        Metric::MemoryPercent => obs_map(&r.memory_percent, |v| v.is_finite()),
+    };
+    let idle = match (metric, &r.latency, &r.cache) {
+        (Metric::ResponseTimeMs, Obs::Known((_, n)), _) => *n == 0.0,
+        (Metric::CacheHitRate, _, Obs::Known((h, m))) => h + m == 0.0,
+        _ => false,
+    };
+    match state {
+        Obs::Known(true) if idle => Some(Gap::Idle),
+        Obs::Known(true) => None,
+        Obs::Known(false) => Some(Gap::NotFinite),
+        Obs::Absent => {
+            let (wanted, names) = wanted(metric, mapping, cur.json);
+            Some(Gap::NotOnPage {
+                wanted,
+                similar: similar(&names, &cur.names, 3),
+            })
+        }
+        Obs::Unknown => {
+            let reset = prev.and_then(|p| {
+                feeding(metric).iter().find_map(|(name, get)| {
+                    let (before, now) = (get(p)?, get(&cur.counters)?);
+                    (now < before).then(|| name.to_string())
+                })
+            });
+            Some(match reset {
+                Some(counter) => Gap::Reset { counter },
+                None => Gap::FirstScrape,
+            })
+        }
+    }
+}
+
+fn obs_map<T>(obs: &Obs<T>, finite: impl Fn(&T) -> bool) -> Obs<bool> {
+    match obs {
+        Obs::Absent => Obs::Absent,
+        Obs::Unknown => Obs::Unknown,
+        Obs::Known(v) => Obs::Known(finite(v)),
+    }
+}
+
+/// Words a metric name is made of that say nothing about what it measures (suffixes, and
+/// namespaces most names on a page share).
+const COMMON_WORDS: [&str; 11] = [
+    "total", "count", "sum", "bucket", "created", "info", "", "http", "node", "process", "go",
+];
+
+/// Up to `n` of `names` similar to one of `wanted`: within a few edits (a typo first), or
+/// sharing a meaningful word (`requests`, `duration`; the most shared first).
+pub fn similar(wanted: &[String], names: &[String], n: usize) -> Vec<String> {
+    let words = |s: &str| -> Vec<String> {
+        s.to_ascii_lowercase()
+            .split(['_', ':'])
+            .filter(|w| !COMMON_WORDS.contains(w))
+            .map(str::to_string)
+            .collect()
+    };
+    let mut scored: Vec<(usize, usize, usize, &String)> = names
+        .iter()
+        .filter(|name| !wanted.contains(name))
+        .filter_map(|name| {
+            let own = words(name);
+            wanted
+                .iter()
+                .filter_map(|w| {
+                    let shared = words(w).iter().filter(|x| own.contains(x)).count();
+                    let distance = crate::sample::edit_distance(name, w);
+                    let close = distance <= (w.chars().count() / 4).max(2);
+                    // A typo (two edits at most) first, then the most shared words.
+                    let tier = usize::from(distance > 2);
+                    (shared > 0 || close).then_some((tier, usize::MAX - shared, distance, name))
+                })
+                .min()
+        })
+        .collect();
+    scored.sort();
+    scored
+        .into_iter()
+        .take(n)
+        .map(|(_, _, _, s)| s.clone())
+        .collect()
 }
 
 /// The fleet's figures, ready for the sample.
@@ -1045,17 +1285,168 @@ mod tests {
     }
 
     #[test]
-    fn a_counter_that_goes_down_restarted_from_zero() {
-        assert_eq!(increase(1000.0, 50.0), 50.0);
-        assert_eq!(increase(50.0, 80.0), 30.0);
+    fn a_counter_that_goes_down_makes_its_rate_unknown_for_that_scrape() {
+        assert_eq!(increase(1000.0, 50.0), None);
+        assert_eq!(increase(50.0, 80.0), Some(30.0));
         let before = web(0, 900.0, 100.0, 30.0, 1000.0, [500.0, 900.0, 990.0]);
         let after = web(5_000, 45.0, 5.0, 1.0, 50.0, [20.0, 40.0, 50.0]);
         let r = reading(Some(&before.counters), &after);
-        assert_eq!(r.requests, Obs::Known(10.0));
-        assert_eq!(r.errors, Obs::Known((1.0, 10.0)));
+        assert_eq!(r.requests, Obs::Unknown);
+        assert_eq!(r.errors, Obs::Unknown);
+        assert_eq!(r.buckets, Obs::Unknown);
         let a = aggregate(&[r]);
-        assert_eq!(a.response_time_ms, Some(20.0));
-        assert_eq!(a.error_rate, Some(10.0));
+        assert_eq!((a.response_time_ms, a.error_rate), (None, None));
+        assert_eq!(a.active_connections, Some(7.0), "gauges are still read");
+        let m = Mapping::default();
+        assert_eq!(
+            gap(
+                Metric::RequestsPerSecond,
+                Some(&before.counters),
+                &after,
+                &m
+            ),
+            Some(Gap::Reset {
+                counter: "requests".into()
+            })
+        );
+        assert_eq!(
+            gap(Metric::ResponseTimeMs, Some(&before.counters), &after, &m),
+            Some(Gap::Reset {
+                counter: "duration_sum".into()
+            })
+        );
+        // The scrape after the restart has rates again.
+        let later = web(10_000, 90.0, 10.0, 2.0, 100.0, [40.0, 80.0, 100.0]);
+        let a = aggregate(&[reading(Some(&after.counters), &later)]);
+        assert_eq!(a.requests_per_second, Some(10.0));
+        assert_eq!(
+            gap(Metric::RequestsPerSecond, Some(&after.counters), &later, &m),
+            None
+        );
+    }
+
+    #[test]
+    fn gaps_tell_a_first_scrape_an_idle_target_and_a_missing_series_apart() {
+        let m = Mapping::default();
+        let first = web(0, 90.0, 10.0, 3.0, 100.0, [50.0, 90.0, 99.0]);
+        for metric in [
+            Metric::RequestsPerSecond,
+            Metric::ErrorRate,
+            Metric::ResponseTimeMs,
+            Metric::CacheHitRate,
+        ] {
+            assert_eq!(
+                gap(metric, None, &first, &m),
+                Some(Gap::FirstScrape),
+                "{metric}"
+            );
+        }
+        assert_eq!(gap(Metric::ActiveConnections, None, &first, &m), None);
+        // Nothing moved: no latency to average, no lookup to share out.
+        let same = web(5_000, 90.0, 10.0, 3.0, 100.0, [50.0, 90.0, 99.0]);
+        let prev = Some(&first.counters);
+        assert_eq!(
+            gap(Metric::ResponseTimeMs, prev, &same, &m),
+            Some(Gap::Idle)
+        );
+        assert_eq!(gap(Metric::CacheHitRate, prev, &same, &m), Some(Gap::Idle));
+        assert_eq!(gap(Metric::RequestsPerSecond, prev, &same, &m), None);
+        // A previous scrape without the counter is a first scrape of it.
+        let bare = Counters::default();
+        assert_eq!(
+            gap(Metric::RequestsPerSecond, Some(&bare), &same, &m),
+            Some(Gap::FirstScrape)
+        );
+        // Not on the page: what was looked for, and similar names that are there.
+        let e = expo(&[
+            ("api_requests_total", &[], 3.0),
+            ("http_server_requests_seconds_count", &[], 3.0),
+            ("go_goroutines", &[], 8.0),
+            ("process_open_fds", &[], 8.0),
+        ]);
+        let page = snapshot(&e, &m, 0);
+        assert_eq!(
+            page.names,
+            [
+                "api_requests_total",
+                "go_goroutines",
+                "http_server_requests_seconds_count",
+                "process_open_fds"
+            ]
+        );
+        assert_eq!(
+            gap(Metric::RequestsPerSecond, None, &page, &m),
+            Some(Gap::NotOnPage {
+                wanted: "series http_requests_total".into(),
+                similar: vec![
+                    "api_requests_total".into(),
+                    "http_server_requests_seconds_count".into()
+                ],
+            })
+        );
+        let Some(Gap::NotOnPage { wanted, .. }) = gap(Metric::ActiveConnections, None, &page, &m)
+        else {
+            panic!("connections are not on the page");
+        };
+        assert_eq!(
+            wanted,
+            "series http_connections_active or nginx_connections_active"
+        );
+        // A JSON body's fields.
+        let json = snapshot_json(r#"{"cpu_usage": 3, "rps": 4}"#, 0).unwrap();
+        assert_eq!(
+            gap(Metric::CpuPercent, None, &json, &m),
+            Some(Gap::NotOnPage {
+                wanted: "field cpu_percent or cpuUsage".into(),
+                similar: vec!["cpu_usage".into()],
+            })
+        );
+        let nan = snapshot(&expo(&[("http_connections_active", &[], f64::NAN)]), &m, 0);
+        assert_eq!(
+            gap(Metric::ActiveConnections, None, &nan, &m),
+            Some(Gap::NotFinite)
+        );
+    }
+
+    #[test]
+    fn similar_names_share_a_word_or_are_a_few_edits_away() {
+        let names: Vec<String> = [
+            "http_request_total",
+            "http_requests_created",
+            "node_load1",
+            "requests_in_flight",
+            "up",
+            "web_requests_total",
+            "zz_requests_total",
+        ]
+        .map(String::from)
+        .to_vec();
+        let wanted = ["http_requests_total".to_string()];
+        // A typo first, then a shared word by edit distance; at most 3.
+        assert_eq!(
+            similar(&wanted, &names, 3),
+            [
+                "http_request_total",
+                "web_requests_total",
+                "zz_requests_total"
+            ]
+        );
+        // Namespaces and suffixes are not words in common.
+        assert!(similar(&["http_x_total".into()], &["http_y_created".into()], 3).is_empty());
+        assert!(similar(&["cache_hits_total".into()], &names, 3).is_empty());
+        // The wanted name itself is never "similar".
+        assert!(similar(&["up".into()], &["up".into()], 3).is_empty());
+    }
+
+    #[test]
+    fn selectors_display_as_promql() {
+        let s = Selector::parse(r#"http_requests_total{job="api",path!="/a\"b"}"#).unwrap();
+        assert_eq!(
+            s.to_string(),
+            r#"http_requests_total{job="api",path!="/a\"b"}"#
+        );
+        assert_eq!(Selector::parse(&s.to_string()).unwrap(), s);
+        assert_eq!(Selector::name("up").to_string(), "up");
     }
 
     #[test]

@@ -132,7 +132,7 @@ async fn text_openmetrics_and_json_bodies_are_negotiated_and_parsed() {
 }
 
 #[tokio::test]
-async fn two_scrapes_give_exact_rates_and_a_reset_is_a_restart() {
+async fn two_scrapes_give_exact_rates_and_a_reset_leaves_that_scrape_unknown() {
     let body = Arc::new(Mutex::new(web_text(90, 10, 2.5, 100, [60, 95], 4)));
     let shared = body.clone();
     let app = Router::new().route(
@@ -168,11 +168,21 @@ async fn two_scrapes_give_exact_rates_and_a_reset_is_a_restart() {
     );
     assert_eq!(a.active_connections, Some(6.0));
 
-    // The service restarted: counters start again from 0, the new values are the increase.
+    // The service restarted: counters start again from 0. The increase across the restart is
+    // not known from two scrapes, so the rates are unknown this scrape (never an under-count).
     *body.lock().unwrap() = web_text(95, 5, 1.0, 100, [90, 100], 1);
     let mut third = scraper.scrape(&t).await.unwrap();
     third.counters.t_ms = 1_030_000;
     let a = mapping::aggregate(&[mapping::reading(Some(&second.counters), &third)]);
+    assert_eq!(a.requests_per_second, None);
+    assert_eq!(a.error_rate, None);
+    assert_eq!(a.response_time_ms, None);
+    assert_eq!(a.active_connections, Some(1.0));
+    // The next scrape has them again: +95 ok, +5 errors in 10 s.
+    *body.lock().unwrap() = web_text(190, 10, 2.0, 200, [180, 200], 1);
+    let mut fourth = scraper.scrape(&t).await.unwrap();
+    fourth.counters.t_ms = 1_040_000;
+    let a = mapping::aggregate(&[mapping::reading(Some(&third.counters), &fourth)]);
     assert_eq!(a.requests_per_second, Some(10.0));
     assert_eq!(a.error_rate, Some(5.0));
     assert_eq!(a.response_time_ms, Some(10.0));

@@ -33,5 +33,6 @@ mod secrets;
 mod settings_agree;
 mod settings_env;
 mod terminal;
+mod unknown_reasons;
 mod validate_fixtures;
 mod validate_realworld;

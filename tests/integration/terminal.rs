@@ -323,9 +323,31 @@ fn copy_fixture(from: &Path, to: &Path) {
     std::fs::copy(from, to).unwrap();
 }
 
+/// Where a screen's timestamps come from: samples taken during the test (written as one fixed
+/// time) or a fixture (kept: they are part of what is checked).
+#[derive(Clone, Copy, PartialEq)]
+enum Times {
+    Live,
+    Fixture,
+}
+
 /// One static screen (a command that ends), looked at in both sizes: fits, tables aligned, the
 /// same as without colour, coloured at all; the 80-column one is the snapshot `name`.
 fn static_screen(name: &str, setup: impl Fn(&Term), line: &str, coloured: bool) -> String {
+    screen_with_times(name, setup, line, coloured, Times::Fixture)
+}
+
+fn screen_with_times(
+    name: &str,
+    setup: impl Fn(&Term),
+    line: &str,
+    coloured: bool,
+    times: Times,
+) -> String {
+    let fix = |s: &str| match times {
+        Times::Live => fix_times(s),
+        Times::Fixture => s.to_string(),
+    };
     let mut narrow = String::new();
     for (cols, rows) in SIZES {
         let term = Term::start(cols, rows, &[]);
@@ -348,12 +370,12 @@ fn static_screen(name: &str, setup: impl Fn(&Term), line: &str, coloured: bool) 
             );
         }
         assert_eq!(
-            fix_times(&strip(&screen)),
-            fix_times(&plain),
+            fix(&strip(&screen)),
+            fix(&plain),
             "{name} at {cols} columns: colour changed the layout"
         );
         if cols == 80 {
-            narrow = fix_times(&screen);
+            narrow = fix(&screen);
             snapshot(&format!("{name}-80x24"), &narrow);
         }
     }
@@ -403,7 +425,13 @@ fn recommend_screen() {
     if tmux_missing() {
         return;
     }
-    let screen = static_screen("recommend", quick_start, "rizk-scale recommend", true);
+    let screen = screen_with_times(
+        "recommend",
+        quick_start,
+        "rizk-scale recommend",
+        true,
+        Times::Live,
+    );
     assert!(
         strip(&screen).contains("Recommendation: scale_up +2"),
         "{screen}"
@@ -478,17 +506,121 @@ fn replay_screen() {
     if tmux_missing() {
         return;
     }
-    static_screen(
+    let single = strip(&static_screen(
         "replay",
         with_history("replay/noisy.jsonl"),
         "rizk-scale replay --current-replicas 5",
         true,
-    );
-    static_screen(
+    ));
+    let compare = strip(&static_screen(
         "replay-compare",
         with_history("replay/noisy.jsonl"),
         "rizk-scale replay --current-replicas 5 --compare scale-down-window=5m",
         true,
+    ));
+    for screen in [&single, &compare] {
+        // The span is the fixture's, first to last sample.
+        assert!(
+            screen.contains("(2026-11-23T18:00:00Z → 2026-11-23T18:16:30Z)"),
+            "{screen}"
+        );
+        // The figures at 80 columns: whole headings, the policies as columns.
+        assert!(screen.contains("\n│ replica-hours  ┆"), "{screen}");
+        assert!(screen.contains("\n│ overloaded %   ┆"), "{screen}");
+        assert_words_whole(screen, &["before.", "recorded"]);
+    }
+    assert_words_whole(&compare, &["scale-down-window=5m"]);
+    assert!(
+        compare.contains("\nA: threshold\nB: threshold, scale-down-window=5m\nOver 0.3 h."),
+        "{compare}"
+    );
+}
+
+/// Prose and labels wrapped between words: none of the words the old layout split, and each of
+/// `words` whole on one line.
+fn assert_words_whole(screen: &str, words: &[&str]) {
+    for piece in ["polic\n", "repli\n", "bef\n", " o\nf ", "fina\n"] {
+        assert!(!screen.contains(piece), "{piece:?} split:\n{screen}");
+    }
+    for word in words {
+        assert!(screen.contains(word), "{word} not whole:\n{screen}");
+    }
+}
+
+/// Two hours at 10 s (720 samples: past the timeline's 500) whose samples record the replica
+/// count (3 to 7 in steps), with one 5-minute CPU spike: the figures-only form, with the load
+/// model and what was observed.
+fn long_history(t: &Term) {
+    let mut lines = String::new();
+    for i in 0..720u32 {
+        let secs = 18 * 3600 + i * 10;
+        let ts = format!(
+            "2026-11-23T{:02}:{:02}:{:02}Z",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        );
+        let replicas = 3 + (i / 60) % 5;
+        let spike = if (300..330).contains(&i) { 30 } else { 0 };
+        let cpu = 50 + (i % 90) / 2 + spike;
+        let rps = 200 + i % 120;
+        lines.push_str(&format!(
+            "{{\"timestamp\":\"{ts}\",\"cpu_percent\":{cpu},\"memory_percent\":60,\"requests_per_second\":{rps},\"response_time_ms\":120,\"error_rate\":0.5,\"replicas\":{replicas}}}\n"
+        ));
+    }
+    std::fs::write(t.path("history.jsonl"), lines).unwrap();
+}
+
+#[test]
+fn replay_long_history_and_four_policies_show_the_figures_only() {
+    if tmux_missing() {
+        return;
+    }
+    let single = strip(&static_screen(
+        "replay-long",
+        long_history,
+        "rizk-scale replay",
+        false,
+    ));
+    let four = strip(&static_screen(
+        "replay-compare-4",
+        long_history,
+        "rizk-scale replay --compare hpa --compare hpa,scale-up-window=3m \
+         --compare seed,scale-up-cpu=60",
+        false,
+    ));
+    for screen in [&single, &four] {
+        assert!(
+            screen.contains(
+                "What-if replay of 720 samples (2026-11-23T18:00:00Z → 2026-11-23T19:59:50Z),"
+            ),
+            "{screen}"
+        );
+        assert!(
+            screen.contains("Load model (720 of 720 samples with an observed replica count)"),
+            "{screen}"
+        );
+        assert!(!screen.contains(" 18:00:10 "), "no timeline: {screen}");
+        assert_words_whole(
+            screen,
+            &["observed_replicas", "simulated_replicas;", "before."],
+        );
+    }
+    // At 80 columns the policies (and what was observed) are the columns.
+    for (screen, names) in [
+        (&single, &["", "observed", "A"][..]),
+        (&four, &["", "observed", "A", "B", "C", "D"][..]),
+    ] {
+        let header = screen
+            .lines()
+            .find(|l| l.contains("┆ observed ┆"))
+            .unwrap_or_default();
+        let cells: Vec<&str> = header.trim_matches('│').split('┆').map(str::trim).collect();
+        assert_eq!(cells, names, "{screen}");
+    }
+    assert!(
+        four.contains("D: threshold, scale-up-cpu_percent=60 (--compare"),
+        "{four}"
     );
 }
 

@@ -49,6 +49,7 @@ impl Monitor<'_> {
                 tick: n,
                 sample: &t.sample,
                 targets: &t.targets,
+                unknown: &t.unknown,
                 leader: t.standing.as_ref().map(|s| t.rec().is_some() && s.leader),
                 following: t
                     .standing

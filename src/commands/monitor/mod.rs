@@ -100,6 +100,8 @@ impl Stop {
 struct Ticked {
     sample: Sample,
     targets: Vec<TargetStatus>,
+    /// Why each metric the sample leaves unknown is unknown.
+    unknown: std::collections::BTreeMap<crate::sample::Metric, String>,
     history: Vec<Sample>,
     /// None on a follower (`--coordinate`), which leaves deciding to the leader.
     decision: Option<Decision>,

@@ -27,7 +27,7 @@ impl Monitor<'_> {
         let loaded = self.app.history.load()?;
         let now = collect::now_ms();
         let standing = self.coordinator.as_ref().map(Coordinator::standing);
-        let (decision, fleet) = match &standing {
+        let (mut decision, fleet) = match &standing {
             None => (Some(self.decider.decide(&loaded.samples, now)), None),
             Some(s) if s.is_leading(Instant::now()) => {
                 // The leader decides for the fleet, as `recommend --fleet` does.
@@ -36,7 +36,26 @@ impl Monitor<'_> {
             }
             Some(_) => (None, None),
         };
+        if let Some(d) = decision.as_mut() {
+            let location = self.app.history.location();
+            let series = fleet.as_ref().map_or(&loaded.samples, |f| &f.series);
+            collect::unknown::for_decision(
+                &mut d.recommendation.conditions,
+                series.last(),
+                &collect::unknown::Decided {
+                    location: &location,
+                    flagged: if fleet.is_some() {
+                        &[]
+                    } else {
+                        &loaded.flagged
+                    },
+                    max_age: self.decider.max_age(),
+                    now,
+                },
+            );
+        }
         Ok(Ticked {
+            unknown: collect::unknown::texts(&collected.unknown),
             sample,
             targets: collected.targets,
             history: loaded.samples,

@@ -30,6 +30,9 @@ struct TickJson {
     sample: rizk_scale::sample::Sample,
     #[serde(default)]
     targets: Vec<TargetJson>,
+    /// Metric → why it is unknown (the texts are checked in `unknown_reasons`).
+    #[allow(dead_code)]
+    unknown: std::collections::BTreeMap<String, String>,
     recommendation: RecommendJson,
 }
 

@@ -103,6 +103,9 @@ pub struct ConditionJson {
     pub value: Option<f64>,
     pub threshold: f64,
     pub state: String,
+    /// Present when `state` is `unknown` (its text is checked in `unknown_reasons`).
+    #[allow(dead_code)]
+    pub unknown_reason: Option<String>,
 }
 
 pub fn parse_recommend(out: &std::process::Output) -> RecommendJson {
