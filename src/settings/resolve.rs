@@ -81,8 +81,9 @@ pub struct Effective {
 pub struct Resolver<'a> {
     /// clap's matches for the command whose settings are resolved (the top level for globals).
     matches: &'a ArgMatches,
-    /// The clap command those matches belong to (for the names of environment variables).
-    command: clap::Command,
+    /// The subcommand those matches belong to (none: the top level), for the names of
+    /// environment variables.
+    subcommand: Option<&'a str>,
     config: Option<&'a LoadedConfig>,
     rows: Vec<Effective>,
 }
@@ -92,7 +93,7 @@ impl<'a> Resolver<'a> {
     pub fn global(matches: &'a ArgMatches, config: Option<&'a LoadedConfig>) -> Resolver<'a> {
         Resolver {
             matches,
-            command: Cli::command(),
+            subcommand: None,
             config,
             rows: Vec::new(),
         }
@@ -100,11 +101,10 @@ impl<'a> Resolver<'a> {
 
     /// A resolver over the matches of the subcommand given on `top`'s command line.
     pub fn command(top: &'a ArgMatches, config: Option<&'a LoadedConfig>) -> Resolver<'a> {
-        let root = Cli::command();
         match top.subcommand() {
             Some((name, sub)) => Resolver {
                 matches: sub,
-                command: root.find_subcommand(name).cloned().unwrap_or(root),
+                subcommand: Some(name),
                 config,
                 rows: Vec::new(),
             },
@@ -131,9 +131,15 @@ impl<'a> Resolver<'a> {
         });
     }
 
-    /// The name of the environment variable that feeds the argument `id`.
+    /// The name of the environment variable that feeds the argument `id` (clap's command is
+    /// built only here, when a value came from the environment: it costs a collect's CPU).
     fn env_name(&self, id: &str) -> String {
-        self.command
+        let root = Cli::command();
+        let command = match self.subcommand {
+            Some(name) => root.find_subcommand(name).cloned().unwrap_or(root),
+            None => root,
+        };
+        command
             .get_arguments()
             .find(|a| a.get_id() == id)
             .and_then(|a| a.get_env())
