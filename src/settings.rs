@@ -75,10 +75,10 @@ impl App {
     }
 
     /// Warn about history lines read with a problem (file:line, the field and what is wrong).
-    pub fn warn_flagged(&self, flagged: &[crate::history::Rejected]) {
+    pub fn warn_flagged(&self, flagged: &[crate::history::Flagged]) {
         let path = self.history.location();
         for r in flagged {
-            self.warn(&format!("'{path}:{}': {}", r.line, r.error));
+            self.warn(&format!("'{path}:{}': {}", r.line, r.problem));
         }
     }
 
