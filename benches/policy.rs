@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use jiff::{SignedDuration, Timestamp};
-use rizk_scale::policy::engine::{self, Settings};
+use rizk_scale::policy::engine::{self, DecisionRules};
 use rizk_scale::policy::fleet::fleet_view;
 use rizk_scale::policy::stabilization::Windows;
 use rizk_scale::policy::threshold::{self, ThresholdPolicy};
@@ -65,12 +65,12 @@ fn bench(c: &mut Criterion) {
     }
 
     let five_minutes = Duration::from_secs(300);
-    let settings = Settings {
+    let settings = DecisionRules {
         windows: Windows {
             scale_up: five_minutes,
             scale_down: five_minutes,
         },
-        ..Settings::default()
+        ..DecisionRules::default()
     };
     for n in [100, 10_000] {
         let h = history(n, 1, now);

@@ -228,9 +228,6 @@ pub struct EndpointArgs {
     /// Largest response body accepted (bigger is an error), e.g. 16MiB, 512KiB
     #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
     pub max_body: u64,
-    /// Which series feed each sample metric (config `[endpoints.mapping]`; no flag).
-    #[arg(skip)]
-    pub mapping: crate::sources::mapping::Mapping,
     /// Reject expositions that break a rule of their format (OpenMetrics 1.0's validity rules,
     /// one HELP/TYPE per text family); by default a page is read as Prometheus reads it
     #[arg(long)]

@@ -41,10 +41,13 @@ pub struct HostSection {
     pub cpu_window: Option<Spanned<String>>,
 }
 
+/// A `[host]` request that is neither a string nor a number.
+pub const NOT_A_QUANTITY: &str = "must be a quantity like \"200m\" or 0.5";
+
 impl HostSection {
     /// A quantity key's text: a string as written, a number as its decimal form.
-    pub fn quantity(v: &Spanned<toml::Value>) -> Option<String> {
-        match v.get_ref() {
+    pub fn quantity(v: &toml::Value) -> Option<String> {
+        match v {
             toml::Value::String(s) => Some(s.clone()),
             toml::Value::Integer(i) => Some(i.to_string()),
             toml::Value::Float(f) => Some(f.to_string()),
@@ -230,7 +233,8 @@ impl LoadedConfig {
         format!("{}:{}", self.path.display(), self.line_of(span))
     }
 
-    fn error(&self, span: &Range<usize>, key: &str, message: &str) -> anyhow::Error {
+    /// An error at `span` naming the file, line, column and key.
+    pub fn error(&self, span: &Range<usize>, key: &str, message: &str) -> anyhow::Error {
         let (line, col) = line_col(&self.text, span.start);
         anyhow::anyhow!(
             "config '{}:{line}:{col}': {key}: {message}",
@@ -378,8 +382,8 @@ fn validate_host(c: &LoadedConfig, h: &HostSection) -> Result<()> {
     ];
     for (key, value, parse) in checks {
         if let Some(v) = value {
-            let checked = HostSection::quantity(v)
-                .ok_or_else(|| "must be a quantity like \"200m\" or 0.5".to_string())
+            let checked = HostSection::quantity(v.get_ref())
+                .ok_or_else(|| NOT_A_QUANTITY.to_string())
                 .and_then(|t| parse(&t));
             if let Err(err) = checked {
                 return Err(c.error(&v.span(), key, &err));

@@ -9,17 +9,18 @@ use anyhow::{Result, bail};
 use jiff::Timestamp;
 
 use crate::policy::behavior::observed_replicas;
-use crate::policy::engine::{self, Decision, Settings};
+use crate::policy::engine::{self, Decision, DecisionRules};
 use crate::policy::fleet::{self, FleetView};
 use crate::policy::replay::{self as timeline, Step, Summary};
 use crate::policy::whatif::{self, Detail, LoadModel, Simulation};
 use crate::sample::Sample;
+use crate::settings::options::DecideOptions;
 use crate::settings::policy::PolicyChoice;
 
 /// A resolved policy, ready to decide.
 #[derive(Debug, Clone)]
 pub struct Decider {
-    settings: Settings,
+    settings: DecisionRules,
     /// `--current-replicas` (replay: the replicas it starts from).
     current: Option<u32>,
     /// The staleness limit (None: never stale).
@@ -33,11 +34,9 @@ pub struct Decider {
 impl Decider {
     /// For a live decision (`recommend`, `monitor`): samples older than `max_age` are stale.
     /// Under the HPA, check [`require_current`](Self::require_current) before deciding.
-    pub fn live(
-        choice: &PolicyChoice,
-        current: Option<u32>,
-        max_age: Option<Duration>,
-    ) -> Result<Decider> {
+    pub fn live(options: &DecideOptions) -> Result<Decider> {
+        let (choice, current, max_age) =
+            (&options.choice, options.current_replicas, options.max_age);
         let settings = choice.resolve(max_age)?;
         Ok(Decider::with(choice, settings, current, max_age))
     }
@@ -79,7 +78,7 @@ impl Decider {
 
     fn with(
         choice: &PolicyChoice,
-        settings: Settings,
+        settings: DecisionRules,
         current: Option<u32>,
         max_age: Option<Duration>,
     ) -> Decider {

@@ -14,7 +14,6 @@ pub mod diag;
 pub mod election;
 pub mod exit;
 pub mod history;
-pub mod layers;
 pub mod output;
 pub mod policy;
 pub mod redact;
@@ -31,6 +30,7 @@ use clap::ArgMatches;
 use cli::{Cli, Command};
 use exit::Exit;
 use settings::App;
+use settings::resolve::Resolver;
 
 /// Run a parsed command line (and clap's matches, which say where each value came from).
 ///
@@ -48,7 +48,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<Exit> {
     result
 }
 
-async fn run_async(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
+async fn run_async(cli: Cli, matches: &ArgMatches) -> Result<Exit> {
     diag::set_verbosity(cli.global.verbose);
     diag::set_quiet(cli.global.quiet);
     // `config init FILE` and `config check FILE` act on the file they name: a broken
@@ -60,17 +60,16 @@ async fn run_async(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
     let config = if names_its_file {
         None
     } else {
-        settings::load_config(&cli.global)?
+        settings::load_config(cli.global.config.as_deref())?
     };
     match &config {
         Some(cfg) => diag_info!("config file: {}", cfg.path.display()),
         None => diag_info!("config file: none (defaults, environment and flags only)"),
     }
-    if let Some(cfg) = &config {
-        layers::apply(&mut cli, matches, cfg);
-    }
-    layers::mark_bounds(&mut cli, matches, config.as_ref());
-    let app = App::from_args(&cli.global, config)?;
+    let mut g = Resolver::global(matches, config.as_ref());
+    let global = g.global_options(&cli.global)?;
+    let global_rows = g.into_rows();
+    let app = App::new(&global, config)?;
     diag_info!(
         "history: {} ({}, capacity {})",
         app.history.location(),
@@ -79,27 +78,45 @@ async fn run_async(mut cli: Cli, matches: &ArgMatches) -> Result<Exit> {
         } else {
             "file"
         },
-        cli.global.capacity
+        global.capacity
     );
-    if diag::enabled(diag::Level::Debug) {
-        // Every resolved setting, as `config show` lists them: key = value (where from).
-        let rows = layers::effective(
-            app.config.as_ref(),
-            std::path::PathBuf::from(app.history.location()),
-            layers::Source::Default,
-        );
-        for r in rows.iter().skip(1) {
-            diag_debug!("setting {} = {} ({})", r.key, r.value, r.source);
+    // -vv: every resolved setting, as `config show` lists them: key = value (where from).
+    // The history location was said above; the command's own rows follow when resolved.
+    log_rows(global_rows.iter().skip(1));
+    // The second stage: the command's flags over the config file, once, into plain options.
+    let mut r = Resolver::command(matches, app.config.as_ref());
+    match &cli.command {
+        Command::Collect(cmd) => {
+            let options = r.collect(cmd)?;
+            commands::collect::run(&app, &r.logged(options)).await
+        }
+        Command::Recommend(cmd) => {
+            let options = r.recommend(cmd)?;
+            commands::recommend::run(&app, &r.logged(options)).await
+        }
+        Command::History(cmd) => commands::history::run(&app, cmd),
+        Command::Validate(cmd) => {
+            let options = r.validate(cmd)?;
+            commands::validate::run(&app, &r.logged(options)).await
+        }
+        Command::Config(cmd) => commands::config::run(&app, cmd, matches),
+        Command::Replay(cmd) => {
+            let options = r.replay(cmd)?;
+            commands::replay::run(&app, &r.logged(options)).await
+        }
+        Command::Monitor(cmd) => {
+            let options = r.monitor(cmd)?;
+            commands::monitor::run(&app, &r.logged(options)).await
         }
     }
-    match &cli.command {
-        Command::Collect(cmd) => commands::collect::run(&app, cmd).await,
-        Command::Recommend(cmd) => commands::recommend::run(&app, cmd).await,
-        Command::History(cmd) => commands::history::run(&app, cmd),
-        Command::Validate(cmd) => commands::validate::run(&app, cmd).await,
-        Command::Config(cmd) => commands::config::run(&app, cmd, matches),
-        Command::Replay(cmd) => commands::replay::run(&app, cmd).await,
-        Command::Monitor(cmd) => commands::monitor::run(&app, cmd).await,
+}
+
+/// `-vv`: settings as `key = value (source)` lines.
+pub(crate) fn log_rows<'a>(rows: impl IntoIterator<Item = &'a settings::resolve::Effective>) {
+    if diag::enabled(diag::Level::Debug) {
+        for row in rows {
+            diag_debug!("setting {} = {} ({})", row.key, row.value, row.source);
+        }
     }
 }
 

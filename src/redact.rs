@@ -3,6 +3,11 @@
 //! Every message, table and JSON document that names a URL goes through [`url`], so a password
 //! given as `redis://:secret@host` or `https://user:pw@host` is shown as `***`.
 
+/// A comma-separated list of URLs (Redis seeds, Sentinels), each redacted by [`url`].
+pub fn url_list(raw: &str) -> String {
+    raw.split(',').map(url).collect::<Vec<_>>().join(",")
+}
+
 /// The URL with any userinfo password (and a lone username that may be a token) replaced by
 /// `***`. Works on strings that do not parse as URLs too (best effort on `scheme://…@host`).
 pub fn url(raw: &str) -> String {

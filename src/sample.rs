@@ -60,6 +60,51 @@ pub struct InvalidField {
     pub reason: String,
 }
 
+/// Something a reader of a sample is warned about; the sample itself is kept.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Problem {
+    /// A metric field's value could not be used: that metric is unknown for this sample.
+    #[error("{metric} {raw}: {reason}; unknown for this sample")]
+    Invalid {
+        /// The metric.
+        metric: Metric,
+        /// The value as written.
+        raw: Value,
+        /// Why it cannot be used.
+        reason: String,
+    },
+    /// A field that is not a metric, with a name close to one.
+    #[error("unknown field '{field}' (did you mean {metric}?)")]
+    CloseTo {
+        /// The field as written.
+        field: String,
+        /// The metric it is close to.
+        metric: Metric,
+    },
+}
+
+impl Problem {
+    /// The metric this problem leaves unknown (an invalid value), if any.
+    pub fn unknown_metric(&self) -> Option<Metric> {
+        match self {
+            Problem::Invalid { metric, .. } => Some(*metric),
+            Problem::CloseTo { .. } => None,
+        }
+    }
+
+    /// What is wrong, without what it means for the sample (`error_rate 200: …`).
+    pub fn what(&self) -> String {
+        match self {
+            Problem::Invalid {
+                metric,
+                raw,
+                reason,
+            } => format!("{metric} {raw}: {reason}"),
+            Problem::CloseTo { .. } => self.to_string(),
+        }
+    }
+}
+
 /// The kernel's cumulative counters read with a host sample (`host_raw` in the history line).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HostRaw {
@@ -283,14 +328,21 @@ impl Sample {
 
     /// What a reader should be warned about: each metric field whose value could not be used,
     /// and each extra field whose name is close to a metric's.
-    pub fn problems(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut out: Vec<Problem> = self
             .invalid
             .iter()
-            .map(|(m, f)| format!("{m} {}: {}; unknown for this sample", f.raw, f.reason))
+            .map(|(m, f)| Problem::Invalid {
+                metric: *m,
+                raw: f.raw.clone(),
+                reason: f.reason.clone(),
+            })
             .collect();
         out.extend(self.extra.keys().filter_map(|k| {
-            Metric::close_to(k).map(|m| format!("unknown field '{k}' (did you mean {m}?)"))
+            Metric::close_to(k).map(|metric| Problem::CloseTo {
+                field: k.clone(),
+                metric,
+            })
         }));
         out
     }
@@ -355,9 +407,8 @@ impl Sample {
     }
 
     /// Serialize as one history line (no trailing newline).
-    pub fn to_line(&self) -> String {
-        // Serializing a struct of plain fields and a JSON map cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+    pub fn to_line(&self) -> serde_json::Result<String> {
+        serde_json::to_string(self)
     }
 }
 
@@ -493,12 +544,17 @@ mod tests {
         assert_eq!(s.cpu_percent, Some(72.5));
         assert_eq!(s.active_connections, Some(37.0));
         assert_eq!(s.instance.as_deref(), Some("web-1"));
-        assert_eq!(s.to_line(), line, "the line is written back as it was");
+        assert_eq!(
+            s.to_line().unwrap(),
+            line,
+            "the line is written back as it was"
+        );
         assert_eq!(s.extra["raw"]["a"], 1);
-        let again = Sample::from_line(&s.to_line()).unwrap();
+        let again = Sample::from_line(&s.to_line().unwrap()).unwrap();
         assert_eq!(again, s);
         assert!(
             s.to_line()
+                .unwrap()
                 .contains(r#""timestamp":"2026-11-23T18:00:00Z""#)
         );
     }
@@ -538,7 +594,20 @@ mod tests {
             (s.requests_per_second, s.error_rate),
             (Some(7.5), Some(100.0))
         );
-        let problems = s.problems();
+        let typed = s.problems();
+        assert_eq!(
+            typed
+                .iter()
+                .map(Problem::unknown_metric)
+                .collect::<Vec<_>>(),
+            [
+                Metric::CpuPercent,
+                Metric::MemoryPercent,
+                Metric::CacheHitRate
+            ]
+            .map(Some)
+        );
+        let problems: Vec<String> = typed.iter().map(ToString::to_string).collect();
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems[0].starts_with("cpu_percent -1: "), "{problems:?}");
         assert!(
@@ -550,11 +619,12 @@ mod tests {
             "{problems:?}"
         );
         // Written back verbatim; setting a value replaces the invalid one.
-        assert_eq!(s.to_line(), line);
+        assert_eq!(s.to_line().unwrap(), line);
         let mut s = s;
         s.set(Metric::CpuPercent, Some(3.0));
         assert!(
             s.to_line()
+                .unwrap()
                 .starts_with(r#"{"cpu_percent":3.0,"memory_percent":"high""#)
         );
     }
@@ -563,12 +633,18 @@ mod tests {
     fn fractional_connections_are_kept_and_whole_ones_stay_integers() {
         let s = Sample::from_line(r#"{"active_connections":12.5}"#).unwrap();
         assert_eq!(s.active_connections, Some(12.5));
-        assert!(s.to_line().contains(r#""active_connections":12.5"#));
+        assert!(
+            s.to_line()
+                .unwrap()
+                .contains(r#""active_connections":12.5"#)
+        );
         let s = Sample::from_line(r#"{"active_connections":12}"#).unwrap();
         assert!(
-            s.to_line().ends_with(r#""active_connections":12}"#),
-            "{}",
             s.to_line()
+                .unwrap()
+                .ends_with(r#""active_connections":12}"#),
+            "{}",
+            s.to_line().unwrap()
         );
         assert_eq!(parse_assignment("active_connections=12.5").unwrap().1, 12.5);
     }
@@ -581,7 +657,10 @@ mod tests {
         .unwrap();
         assert_eq!(s.cpu_percent, None);
         assert_eq!(
-            s.problems(),
+            s.problems()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
             [
                 "unknown field 'cpu' (did you mean cpu_percent?)",
                 "unknown field 'memory_percnt' (did you mean memory_percent?)",

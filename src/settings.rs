@@ -5,15 +5,16 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-use crate::cli::GlobalArgs;
 use crate::config::{self, LoadedConfig};
 use crate::history::file::FileStore;
 use crate::history::redis::{RedisStore, ServiceKeys, is_redis_url};
 use crate::history::store::HistoryStore;
-use crate::output;
-use crate::policy::threshold::ThresholdPolicy;
 
+pub mod options;
 pub mod policy;
+pub mod resolve;
+
+use options::GlobalOptions;
 
 /// What every command needs, resolved once.
 #[derive(Debug)]
@@ -32,42 +33,32 @@ pub struct App {
     pub width: Option<u16>,
     /// The configuration file in effect, if any.
     pub config: Option<LoadedConfig>,
-    /// The seed policy with the configuration's thresholds.
-    pub policy: ThresholdPolicy,
 }
 
 impl App {
-    /// Resolve the global options.
-    pub fn from_args(global: &GlobalArgs, config: Option<LoadedConfig>) -> Result<App> {
+    /// Open what the resolved global options name (the history store, the Redis keys).
+    pub fn new(global: &GlobalOptions, config: Option<LoadedConfig>) -> Result<App> {
         let keys = ServiceKeys::new(&global.key_prefix, &global.service)?;
-        let xdg_state = || std::env::var_os("XDG_STATE_HOME");
-        let home = || std::env::var_os("HOME");
-        let history = match &global.history {
-            Some(p) if p.as_os_str().is_empty() => bail!("history path '' is empty"),
-            Some(p) if is_redis_url(&p.to_string_lossy()) => {
-                let spool =
-                    state_dir(xdg_state(), home())?.join(format!("spool-{}.jsonl", global.service));
-                HistoryStore::Redis(RedisStore::new(
-                    &p.to_string_lossy(),
-                    keys.history.clone(),
-                    global.capacity,
-                    spool,
-                )?)
-            }
-            Some(p) => HistoryStore::File(FileStore::new(p.clone(), global.capacity)),
-            None => HistoryStore::File(FileStore::new(
-                default_history_path(xdg_state(), home())?,
+        let location = global.history.to_string_lossy();
+        let history = if is_redis_url(&location) {
+            let spool = state_dir(std::env::var_os("XDG_STATE_HOME"), std::env::var_os("HOME"))?
+                .join(format!("spool-{}.jsonl", global.service));
+            HistoryStore::Redis(RedisStore::new(
+                &location,
+                keys.history.clone(),
                 global.capacity,
-            )),
+                spool,
+            )?)
+        } else {
+            HistoryStore::File(FileStore::new(global.history.clone(), global.capacity))
         };
         Ok(App {
             history,
             service: global.service.clone(),
             keys,
-            color: output::color_enabled(global.color),
+            color: global.color,
             quiet: global.quiet,
-            width: output::terminal_width(),
-            policy: crate::layers::threshold_policy(config.as_ref()),
+            width: crate::output::terminal_width(),
             config,
         })
     }
@@ -84,10 +75,10 @@ impl App {
     }
 
     /// Warn about history lines read with a problem (file:line, the field and what is wrong).
-    pub fn warn_flagged(&self, flagged: &[crate::history::Rejected]) {
+    pub fn warn_flagged(&self, flagged: &[crate::history::Flagged]) {
         let path = self.history.location();
         for r in flagged {
-            self.warn(&format!("'{path}:{}': {}", r.line, r.error));
+            self.warn(&format!("'{path}:{}': {}", r.line, r.problem));
         }
     }
 
@@ -117,11 +108,11 @@ impl App {
 
 /// The configuration file in effect: `--config`/`RIZK_SCALE_CONFIG` (must exist), else the
 /// first of `./rizk-scale.toml` and `$XDG_CONFIG_HOME/rizk-scale/config.toml` that exists.
-pub fn load_config(global: &GlobalArgs) -> Result<Option<LoadedConfig>> {
+pub fn load_config(explicit: Option<&Path>) -> Result<Option<LoadedConfig>> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let xdg = std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from);
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    match config::discover(global.config.as_deref(), &cwd, xdg, home) {
+    match config::discover(explicit, &cwd, xdg, home) {
         Some(path) => config::load(&path).map(Some),
         None => Ok(None),
     }

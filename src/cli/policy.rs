@@ -51,10 +51,6 @@ pub struct PolicyArgs {
     /// explicitly override the file
     #[arg(long, value_name = "FILE[:NAME]")]
     pub hpa: Option<String>,
-    /// Where `--min-replicas`/`--max-replicas` came from when not from their defaults (set after
-    /// parsing, from clap's value sources and the config file): these win over an `--hpa` file.
-    #[arg(skip)]
-    pub bounds_from: BoundsFrom,
     /// hpa: the target of a metric, e.g. cpu_percent=60, or NAME=off to drop one (repeatable)
     /// [default: cpu_percent=70 memory_percent=80 requests_per_second=100 (per replica)]
     #[arg(long = "target", value_name = "NAME=VALUE", value_parser = parse_target)]
@@ -68,15 +64,6 @@ pub enum PolicyArg {
     Threshold,
     /// The Kubernetes HPA's proportional algorithm
     Hpa,
-}
-
-/// Where the replica bounds were set explicitly (None: the built-in default).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BoundsFrom {
-    /// `--min-replicas`: e.g. "--min-replicas", "RIZK_SCALE_MIN_REPLICAS", "replicas.min".
-    pub min: Option<String>,
-    /// `--max-replicas`.
-    pub max: Option<String>,
 }
 
 /// `--rps-scope`.

@@ -15,12 +15,11 @@ use std::collections::BTreeMap;
 use anyhow::{Result, anyhow, bail};
 use serde::Serialize;
 
-use crate::cli::{EndpointArgs, SamplingArgs};
 use crate::sample::{Metric, Sample};
 use crate::settings::App;
+use crate::settings::options::{EndpointOptions, SamplingOptions};
 use crate::sources::endpoint::{self, ScrapeOptions, Scraper, Target, TargetResult};
-use crate::sources::exposition::Strictness;
-use crate::sources::host::{self, HostOptions, HostReading, HostSampler};
+use crate::sources::host::{self, HostReading, HostSampler};
 use crate::sources::mapping::{self, Counters};
 use crate::sources::prometheus::{self, MetricReading};
 
@@ -42,15 +41,6 @@ pub struct Collected {
     pub host: Option<HostReading>,
     /// Why each metric the sample leaves unknown is unknown.
     pub unknown: BTreeMap<Metric, unknown::Reason>,
-}
-
-/// The host options of the sampling flags (config `[host]` already applied).
-pub fn host_options(args: &SamplingArgs) -> HostOptions {
-    HostOptions {
-        cpu_window: args.cpu_window,
-        cpu_request: args.cpu_request,
-        memory_request: args.memory_request,
-    }
 }
 
 /// How one endpoint's scrape went (`collect --json` lists these under `targets`).
@@ -123,27 +113,27 @@ pub struct Collector {
 impl Collector {
     /// Check what `args` ask for and set up its readers (reads the bearer token file, checks
     /// the Prometheus URL). Fails early when nothing would be collected.
-    pub fn new(app: &App, args: &SamplingArgs) -> Result<Collector> {
+    pub fn new(args: &SamplingOptions) -> Result<Collector> {
         check_sampling(args)?;
         let endpoints = match scrape_plan(args)? {
             Some((targets, options)) => Some((Scraper::new(options)?, targets)),
             None => None,
         };
-        let prometheus = match prometheus_plan(app, args)? {
+        let prometheus = match prometheus_plan(args)? {
             Some(plan) => Some((Scraper::new(plan.options.clone())?, plan)),
             None => None,
         };
         let host = if args.no_host {
             None
         } else {
-            Some(HostSampler::new(host_options(args))?)
+            Some(HostSampler::new(args.host)?)
         };
         Ok(Collector {
             spec: SampleSpec {
                 no_host: args.no_host,
                 metrics: args.metrics.clone(),
                 instance: args.instance.clone().or_else(host::hostname),
-                allow_partial: args.endpoints.allow_partial,
+                allow_partial: args.allow_partial,
                 mapping: args.endpoints.mapping.clone(),
             },
             host,
@@ -306,11 +296,11 @@ pub fn record_replicas(sample: &mut Sample, replicas: Option<u32>) {
 }
 
 /// Fail early when nothing would be collected.
-pub fn check_sampling(args: &SamplingArgs) -> Result<()> {
+pub fn check_sampling(args: &SamplingOptions) -> Result<()> {
     if args.no_host
         && args.metrics.is_empty()
-        && args.endpoints.endpoints.is_empty()
-        && args.prometheus.url.is_none()
+        && args.endpoints.urls.is_empty()
+        && args.prometheus.is_none()
     {
         bail!(
             "nothing to collect: --no-host was given and no --endpoint URL, --prometheus URL or --metric NAME=VALUE"
@@ -321,16 +311,12 @@ pub fn check_sampling(args: &SamplingArgs) -> Result<()> {
 
 /// The `--prometheus` plan, `None` without it. The URL is checked here (scheme, syntax), so a
 /// typo fails the command instead of leaving every metric unknown.
-pub fn prometheus_plan(app: &App, args: &SamplingArgs) -> Result<Option<PromPlan>> {
-    let Some(base) = &args.prometheus.url else {
+pub fn prometheus_plan(args: &SamplingOptions) -> Result<Option<PromPlan>> {
+    let Some(base) = &args.prometheus else {
         return Ok(None);
     };
     prometheus::query_url(base, "up").map_err(|e| anyhow!("--prometheus: {e}"))?;
-    let mut overrides = crate::layers::prometheus_overrides(app.config.as_ref());
-    for (metric, query) in &args.prometheus.queries {
-        overrides.insert(*metric, query.clone());
-    }
-    let queries = prometheus::queries(&overrides);
+    let queries = prometheus::queries(&args.prometheus_queries);
     if queries.is_empty() {
         bail!(
             "--prometheus '{}': every query is disabled",
@@ -349,10 +335,10 @@ pub fn prometheus_plan(app: &App, args: &SamplingArgs) -> Result<Option<PromPlan
 }
 
 /// The endpoints to scrape and how, `None` without `--endpoint` (reads the bearer token file).
-fn scrape_plan(args: &SamplingArgs) -> Result<Option<(Vec<Target>, ScrapeOptions)>> {
+fn scrape_plan(args: &SamplingOptions) -> Result<Option<(Vec<Target>, ScrapeOptions)>> {
     let targets = args
         .endpoints
-        .endpoints
+        .urls
         .iter()
         .map(|raw| Target::parse(raw))
         .collect::<Result<Vec<_>>>()?;
@@ -363,7 +349,7 @@ fn scrape_plan(args: &SamplingArgs) -> Result<Option<(Vec<Target>, ScrapeOptions
 }
 
 /// Resolve the endpoint flags into scrape options (reads the bearer token file).
-fn scrape_options(args: &EndpointArgs) -> Result<ScrapeOptions> {
+fn scrape_options(args: &EndpointOptions) -> Result<ScrapeOptions> {
     let bearer_token = match &args.bearer_token_file {
         Some(path) => Some(endpoint::read_token_file(path)?),
         None => None,
@@ -375,11 +361,7 @@ fn scrape_options(args: &EndpointArgs) -> Result<ScrapeOptions> {
         headers: args.headers.clone(),
         bearer_token,
         mapping: args.mapping.clone(),
-        strictness: if args.strict_exposition {
-            Strictness::Strict
-        } else {
-            Strictness::Prometheus
-        },
+        strictness: args.strictness,
     })
 }
 
@@ -389,15 +371,24 @@ mod tests {
 
     #[test]
     fn no_host_and_no_metrics_is_an_error() {
-        let args = SamplingArgs {
+        let args = SamplingOptions {
             no_host: true,
             metrics: vec![],
             instance: None,
-            cpu_window: None,
-            cpu_request: None,
-            memory_request: None,
-            endpoints: EndpointArgs::default(),
-            prometheus: crate::cli::PrometheusArgs::default(),
+            host: crate::sources::host::HostOptions::default(),
+            allow_partial: false,
+            endpoints: EndpointOptions {
+                urls: vec![],
+                headers: vec![],
+                bearer_token_file: None,
+                timeout: std::time::Duration::from_secs(5),
+                concurrency: 64,
+                max_body: 1 << 20,
+                mapping: crate::sources::mapping::Mapping::default(),
+                strictness: crate::sources::exposition::Strictness::default(),
+            },
+            prometheus: None,
+            prometheus_queries: BTreeMap::new(),
         };
         assert!(
             check_sampling(&args)

@@ -1,7 +1,7 @@
 //! Appending a collected sample to the history (file or Redis), with its raw counters merged
 //! in and every spool, push and rejected line said once on the diagnostics path.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::Collected;
 use crate::history::store::Appended;
@@ -35,6 +35,9 @@ pub fn store(app: &App, sample: &Sample) -> Result<Appended> {
     Ok(report)
 }
 
+/// The error of a sample whose raw counters could not be serialised (it is not written).
+const RAW_FAILED: &str = "serializing the endpoints' raw counters";
+
 /// Append a collected sample. Its raw counters are merged with the newest raw object already
 /// stored (see `sources::mapping`), which older lines then drop: for the file store under its
 /// lock, for a shared (Redis) history against the newest samples read just before the append.
@@ -46,7 +49,7 @@ pub fn store_collected(app: &App, collected: &mut Collected) -> Result<Appended>
     let fresh = std::mem::take(&mut collected.raw);
     let Some(file) = app.history.as_file() else {
         let mut recent = app.history.load().map(|l| l.samples).unwrap_or_default();
-        let raw = mapping::carry_raw(&mut recent, fresh);
+        let raw = mapping::carry_raw(&mut recent, fresh).context(RAW_FAILED)?;
         collected
             .sample
             .extra
@@ -55,12 +58,19 @@ pub fn store_collected(app: &App, collected: &mut Collected) -> Result<Appended>
     };
     let mut sample = collected.sample.clone();
     let mut written = None;
-    let report = file.rewrite(|samples| {
-        let raw = mapping::carry_raw(samples, fresh);
-        sample.extra.insert(mapping::RAW_FIELD.into(), raw);
-        written = Some(sample.clone());
-        samples.push(sample);
+    let mut failed = None;
+    let report = file.rewrite(|samples| match mapping::carry_raw(samples, fresh) {
+        Ok(raw) => {
+            sample.extra.insert(mapping::RAW_FIELD.into(), raw);
+            written = Some(sample.clone());
+            samples.push(sample);
+        }
+        // Nothing changed: the history is written back as it was.
+        Err(e) => failed = Some(e),
     })?;
+    if let Some(e) = failed {
+        return Err(anyhow::Error::new(e).context(RAW_FAILED));
+    }
     app.warn_rejected(&report.rejected, report.rejected_path.as_deref());
     warn_over_capacity(app, report.over_capacity);
     if let Some(s) = written {

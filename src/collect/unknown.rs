@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use crate::history::Rejected;
+use crate::history::Flagged;
 use crate::policy::{CondState, Condition};
 use crate::sample::{Metric, Sample};
 use crate::sources::mapping::Gap;
@@ -288,7 +288,7 @@ pub struct Decided<'a> {
     /// The history's location (file path or Redis list), for file:line.
     pub location: &'a str,
     /// The lines read with a problem (`Loaded::flagged`).
-    pub flagged: &'a [Rejected],
+    pub flagged: &'a [Flagged],
     /// `--max-age` (None: never stale).
     pub max_age: Option<Duration>,
     /// The decision's time.
@@ -308,25 +308,23 @@ pub fn for_metric(metric: Metric, newest: Option<&Sample>, d: &Decided<'_>) -> R
     }
     if newest.invalid.contains_key(&metric) {
         // The newest sample is the last line read: its problem is the last one named for it.
-        let prefix = format!("{metric} ");
         let flag = d
             .flagged
             .iter()
-            .filter(|r| r.error.starts_with(&prefix))
+            .filter(|r| r.problem.unknown_metric() == Some(metric))
             .max_by_key(|r| r.line);
         return match flag {
             Some(r) => Reason::Invalid {
                 at: format!("{}:{}", d.location, r.line),
-                problem: r
-                    .error
-                    .trim_end_matches("; unknown for this sample")
-                    .to_string(),
+                problem: r.problem.what(),
             },
             None => Reason::Invalid {
                 at: d.location.to_string(),
-                problem: newest.invalid.get(&metric).map_or(String::new(), |f| {
-                    format!("{metric} {}: {}", f.raw, f.reason)
-                }),
+                problem: newest
+                    .problems()
+                    .iter()
+                    .find(|p| p.unknown_metric() == Some(metric))
+                    .map_or(String::new(), crate::sample::Problem::what),
             },
         };
     }
@@ -557,7 +555,7 @@ mod tests {
         assert_eq!(to_field(&BTreeMap::new()), None);
     }
 
-    fn decided<'a>(flagged: &'a [Rejected], now: &str) -> Decided<'a> {
+    fn decided<'a>(flagged: &'a [Flagged], now: &str) -> Decided<'a> {
         Decided {
             location: "h.jsonl",
             flagged,
@@ -570,10 +568,10 @@ mod tests {
     fn a_decision_reads_stale_invalid_recorded_and_unrecorded_reasons() {
         let line = r#"{"timestamp":"2026-11-23T18:00:00Z","error_rate":200,"unknown":{"requests_per_second":"rate needs a second scrape: first scrape of X"}}"#;
         let newest = Sample::from_line(line).unwrap();
-        let flagged = [Rejected {
+        let flagged = [Flagged {
             line: 4,
             text: line.into(),
-            error: newest.problems().remove(0),
+            problem: newest.problems().remove(0),
         }];
         let d = decided(&flagged, "2026-11-23T18:01:00Z");
         assert_eq!(

@@ -2,17 +2,16 @@
 
 use anyhow::Result;
 
-use crate::cli::CollectCmd;
 use crate::collect::{self, Collector, store};
 use crate::exit::Exit;
 use crate::output::{self, json};
 use crate::settings::App;
+use crate::settings::options::CollectOptions;
 
 /// `collect`.
-pub async fn run(app: &App, cmd: &CollectCmd) -> Result<Exit> {
-    let max_age = (!cmd.max_age.is_zero()).then_some(cmd.max_age);
-    let mut collector = Collector::new(app, &cmd.sampling)?;
-    collector.measure_from_history(app, max_age)?;
+pub async fn run(app: &App, cmd: &CollectOptions) -> Result<Exit> {
+    let mut collector = Collector::new(&cmd.sampling)?;
+    collector.measure_from_history(app, cmd.max_age)?;
     let mut collected = collector.gather(app).await?;
     collect::record_replicas(&mut collected.sample, cmd.current_replicas);
     let report = store::store_collected(app, &mut collected)?;

@@ -10,9 +10,9 @@ use serde::Serialize;
 use crate::cli::ConfigCmd;
 use crate::config;
 use crate::exit::Exit;
-use crate::layers::{self, Effective, Source};
 use crate::output::{self, json, table};
 use crate::settings::App;
+use crate::settings::resolve::{self, Effective, Source};
 
 #[derive(Serialize)]
 struct ShowView<'a> {
@@ -64,29 +64,8 @@ pub fn run(app: &App, cmd: &ConfigCmd, matches: &ArgMatches) -> Result<Exit> {
 }
 
 fn show(app: &App, as_json: bool, hpa: Option<&str>, matches: &ArgMatches) -> Result<Exit> {
-    let history_source = match matches.value_source("history") {
-        Some(clap::parser::ValueSource::CommandLine) => Source::Flag,
-        Some(clap::parser::ValueSource::EnvVariable) => Source::Env("RIZK_SCALE_HISTORY".into()),
-        _ => match app.config.as_ref().and_then(|c| {
-            let span = c.file.history.as_ref()?.path.as_ref()?.span();
-            Some(c.at(&span))
-        }) {
-            Some(at) => Source::Config(at),
-            None => Source::Default,
-        },
-    };
-    let mut rows = layers::effective(
-        app.config.as_ref(),
-        std::path::PathBuf::from(app.history.location()),
-        history_source,
-    );
-    // Global flags given to `config show` itself are the top layer too.
-    if matches.value_source("capacity") == Some(clap::parser::ValueSource::CommandLine)
-        && let Some(row) = rows.iter_mut().find(|r| r.key == "history.capacity")
-    {
-        row.value = app.history.capacity().to_string();
-        row.source = Source::Flag;
-    }
+    // The same resolver the commands run with: what is shown is what they use.
+    let mut rows = resolve::effective(matches, app.config.as_ref())?;
     if let Some(spec) = hpa {
         add_hpa_rows(&mut rows, spec)?;
     }
@@ -112,7 +91,7 @@ fn show(app: &App, as_json: bool, hpa: Option<&str>, matches: &ArgMatches) -> Re
 /// `config show --hpa FILE`: the manifest's bounds replace the defaults (not a flag, variable or
 /// config value, which would win over it), then its targets and behavior, all sourced to it.
 fn add_hpa_rows(rows: &mut Vec<Effective>, spec: &str) -> Result<()> {
-    let file = crate::sources::hpa_file::read(spec).map_err(anyhow::Error::msg)?;
+    let file = crate::sources::hpa_file::read(spec)?;
     let source = || Source::Hpa(spec.to_string());
     for (key, value) in [
         ("replicas.min", file.min_replicas),

@@ -78,7 +78,7 @@ fn run_export(app: &App, cmd: &HistoryExportCmd) -> Result<Exit> {
             to_csv(&samples)
         }
         ExportFormat::Json => json::pretty(&SamplesView::new(&samples))?,
-        ExportFormat::Jsonl => to_lines(&samples),
+        ExportFormat::Jsonl => to_lines(&samples)?,
     };
     match &cmd.output {
         None => output::emit(&text)?,

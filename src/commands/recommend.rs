@@ -2,24 +2,22 @@
 
 use anyhow::Result;
 
-use crate::cli::RecommendCmd;
 use crate::collect::{self, Collector, store};
 use crate::decide::Decider;
 use crate::exit::Exit;
 use crate::output::{self, json, table};
 use crate::settings::App;
-use crate::settings::policy::PolicyChoice;
+use crate::settings::options::RecommendOptions;
 
 /// `recommend`.
-pub async fn run(app: &App, cmd: &RecommendCmd) -> Result<Exit> {
-    let max_age = (!cmd.max_age.is_zero()).then_some(cmd.max_age);
-    let choice = PolicyChoice::new(&cmd.policy, cmd.min_replicas, cmd.max_replicas, &app.policy);
-    let decider = Decider::live(&choice, cmd.current_replicas, max_age)?;
+pub async fn run(app: &App, cmd: &RecommendOptions) -> Result<Exit> {
+    let max_age = cmd.decide.max_age;
+    let decider = Decider::live(&cmd.decide)?;
     if cmd.collect {
-        let mut collector = Collector::new(app, &cmd.sampling)?;
+        let mut collector = Collector::new(&cmd.sampling)?;
         collector.measure_from_history(app, max_age)?;
         let mut collected = collector.gather(app).await?;
-        collect::record_replicas(&mut collected.sample, cmd.current_replicas);
+        collect::record_replicas(&mut collected.sample, cmd.decide.current_replicas);
         store::store_collected(app, &mut collected)?;
     }
     let loaded = app.history.load()?;

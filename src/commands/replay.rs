@@ -4,7 +4,6 @@
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::cli::ReplayCmd;
 use crate::decide::Decider;
 use crate::exit::Exit;
 use crate::output::progress::Progress;
@@ -17,21 +16,20 @@ use crate::policy::replay::summarize;
 use crate::policy::whatif::{self, Detail, LoadModel};
 use crate::sample::{Sample, replicas_of};
 use crate::settings::App;
-use crate::settings::policy::PolicyChoice;
+use crate::settings::options::ReplayOptions;
 use crate::sources::endpoint::{ScrapeOptions, Scraper};
-use crate::sources::prometheus_range::{self, REPLICAS, Range, RangeQueries};
+use crate::sources::prometheus_range::{self, Range, RangeQueries};
 
 /// Above this many samples (or with more than two policies) the text shows the figures only.
 const TIMELINE_MAX: usize = 500;
 
 /// `replay`.
-pub async fn run(app: &App, cmd: &ReplayCmd) -> Result<Exit> {
-    let base = PolicyChoice::new(&cmd.policy, cmd.min_replicas, cmd.max_replicas, &app.policy);
-    let mut choices = vec![(base.clone(), None)];
+pub async fn run(app: &App, cmd: &ReplayOptions) -> Result<Exit> {
+    let mut choices = vec![(cmd.choice.clone(), None)];
     choices.extend(
         cmd.compare
             .iter()
-            .map(|spec| (base.with(spec), Some(spec.text.clone()))),
+            .map(|(choice, spec)| (choice.clone(), Some(spec.clone()))),
     );
     let progress = Progress::stderr(app.quiet);
     let (history, source) = match &cmd.whatif.prometheus {
@@ -52,12 +50,7 @@ pub async fn run(app: &App, cmd: &ReplayCmd) -> Result<Exit> {
         }
     };
     if let Some(path) = &cmd.whatif.save_history {
-        let mut lines = String::new();
-        for s in &history {
-            lines.push_str(&s.to_line());
-            lines.push('\n');
-        }
-        std::fs::write(path, lines)
+        std::fs::write(path, crate::history::to_lines(&history)?)
             .with_context(|| format!("--save-history '{}'", path.display()))?;
     }
     let observed_known = history.iter().filter(|s| replicas_of(s).is_some()).count();
@@ -149,7 +142,7 @@ fn short_or_long(w: &WhatIf<'_>, app: &App) -> String {
 /// `--prometheus URL`: the history from range queries, with a progress line.
 async fn fetch_range(
     app: &App,
-    cmd: &ReplayCmd,
+    cmd: &ReplayOptions,
     url: &str,
     progress: &Progress,
 ) -> Result<(Vec<Sample>, Source)> {
@@ -159,20 +152,9 @@ async fn fetch_range(
     let to = prometheus_range::parse_time(&a.to, now).map_err(|e| anyhow!("--to {e}"))?;
     let range = Range::new(from, to, a.step).map_err(|e| anyhow!("{e}"))?;
     prometheus_range::range_url(url, "up", &range).map_err(|e| anyhow!("--prometheus: {e}"))?;
-    let mut overrides = crate::layers::prometheus_overrides(app.config.as_ref());
-    let mut replicas = crate::layers::prometheus_replicas_query(app.config.as_ref());
-    for (name, query) in &a.queries {
-        match name.parse() {
-            Ok(metric) => {
-                overrides.insert(metric, query.clone());
-            }
-            Err(_) if name == REPLICAS => replicas = Some(query.clone()),
-            Err(e) => bail!("--prometheus-query '{name}': {e}"),
-        }
-    }
     let queries = RangeQueries {
-        metrics: crate::sources::prometheus::queries(&overrides),
-        replicas: replicas.filter(|q| !q.trim().is_empty()),
+        metrics: crate::sources::prometheus::queries(&a.queries),
+        replicas: a.replicas_query.clone().filter(|q| !q.trim().is_empty()),
     };
     if queries.metrics.is_empty() {
         bail!(

@@ -1,89 +1,33 @@
 //! `rizk-scale validate`: gather facts from the sources given, run the checklist, report.
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use futures_util::FutureExt;
 
-use crate::cli::ValidateCmd;
 use crate::exit::Exit;
 use crate::output;
 use crate::settings::App;
-use crate::sources::redis::{RedisTarget, gather_facts};
-use crate::validate::attest::Attestation;
-use crate::validate::{self, Inputs, ValidateOptions, report};
-
-/// Attestations from the config file's `[attest]` table, then `--attest` (which wins).
-fn attestations(app: &App, cmd: &ValidateCmd) -> Result<Vec<Attestation>> {
-    let mut list = Vec::new();
-    if let Some(table) = app.config.as_ref().and_then(|c| c.file.attest.as_ref()) {
-        for (id, value) in table {
-            let date = match value.get_ref() {
-                toml::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            let parsed = format!("{id}={date}")
-                .parse()
-                .map_err(|e: String| anyhow!("config [attest] {id}: {e}"))?;
-            list.push(parsed);
-        }
-    }
-    for raw in &cmd.attest {
-        list.push(
-            raw.parse()
-                .map_err(|e: String| anyhow!("--attest '{raw}': {e}"))?,
-        );
-    }
-    Ok(list)
-}
+use crate::settings::options::ValidateRun;
+use crate::sources::redis::gather_facts;
+use crate::validate::{self, Inputs, report};
 
 /// `validate`.
-pub async fn run(app: &App, cmd: &ValidateCmd) -> Result<Exit> {
-    let opts = ValidateOptions {
-        manifests: cmd.manifests.clone(),
-        nginx_conf: cmd.nginx_conf.clone(),
-        health_urls: cmd.health_url.clone(),
-        metrics_urls: cmd
-            .endpoint
-            .iter()
-            .map(|e| crate::sources::endpoint::metrics_url(e))
-            .collect(),
-        attestations: attestations(app, cmd)?,
-        attest_max_age_days: cmd.attest_max_age,
-        workloads: cmd.workload.clone(),
-        only: cmd.only.clone(),
-        skip: cmd.skip.clone(),
-        strict: cmd.strict,
-        timeout: cmd.timeout,
-        ..ValidateOptions::default()
-    };
+pub async fn run(app: &App, cmd: &ValidateRun) -> Result<Exit> {
+    let opts = &cmd.options;
     let loaded = app.history.load()?;
     app.warn_rejected(&loaded.rejected, None);
     app.warn_flagged(&loaded.flagged);
-    let target = match (&cmd.redis, &cmd.redis_sentinel, &cmd.sentinel_master) {
-        (Some(url), _, _) => Some(RedisTarget::from_url_list(url)),
-        (None, Some(url), Some(master)) => Some(RedisTarget::Sentinel {
-            sentinels: url.split(',').map(str::to_string).collect(),
-            master: master.clone(),
-        }),
-        _ => None,
-    };
-    let timeout = cmd.timeout;
+    let target = cmd.redis.clone();
+    let timeout = opts.timeout;
     let redis = target
         .map(|t| async move { validate::redis::checks(&gather_facts(&t, timeout).await) }.boxed());
     let inputs = Inputs {
         history: Some(loaded.samples),
         redis,
-        prober: crate::sources::probe::prober(
-            cmd.timeout,
-            if cmd.strict_exposition {
-                crate::sources::exposition::Strictness::Strict
-            } else {
-                crate::sources::exposition::Strictness::Prometheus
-            },
-        ),
+        prober: crate::sources::probe::prober(opts.timeout, cmd.strictness),
     };
-    let report = validate::run(&opts, inputs).await?;
+    let report = validate::run(opts, inputs).await?;
     let text = if cmd.json {
-        report::render_json(&report)
+        report::render_json(&report)?
     } else {
         report::render_table(&report, app.color, app.width.unwrap_or(100))
     };

@@ -96,7 +96,7 @@ impl FileStore {
             report.over_capacity = Some(found);
         }
         trim_to_capacity(&mut loaded.samples, self.capacity);
-        self.write_atomically(&dir, to_lines(&loaded.samples).as_bytes())?;
+        self.write_atomically(&dir, to_lines(&loaded.samples)?.as_bytes())?;
         report.samples = loaded.samples.len();
         drop(lock);
         Ok(report)

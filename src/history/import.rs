@@ -49,7 +49,7 @@ pub fn parse_import(
                     .into_iter()
                     .map(|r| RowError {
                         line: r.line,
-                        error: r.error,
+                        error: r.problem.to_string(),
                     })
                     .collect();
                 Ok((loaded.samples, warnings))

@@ -6,7 +6,7 @@ pub mod import;
 pub mod redis;
 pub mod store;
 
-use crate::sample::Sample;
+use crate::sample::{Problem, Sample};
 
 /// The default number of samples kept (the seed's `metrics_history[-100:]`).
 pub const DEFAULT_CAPACITY: usize = 100;
@@ -22,6 +22,17 @@ pub struct Rejected {
     pub error: String,
 }
 
+/// A line that parsed with a problem to report (its sample is kept).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flagged {
+    /// 1-based line number in the file.
+    pub line: usize,
+    /// The line as it was.
+    pub text: String,
+    /// What is wrong with it.
+    pub problem: Problem,
+}
+
 /// What a read of the history found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Loaded {
@@ -31,17 +42,17 @@ pub struct Loaded {
     pub rejected: Vec<Rejected>,
     /// Lines that parsed with a problem to report (a metric's invalid value, which leaves that
     /// metric unknown; a field name close to a metric's): one entry per problem.
-    pub flagged: Vec<Rejected>,
+    pub flagged: Vec<Flagged>,
 }
 
 impl Loaded {
     /// Record what a reader should be warned about in the sample read from `line`.
     pub fn flag(&mut self, line: usize, text: &str, sample: &Sample) {
-        for error in sample.problems() {
-            self.flagged.push(Rejected {
+        for problem in sample.problems() {
+            self.flagged.push(Flagged {
                 line,
                 text: text.to_string(),
-                error,
+                problem,
             });
         }
     }
@@ -75,13 +86,13 @@ pub fn parse_lines(content: &[u8]) -> Loaded {
 }
 
 /// Serialize samples as JSON Lines (one per line, trailing newline).
-pub fn to_lines(samples: &[Sample]) -> String {
+pub fn to_lines(samples: &[Sample]) -> serde_json::Result<String> {
     let mut out = String::with_capacity(samples.len() * 256);
     for sample in samples {
-        out.push_str(&sample.to_line());
+        out.push_str(&sample.to_line()?);
         out.push('\n');
     }
-    out
+    Ok(out)
 }
 
 /// Keep only the newest `capacity` samples.
@@ -108,10 +119,10 @@ mod tests {
         // Line 6: CPU over 100 is utilization; the error rate is unknown, the typo named.
         assert_eq!(loaded.samples[2].cpu_percent, Some(200.0));
         assert_eq!(loaded.samples[2].error_rate, None);
-        let flagged: Vec<(usize, &str)> = loaded
+        let flagged: Vec<(usize, String)> = loaded
             .flagged
             .iter()
-            .map(|r| (r.line, r.error.as_str()))
+            .map(|r| (r.line, r.problem.to_string()))
             .collect();
         assert_eq!(flagged.len(), 2, "{flagged:?}");
         assert_eq!(flagged[0].0, 6);
@@ -120,8 +131,12 @@ mod tests {
             flagged[1],
             (
                 6,
-                "unknown field 'memory_percnt' (did you mean memory_percent?)"
+                "unknown field 'memory_percnt' (did you mean memory_percent?)".to_string()
             )
+        );
+        assert_eq!(
+            loaded.flagged[0].problem.unknown_metric(),
+            Some(crate::sample::Metric::ErrorRate)
         );
     }
 
@@ -138,7 +153,7 @@ mod tests {
             v.iter().map(|s| s.cpu_percent.unwrap()).collect::<Vec<_>>(),
             vec![2.0, 3.0, 4.0]
         );
-        let text = to_lines(&v);
+        let text = to_lines(&v).unwrap();
         assert_eq!(text.lines().count(), 3);
         assert_eq!(parse_lines(text.as_bytes()).samples, v);
     }

@@ -305,7 +305,13 @@ impl RedisStore {
     }
 
     async fn push(&self, samples: &[Sample]) -> Result<usize, RedisFailure> {
-        let lines: Vec<String> = samples.iter().map(Sample::to_line).collect();
+        let lines = samples
+            .iter()
+            .map(Sample::to_line)
+            .collect::<serde_json::Result<Vec<String>>>()
+            .map_err(|e| {
+                RedisFailure::new(FailureKind::Other, format!("serializing a sample: {e}"))
+            })?;
         let mut conn = self.conn().await?;
         let len = self.kept(conn.append_trim(&self.key, &lines, self.capacity).await)?;
         Ok(usize::try_from(len).unwrap_or(usize::MAX))

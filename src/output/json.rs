@@ -278,7 +278,7 @@ mod tests {
             ..Sample::default()
         };
         let h = vec![s(95.0), s(95.0), s(95.0)];
-        let settings = crate::policy::engine::Settings::default();
+        let settings = crate::policy::engine::DecisionRules::default();
         let d = crate::policy::engine::decide(&h, &settings, Some(50), jiff::Timestamp::UNIX_EPOCH);
         let v: serde_json::Value =
             serde_json::from_str(&pretty(&RecommendView::of_decision(&d)).unwrap()).unwrap();

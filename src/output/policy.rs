@@ -107,7 +107,7 @@ pub fn hpa_table(hpa: &HpaDetail, current: u32, color: bool, width: Option<u16>)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::engine::{PolicyKind, Settings, decide};
+    use crate::policy::engine::{DecisionRules, PolicyKind, decide};
     use crate::policy::hpa::HpaPolicy;
     use crate::policy::smoothing::{Smoothing, Statistic};
 
@@ -122,10 +122,10 @@ mod tests {
 
     #[test]
     fn hpa_text_has_every_proposal_the_winner_and_limits_before_the_decision() {
-        let s = Settings {
+        let s = DecisionRules {
             policy: PolicyKind::Hpa(HpaPolicy::default()),
             bounds: crate::policy::ReplicaBounds { min: 1, max: 50 },
-            ..Settings::default()
+            ..DecisionRules::default()
         };
         let h = vec![hot()];
         let d = decide(&h, &s, Some(2), jiff::Timestamp::UNIX_EPOCH);
@@ -150,12 +150,12 @@ mod tests {
 
     #[test]
     fn window_note_names_the_statistic() {
-        let s = Settings {
+        let s = DecisionRules {
             smoothing: Smoothing {
                 samples: 5,
                 statistic: Statistic::P90,
             },
-            ..Settings::default()
+            ..DecisionRules::default()
         };
         let h = vec![hot(); 3];
         let d = decide(&h, &s, None, jiff::Timestamp::UNIX_EPOCH);

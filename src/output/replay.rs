@@ -392,7 +392,7 @@ pub fn json_view<'a>(run: &'a Run, compare: Option<&'a Run>) -> ReplayView<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::engine::Settings;
+    use crate::policy::engine::DecisionRules;
     use crate::policy::replay::{replay, summarize};
     use crate::sample::Sample;
 
@@ -410,7 +410,7 @@ mod tests {
                 ..Sample::default()
             })
             .collect();
-        let steps = replay(&h, &Settings::default(), start);
+        let steps = replay(&h, &DecisionRules::default(), start);
         let summary = summarize(&steps, start);
         Run {
             label: "threshold".into(),

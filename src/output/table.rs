@@ -86,7 +86,11 @@ pub fn keep_words(table: &mut Table, width: Option<u16>) -> bool {
 /// `config show`'s table: one row per setting. Keys are split only after a dot (and only when
 /// the terminal is narrow); a long value (a query, a path) wraps inside its column, so the
 /// table keeps to the width.
-pub fn settings_table(rows: &[crate::layers::Effective], color: bool, width: Option<u16>) -> Table {
+pub fn settings_table(
+    rows: &[crate::settings::resolve::Effective],
+    color: bool,
+    width: Option<u16>,
+) -> Table {
     let mut t = new_table(color, width);
     t.set_header(vec!["Key", "Value", "Source"]);
     // A third of the width for keys, at least 20 columns.

@@ -50,7 +50,7 @@ impl PolicyKind {
 
 /// Everything a decision depends on besides the history, the replica count and the clock.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Settings {
+pub struct DecisionRules {
     /// The policy.
     pub policy: PolicyKind,
     /// The `--window N` noise guard (1 = off).
@@ -61,10 +61,10 @@ pub struct Settings {
     pub bounds: ReplicaBounds,
 }
 
-impl Default for Settings {
+impl Default for DecisionRules {
     /// The seed's behaviour.
     fn default() -> Self {
-        Settings {
+        DecisionRules {
             policy: PolicyKind::Threshold(ThresholdPolicy::default()),
             smoothing: Smoothing::default(),
             windows: Windows::default(),
@@ -181,7 +181,7 @@ struct Raw {
 /// without one, it waits.
 pub fn decide(
     history: &[Sample],
-    settings: &Settings,
+    settings: &DecisionRules,
     current: Option<u32>,
     now: Timestamp,
 ) -> Decision {
@@ -198,7 +198,7 @@ pub fn decide(
 /// [`decide`] with the current count, scale events and earlier proposals given.
 pub fn decide_with(
     history: &[Sample],
-    settings: &Settings,
+    settings: &DecisionRules,
     observed: Observed<'_>,
     now: Timestamp,
 ) -> Decision {
@@ -417,7 +417,7 @@ fn finish_keep_action(mut d: Decision, samples: usize) -> Decision {
 /// up to that sample, at that sample's time, with its recorded count or else `current`).
 fn earlier_proposals(
     history: &[Sample],
-    settings: &Settings,
+    settings: &DecisionRules,
     current: Option<u32>,
     newest_at: Option<Timestamp>,
 ) -> Vec<Proposal> {
@@ -440,7 +440,7 @@ fn earlier_proposals(
         .collect()
 }
 
-fn raw(history: &[Sample], settings: &Settings, current: Option<u32>, now: Timestamp) -> Raw {
+fn raw(history: &[Sample], settings: &DecisionRules, current: Option<u32>, now: Timestamp) -> Raw {
     let evaluated = smoothing::smoothed(history, settings.smoothing);
     match &settings.policy {
         PolicyKind::Threshold(policy) => {
@@ -541,8 +541,8 @@ mod tests {
         }
     }
 
-    fn seed() -> Settings {
-        Settings::default()
+    fn seed() -> DecisionRules {
+        DecisionRules::default()
     }
 
     #[test]
@@ -637,9 +637,9 @@ mod tests {
 
     #[test]
     fn hpa_decision_has_final_delta_limits_and_action_from_the_sign() {
-        let s = Settings {
+        let s = DecisionRules {
             policy: PolicyKind::Hpa(HpaPolicy::default()),
-            ..Settings::default()
+            ..DecisionRules::default()
         };
         let hot = Sample {
             timestamp: Some(at(0)),
@@ -703,13 +703,13 @@ mod tests {
         }
     }
 
-    fn hpa() -> Settings {
-        Settings {
+    fn hpa() -> DecisionRules {
+        DecisionRules {
             policy: PolicyKind::Hpa(HpaPolicy {
                 targets: vec![(crate::sample::Metric::CpuPercent, 70.0)],
                 ..HpaPolicy::default()
             }),
-            ..Settings::default()
+            ..DecisionRules::default()
         }
     }
 

@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::behavior::{ScaleEvent, observed_replicas, scale_event};
-use super::engine::{self, Decision, Observed, Settings};
+use super::engine::{self, Decision, DecisionRules, Observed};
 use super::stabilization::Proposal;
 use super::{Action, ReplicaTarget};
 use crate::sample::Sample;
@@ -77,7 +77,7 @@ pub struct Summary {
 
 /// Decide after every sample of `history`, carrying the replica count from `start` (else the
 /// oldest recorded `replicas`) through each decision.
-pub fn replay(history: &[Sample], settings: &Settings, start: Option<u32>) -> Vec<Step> {
+pub fn replay(history: &[Sample], settings: &DecisionRules, start: Option<u32>) -> Vec<Step> {
     let mut current = start.or_else(|| history.iter().find_map(observed_replicas));
     let mut steps = Vec::with_capacity(history.len());
     let mut events: Vec<ScaleEvent> = Vec::new();
@@ -201,9 +201,9 @@ mod tests {
     #[test]
     fn a_flapping_history_flaps_less_with_a_scale_down_window() {
         let h = flapping(30);
-        let plain = Settings {
+        let plain = DecisionRules {
             bounds: crate::policy::ReplicaBounds { min: 1, max: 50 },
-            ..Settings::default()
+            ..DecisionRules::default()
         };
         let steps = replay(&h, &plain, Some(20));
         let without = summarize(&steps, Some(20));
@@ -216,7 +216,7 @@ mod tests {
         assert_eq!(without.final_replicas, Some(2));
         // From 10 with min 3, the count reaches the minimum: from then on the seed's scale-down
         // is "at min replicas 3", a maintain (7 scale-downs, 10 → 3).
-        let at_min = summarize(&replay(&h, &Settings::default(), Some(10)), Some(10));
+        let at_min = summarize(&replay(&h, &DecisionRules::default(), Some(10)), Some(10));
         assert_eq!((at_min.scale_down, at_min.final_replicas), (7, Some(3)));
 
         let mut windowed = plain.clone();
@@ -235,7 +235,7 @@ mod tests {
     #[test]
     fn replicas_carry_over_and_are_counted() {
         let h = flapping(6);
-        let steps = replay(&h, &Settings::default(), Some(4));
+        let steps = replay(&h, &DecisionRules::default(), Some(4));
         let after: Vec<Option<u32>> = steps.iter().map(Step::replicas_after).collect();
         // wait, wait, maintain, down (4 → 3), at min 3 (maintain), maintain.
         assert_eq!(after, [4, 4, 4, 3, 3, 3].map(Some).to_vec());
@@ -261,7 +261,7 @@ mod tests {
     #[test]
     fn without_a_start_count_changes_are_non_zero_deltas() {
         let h = flapping(6);
-        let s = summarize(&replay(&h, &Settings::default(), None), None);
+        let s = summarize(&replay(&h, &DecisionRules::default(), None), None);
         assert_eq!((s.replica_changes, s.final_replicas), (2, None));
     }
 
@@ -278,12 +278,12 @@ mod tests {
                 ..Sample::default()
             })
             .collect();
-        let hpa = Settings {
+        let hpa = DecisionRules {
             policy: PolicyKind::Hpa(HpaPolicy {
                 targets: vec![(crate::sample::Metric::CpuPercent, 70.0)],
                 ..HpaPolicy::default()
             }),
-            ..Settings::default()
+            ..DecisionRules::default()
         };
         let steps = replay(&h, &hpa, Some(10));
         let after: Vec<Option<u32>> = steps.iter().map(Step::replicas_after).collect();

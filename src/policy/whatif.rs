@@ -25,7 +25,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use super::behavior::{ScaleEvent, scale_event};
-use super::engine::{self, Observed, PolicyKind, Settings};
+use super::engine::{self, DecisionRules, Observed, PolicyKind};
 use super::replay::Step;
 use super::stabilization::Proposal;
 use crate::sample::{Metric, Sample, replicas_of, set_replicas};
@@ -130,7 +130,7 @@ pub struct Overload {
 impl Overload {
     /// The limits of a policy: the seed's scale-up CPU threshold, or the HPA's CPU and
     /// requests_per_second targets.
-    pub fn of(settings: &Settings) -> Overload {
+    pub fn of(settings: &DecisionRules) -> Overload {
         match &settings.policy {
             PolicyKind::Threshold(t) => Overload {
                 cpu_percent: find(&t.scale_up, Metric::CpuPercent),
@@ -224,7 +224,7 @@ pub enum Detail {
 /// is called every few thousand samples.
 pub fn simulate(
     history: &[Sample],
-    settings: &Settings,
+    settings: &DecisionRules,
     start: Option<u32>,
     model: Option<&LoadModel>,
     detail: Detail,
@@ -487,13 +487,13 @@ mod tests {
             .collect()
     }
 
-    fn hpa(cpu: f64) -> Settings {
-        Settings {
+    fn hpa(cpu: f64) -> DecisionRules {
+        DecisionRules {
             policy: PolicyKind::Hpa(HpaPolicy {
                 targets: vec![(Metric::CpuPercent, cpu)],
                 ..HpaPolicy::default()
             }),
-            ..Settings::default()
+            ..DecisionRules::default()
         }
     }
 
@@ -558,7 +558,7 @@ mod tests {
         let h = history(241, |_| 50.0, |_| 6);
         let sim = simulate(
             &h,
-            &Settings::default(),
+            &DecisionRules::default(),
             Some(7),
             Some(&LoadModel::default()),
             Detail::Full,
@@ -571,7 +571,7 @@ mod tests {
             (f.scale_events, f.min_replicas, f.max_replicas),
             (0, Some(7), Some(7))
         );
-        let o = figures(&h, &observed(&h, Overload::of(&Settings::default())));
+        let o = figures(&h, &observed(&h, Overload::of(&DecisionRules::default())));
         assert_eq!(o.replica_hours, Some(12.0));
         assert_eq!(o.final_replicas, Some(6));
     }
@@ -621,7 +621,7 @@ mod tests {
     fn without_a_model_it_is_the_plain_replay() {
         // Long enough that the simulation drops samples behind its lookback (every 4096).
         let h = history(9000, |i| if i % 7 < 3 { 85.0 } else { 20.0 }, |_| 5);
-        let mut settings = Settings::default();
+        let mut settings = DecisionRules::default();
         settings.windows.scale_down = Duration::from_secs(120);
         let plain = replay(&h, &settings, Some(5));
         let sim = simulate(&h, &settings, Some(5), None, Detail::Full, &mut none);

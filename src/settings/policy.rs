@@ -1,5 +1,6 @@
 //! Policy flags (`--policy`, windows, `--window`, HPA targets) and `--compare` overrides,
-//! resolved into the engine's [`Settings`]. The clap types stop here.
+//! resolved into the engine's [`DecisionRules`]. The clap types stop here: [`PolicyFlags`] is
+//! clap's `PolicyArgs` as plain values, converted once by the resolver.
 
 use std::time::Duration;
 
@@ -7,41 +8,127 @@ use anyhow::{Result, bail};
 
 use crate::cli::{CompareSpec, Override, PolicyArg, PolicyArgs, Preset, RpsScopeArg, StatisticArg};
 use crate::policy::ReplicaBounds;
-use crate::policy::engine::{PolicyKind, Settings};
+use crate::policy::engine::{DecisionRules, PolicyKind};
 use crate::policy::hpa::{HpaPolicy, RpsScope};
 use crate::policy::smoothing::{Smoothing, Statistic};
 use crate::policy::stabilization::Windows;
 use crate::policy::threshold::ThresholdPolicy;
+use crate::sample::Metric;
 use crate::sources::hpa_file::{self, HpaSpec};
+
+/// The policy flags as plain values (what `--compare` changes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyFlags {
+    /// `--policy hpa` (else the threshold rules).
+    pub hpa_policy: bool,
+    /// `--scale-up-window`.
+    pub scale_up_window: Option<Duration>,
+    /// `--scale-down-window`.
+    pub scale_down_window: Option<Duration>,
+    /// `--window N` (1 = off).
+    pub window: usize,
+    /// `--statistic`.
+    pub statistic: Statistic,
+    /// `--tolerance` (both directions).
+    pub tolerance: Option<f64>,
+    /// `--tolerance-up`.
+    pub tolerance_up: Option<f64>,
+    /// `--tolerance-down`.
+    pub tolerance_down: Option<f64>,
+    /// `--rps-scope`.
+    pub rps_scope: RpsScope,
+    /// `--hpa FILE[:NAME]`.
+    pub hpa: Option<String>,
+    /// `--target NAME=VALUE|off`, in order.
+    pub targets: Vec<(Metric, Option<f64>)>,
+}
+
+impl Default for PolicyFlags {
+    /// No policy flag given: the threshold rules, windows and `--window` off.
+    fn default() -> Self {
+        PolicyFlags {
+            hpa_policy: false,
+            scale_up_window: None,
+            scale_down_window: None,
+            window: 1,
+            statistic: Statistic::Median,
+            tolerance: None,
+            tolerance_up: None,
+            tolerance_down: None,
+            rps_scope: RpsScope::Fleet,
+            hpa: None,
+            targets: Vec::new(),
+        }
+    }
+}
+
+impl From<&PolicyArgs> for PolicyFlags {
+    fn from(a: &PolicyArgs) -> Self {
+        PolicyFlags {
+            hpa_policy: a.policy == PolicyArg::Hpa,
+            scale_up_window: a.scale_up_window,
+            scale_down_window: a.scale_down_window,
+            window: a.window,
+            statistic: statistic(a.statistic),
+            tolerance: a.tolerance,
+            tolerance_up: a.tolerance_up,
+            tolerance_down: a.tolerance_down,
+            rps_scope: match a.rps_scope {
+                RpsScopeArg::Fleet => RpsScope::Fleet,
+                RpsScopeArg::Instance => RpsScope::Instance,
+            },
+            hpa: a.hpa.clone(),
+            targets: a.targets.clone(),
+        }
+    }
+}
 
 /// The policy flags and the replica bounds: what `--compare` can change.
 #[derive(Debug, Clone)]
 pub struct PolicyChoice {
     /// The policy flags.
-    pub args: PolicyArgs,
+    pub flags: PolicyFlags,
     /// `--min-replicas` / `--max-replicas`.
     pub bounds: ReplicaBounds,
     /// The seed rules as the configuration file sets them (thresholds, tiers, steps).
     pub base: ThresholdPolicy,
+    /// What set each bound when not its default (these win over an `--hpa` file).
+    pub bounds_from: BoundsFrom,
+}
+
+/// Where the replica bounds were set explicitly (None: the built-in default).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BoundsFrom {
+    /// `--min-replicas`: e.g. "--min-replicas", "RIZK_SCALE_MIN_REPLICAS", "replicas.min".
+    pub min: Option<String>,
+    /// `--max-replicas`.
+    pub max: Option<String>,
 }
 
 impl PolicyChoice {
-    /// The policy flags with `--min-replicas`/`--max-replicas` over the configured seed rules.
-    pub fn new(args: &PolicyArgs, min: u32, max: u32, base: &ThresholdPolicy) -> PolicyChoice {
+    /// The policy flags with the replica bounds (and what set them) over the configured seed
+    /// rules.
+    pub fn new(
+        args: &PolicyArgs,
+        bounds: ReplicaBounds,
+        bounds_from: BoundsFrom,
+        base: &ThresholdPolicy,
+    ) -> PolicyChoice {
         PolicyChoice {
-            args: args.clone(),
-            bounds: ReplicaBounds { min, max },
+            flags: PolicyFlags::from(args),
+            bounds,
             base: base.clone(),
+            bounds_from,
         }
     }
 
     /// Resolve into engine settings; `max_age` is the staleness limit (None: never stale).
-    pub fn resolve(&self, max_age: Option<Duration>) -> Result<Settings> {
-        let args = &self.args;
+    pub fn resolve(&self, max_age: Option<Duration>) -> Result<DecisionRules> {
+        let args = &self.flags;
         let file = self.hpa_file()?;
         let bounds = self.bounds_with(file.as_ref());
         if bounds.min > bounds.max {
-            let from = &args.bounds_from;
+            let from = &self.bounds_from;
             let file = |what: &str| match &args.hpa {
                 Some(f) => format!("--hpa '{f}' {what}"),
                 None => format!("--{what}"),
@@ -82,10 +169,7 @@ impl PolicyChoice {
                 targets,
                 tolerance_up: up,
                 tolerance_down: down,
-                rps_scope: match args.rps_scope {
-                    RpsScopeArg::Fleet => RpsScope::Fleet,
-                    RpsScopeArg::Instance => RpsScope::Instance,
-                },
+                rps_scope: args.rps_scope,
                 max_age,
                 behavior: file.map(|f| f.behavior).unwrap_or_default(),
             })
@@ -95,12 +179,12 @@ impl PolicyChoice {
                 ..self.base.clone()
             })
         };
-        let settings = Settings {
+        let settings = DecisionRules {
             windows: windows(&policy, args),
             policy,
             smoothing: Smoothing {
                 samples: args.window,
-                statistic: statistic(args.statistic),
+                statistic: args.statistic,
             },
             bounds,
         };
@@ -118,15 +202,15 @@ impl PolicyChoice {
 
     /// Whether the HPA policy decides (`--policy hpa`, or `--hpa FILE`).
     pub fn is_hpa(&self) -> bool {
-        self.args.policy == PolicyArg::Hpa || self.args.hpa.is_some()
+        self.flags.hpa_policy || self.flags.hpa.is_some()
     }
 
     /// The `--hpa` manifest, read and reported (metrics it cannot express are warned about).
     pub fn hpa_file(&self) -> Result<Option<HpaSpec>> {
-        let Some(spec) = self.args.hpa.as_deref() else {
+        let Some(spec) = self.flags.hpa.as_deref() else {
             return Ok(None);
         };
-        let file = hpa_file::read(spec).map_err(anyhow::Error::msg)?;
+        let file = hpa_file::read(spec)?;
         for why in &file.not_expressible {
             crate::diag::warn(&format!("--hpa '{spec}': {why}: not expressible, ignored"));
         }
@@ -145,7 +229,7 @@ impl PolicyChoice {
 
     /// The bounds: the file's, where no flag, environment variable or config file set them.
     fn bounds_with(&self, file: Option<&HpaSpec>) -> ReplicaBounds {
-        let (b, from) = (self.bounds, &self.args.bounds_from);
+        let (b, from) = (self.bounds, &self.bounds_from);
         match file {
             Some(f) => ReplicaBounds {
                 min: if from.min.is_none() {
@@ -169,22 +253,12 @@ impl PolicyChoice {
         for o in &spec.overrides {
             match o {
                 Override::Preset(p) => {
-                    c.args.policy = match p {
-                        Preset::Seed | Preset::Threshold => PolicyArg::Threshold,
-                        Preset::Hpa => PolicyArg::Hpa,
-                    };
                     // The defaults: windows off for the seed's rules, the Kubernetes
                     // behavior's for the HPA; no --hpa file, default tolerances and targets.
-                    c.args.scale_up_window = None;
-                    c.args.scale_down_window = None;
-                    c.args.window = 1;
-                    c.args.statistic = StatisticArg::Median;
-                    c.args.tolerance = None;
-                    c.args.tolerance_up = None;
-                    c.args.tolerance_down = None;
-                    c.args.rps_scope = RpsScopeArg::Fleet;
-                    c.args.hpa = None;
-                    c.args.targets.clear();
+                    c.flags = PolicyFlags {
+                        hpa_policy: *p == Preset::Hpa,
+                        ..PolicyFlags::default()
+                    };
                     if *p == Preset::Seed {
                         c.base = ThresholdPolicy::default();
                     }
@@ -200,13 +274,13 @@ impl PolicyChoice {
                         None => list.push((*metric, *value)),
                     }
                 }
-                Override::Policy(p) => c.args.policy = *p,
-                Override::ScaleUpWindow(d) => c.args.scale_up_window = Some(*d),
-                Override::ScaleDownWindow(d) => c.args.scale_down_window = Some(*d),
-                Override::Window(n) => c.args.window = *n,
-                Override::Statistic(s) => c.args.statistic = *s,
-                Override::Tolerance(t) => c.args.tolerance = Some(*t),
-                Override::Target(m, v) => c.args.targets.push((*m, *v)),
+                Override::Policy(p) => c.flags.hpa_policy = *p == PolicyArg::Hpa,
+                Override::ScaleUpWindow(d) => c.flags.scale_up_window = Some(*d),
+                Override::ScaleDownWindow(d) => c.flags.scale_down_window = Some(*d),
+                Override::Window(n) => c.flags.window = *n,
+                Override::Statistic(s) => c.flags.statistic = statistic(*s),
+                Override::Tolerance(t) => c.flags.tolerance = Some(*t),
+                Override::Target(m, v) => c.flags.targets.push((*m, *v)),
                 Override::MinReplicas(n) => c.bounds.min = *n,
                 Override::MaxReplicas(n) => c.bounds.max = *n,
             }
@@ -217,14 +291,8 @@ impl PolicyChoice {
     /// A short label: the policy and every setting that is not off, e.g.
     /// "threshold, scale-down-window=5m".
     pub fn label(&self) -> String {
-        let a = &self.args;
-        let mut parts = vec![
-            match a.policy {
-                PolicyArg::Threshold => "threshold",
-                PolicyArg::Hpa => "hpa",
-            }
-            .to_string(),
-        ];
+        let a = &self.flags;
+        let mut parts = vec![if a.hpa_policy { "hpa" } else { "threshold" }.to_string()];
         let dur = |d: Duration| humantime::format_duration(d).to_string();
         if let Some(w) = a.scale_up_window {
             parts.push(format!("scale-up-window={}", dur(w)));
@@ -233,13 +301,9 @@ impl PolicyChoice {
             parts.push(format!("scale-down-window={}", dur(w)));
         }
         if a.window > 1 {
-            parts.push(format!(
-                "window={} ({})",
-                a.window,
-                statistic(a.statistic).as_str()
-            ));
+            parts.push(format!("window={} ({})", a.window, a.statistic.as_str()));
         }
-        if a.policy == PolicyArg::Threshold && a.hpa.is_none() {
+        if !a.hpa_policy && a.hpa.is_none() {
             parts.extend(threshold_changes(&self.base));
         }
         if let Some(f) = &a.hpa {
@@ -255,7 +319,7 @@ impl PolicyChoice {
             if let Some(t) = a.tolerance_down {
                 parts.push(format!("tolerance-down={t}"));
             }
-            if a.rps_scope == RpsScopeArg::Instance {
+            if a.rps_scope == RpsScope::Instance {
                 parts.push("rps-scope=instance".to_string());
             }
             for (m, v) in &a.targets {
@@ -289,7 +353,7 @@ fn threshold_changes(base: &ThresholdPolicy) -> Vec<String> {
 
 /// The stabilization windows: the flags when given, else the HPA behavior's (Kubernetes
 /// defaults: up 0, down 5m), else off for the seed's rules.
-fn windows(policy: &PolicyKind, args: &PolicyArgs) -> Windows {
+fn windows(policy: &PolicyKind, args: &PolicyFlags) -> Windows {
     let (up, down) = match policy {
         PolicyKind::Hpa(h) => (h.behavior.scale_up.window, h.behavior.scale_down.window),
         PolicyKind::Threshold(_) => (Duration::ZERO, Duration::ZERO),
@@ -322,25 +386,26 @@ mod tests {
         let Command::Replay(cmd) = Cli::try_parse_from(all).unwrap().command else {
             panic!("not replay");
         };
-        let mut args = cmd.policy;
-        // What lib::run learns from clap's value sources: here, whether the flag was given.
+        // What the resolver learns from clap's value sources: here, whether the flag was given.
         let given = |flag: &str| argv.contains(&flag).then(|| flag.to_string());
-        args.bounds_from.min = given("--min-replicas");
-        args.bounds_from.max = given("--max-replicas");
         PolicyChoice {
-            args,
+            flags: PolicyFlags::from(&cmd.policy),
             bounds: ReplicaBounds {
                 min: cmd.min_replicas,
                 max: cmd.max_replicas,
             },
             base: ThresholdPolicy::default(),
+            bounds_from: BoundsFrom {
+                min: given("--min-replicas"),
+                max: given("--max-replicas"),
+            },
         }
     }
 
     #[test]
     fn no_flags_resolve_to_the_seed_rules() {
         let s = choice(&[]).resolve(Some(Duration::from_secs(900))).unwrap();
-        assert_eq!(s, Settings::default());
+        assert_eq!(s, DecisionRules::default());
         assert_eq!(choice(&[]).label(), "threshold");
     }
 

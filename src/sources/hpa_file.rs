@@ -40,12 +40,39 @@ pub struct HpaSpec {
     pub tolerance_down: Option<f64>,
 }
 
+/// Why `--hpa FILE[:NAME]` could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum HpaFileError {
+    /// The file could not be read (the I/O error follows in the chain: `{e:#}`).
+    #[error("--hpa '{file}'")]
+    Read {
+        /// The file named.
+        file: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file was read, but holds no usable HorizontalPodAutoscaler.
+    #[error("--hpa '{spec}': {message}")]
+    Invalid {
+        /// `FILE[:NAME]` as given.
+        spec: String,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
 /// Read `FILE[:NAME]` (NAME picks one HPA among several documents).
-pub fn read(spec: &str) -> Result<HpaSpec, String> {
+pub fn read(spec: &str) -> Result<HpaSpec, HpaFileError> {
     let (file, name) = split_spec(spec);
-    let text =
-        std::fs::read_to_string(Path::new(file)).map_err(|e| format!("--hpa '{file}': {e}"))?;
-    parse(&text, name).map_err(|e| format!("--hpa '{spec}': {e}"))
+    let text = std::fs::read_to_string(Path::new(file)).map_err(|source| HpaFileError::Read {
+        file: file.to_string(),
+        source,
+    })?;
+    parse(&text, name).map_err(|message| HpaFileError::Invalid {
+        spec: spec.to_string(),
+        message,
+    })
 }
 
 /// `FILE[:NAME]`: the part after the last ':' is a name only when the whole is not a file.
@@ -418,6 +445,18 @@ spec:
         periodSeconds: 15
       selectPolicy: Max
 ";
+
+    #[test]
+    fn a_missing_file_is_a_read_error_naming_it() {
+        let e = read("/nonexistent/hpa.yaml").unwrap_err();
+        assert!(matches!(&e, HpaFileError::Read { file, .. } if file == "/nonexistent/hpa.yaml"));
+        let chain = format!("{:#}", anyhow::Error::new(e));
+        assert_eq!(chain.matches("os error 2").count(), 1, "{chain}");
+        assert!(
+            chain.starts_with("--hpa '/nonexistent/hpa.yaml': "),
+            "{chain}"
+        );
+    }
 
     #[test]
     fn the_seed_manifest_reads_completely() {

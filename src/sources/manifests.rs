@@ -19,10 +19,63 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer};
 
-/// An error reading manifests; the message names the file (and line when known).
+/// An error reading manifests: where (the file, and the line and column when known) and what.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ManifestError(pub String);
+#[error("{}{message}", at.as_ref().map_or(String::new(), |p| format!("{p}: ")))]
+pub struct ManifestError {
+    /// The file (and position) the error is about; none when the message names a path itself.
+    pub at: Option<Place>,
+    /// What is wrong there.
+    pub message: String,
+}
+
+/// A position in a manifest file: `file[:line[:column]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The file.
+    pub file: PathBuf,
+    /// The line (1-based), when known.
+    pub line: Option<usize>,
+    /// The column (1-based), when known.
+    pub column: Option<usize>,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(column) = self.column {
+            write!(f, ":{column}")?;
+        }
+        Ok(())
+    }
+}
+
+impl ManifestError {
+    /// An error about a whole path, named in `message`.
+    fn about(message: String) -> ManifestError {
+        ManifestError { at: None, message }
+    }
+
+    /// An error at a place in `file`.
+    fn at(
+        file: &Path,
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
+    ) -> ManifestError {
+        ManifestError {
+            at: Some(Place {
+                file: file.to_path_buf(),
+                line,
+                column,
+            }),
+            message,
+        }
+    }
+}
 
 /// A parsed object and where it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -701,7 +754,7 @@ pub fn read(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
     for path in paths {
         if path.is_dir() {
             let entries = std::fs::read_dir(path).map_err(|e| {
-                ManifestError(format!("reading directory '{}': {e}", path.display()))
+                ManifestError::about(format!("reading directory '{}': {e}", path.display()))
             })?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
@@ -709,7 +762,7 @@ pub fn read(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
                 .collect();
             found.sort();
             if found.is_empty() {
-                return Err(ManifestError(format!(
+                return Err(ManifestError::about(format!(
                     "no *.yaml or *.yml files in '{}'",
                     path.display()
                 )));
@@ -722,7 +775,7 @@ pub fn read(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
     let mut manifests = Manifests::default();
     for file in files {
         let text = std::fs::read_to_string(&file)
-            .map_err(|e| ManifestError(format!("reading '{}': {e}", file.display())))?;
+            .map_err(|e| ManifestError::about(format!("reading '{}': {e}", file.display())))?;
         parse_into(&mut manifests, &file, &text)?;
         manifests.files.push(file);
     }
@@ -874,11 +927,12 @@ fn add_object(
     }
     out.documents += 1;
     *out.kinds.entry(kind.to_string()).or_default() += 1;
-    let err = |e: String| {
+    let err = |mut e: ManifestError| {
         let item = at
             .item
             .map_or(String::new(), |i| format!(" (List item {i})"));
-        ManifestError(format!("{e}{item} ({kind} {name})"))
+        e.message = format!("{}{item} ({kind} {name})", e.message);
+        e
     };
     match kind {
         "Deployment" | "StatefulSet" => {
@@ -922,10 +976,12 @@ fn typed_object<T: serde::de::DeserializeOwned>(
     file: &Path,
     value: &serde_json::Value,
     typed: Option<serde_norway::Deserializer<'_>>,
-) -> Result<T, String> {
+) -> Result<T, ManifestError> {
     match typed {
-        Some(doc) => T::deserialize(doc).map_err(|e| yaml_error(file, &e).0),
-        None => T::deserialize(value).map_err(|e| format!("{}: {e}", file.display())),
+        Some(doc) => T::deserialize(doc).map_err(|e| yaml_error(file, &e)),
+        None => {
+            T::deserialize(value).map_err(|e| ManifestError::at(file, None, None, e.to_string()))
+        }
     }
 }
 
@@ -940,10 +996,12 @@ fn helm_line(text: &str) -> Option<usize> {
 }
 
 fn helm_error(file: &Path, line: usize) -> ManifestError {
-    ManifestError(format!(
-        "{}:{line}: a Helm template ('{{{{ … }}}}'), not YAML until rendered: run 'helm template' and validate its output",
-        file.display()
-    ))
+    ManifestError::at(
+        file,
+        Some(line),
+        None,
+        "a Helm template ('{{ … }}'), not YAML until rendered: run 'helm template' and validate its output".to_string(),
+    )
 }
 
 /// `file:line:column: message` (the message without libyaml's own " at line L column C").
@@ -953,14 +1011,9 @@ fn yaml_error(file: &Path, e: &serde_norway::Error) -> ManifestError {
         Some(loc) => {
             let mark = format!(" at line {} column {}", loc.line(), loc.column());
             let message = message.replacen(&mark, "", 1);
-            ManifestError(format!(
-                "{}:{}:{}: {message}",
-                file.display(),
-                loc.line(),
-                loc.column()
-            ))
+            ManifestError::at(file, Some(loc.line()), Some(loc.column()), message)
         }
-        None => ManifestError(format!("{}: {message}", file.display())),
+        None => ManifestError::at(file, None, None, message),
     }
 }
 
@@ -1001,8 +1054,8 @@ mod tests {
     #[test]
     fn syntax_errors_name_file_line_and_column() {
         let err = parse("kind: Deployment\nmetadata:\n  name: a\n bad: [\n").unwrap_err();
-        assert!(err.0.starts_with("m/x.yaml:4:"), "{err}");
-        assert!(!err.0.contains(" at line 4 column"), "{err}");
+        assert!(err.to_string().starts_with("m/x.yaml:4:"), "{err}");
+        assert!(!err.to_string().contains(" at line 4 column"), "{err}");
     }
 
     #[test]
@@ -1011,9 +1064,12 @@ mod tests {
             "kind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  minReplicas: three\n",
         )
         .unwrap_err();
-        assert!(err.0.contains("m/x.yaml:4:"), "{err}");
-        assert!(err.0.contains("spec.minReplicas"), "{err}");
-        assert!(err.0.contains("(HorizontalPodAutoscaler h)"), "{err}");
+        assert!(err.to_string().contains("m/x.yaml:4:"), "{err}");
+        assert!(err.to_string().contains("spec.minReplicas"), "{err}");
+        assert!(
+            err.to_string().contains("(HorizontalPodAutoscaler h)"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1060,21 +1116,37 @@ mod tests {
             k.notes
         );
         let e = parse("kind: List\nitems:\n- kind: PodDisruptionBudget\n  metadata: {name: p}\n  spec: {minAvailable: lots}\n").unwrap_err();
-        assert!(e.0.contains("(List item 1) (PodDisruptionBudget p)"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("(List item 1) (PodDisruptionBudget p)"),
+            "{e}"
+        );
     }
 
     #[test]
     fn helm_templates_are_one_line_errors_at_the_template_line() {
         let e = parse("# {{ not this }}\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{ include \"x\" . }}\n")
             .unwrap_err();
-        assert!(e.0.starts_with("m/x.yaml:5: a Helm template"), "{e}");
+        assert!(
+            e.to_string().starts_with("m/x.yaml:5: a Helm template"),
+            "{e}"
+        );
+        let at = e.at.as_ref().unwrap();
+        assert_eq!(
+            (at.file.as_path(), at.line, at.column),
+            (Path::new("m/x.yaml"), Some(5), None)
+        );
+        assert!(e.message.starts_with("a Helm template"), "{e}");
         let e = parse("kind: Service\nmetadata:\n  name: \"{{ .Values.name }}\"\n").unwrap_err();
-        assert!(e.0.starts_with("m/x.yaml:3: a Helm template"), "{e}");
+        assert!(
+            e.to_string().starts_with("m/x.yaml:3: a Helm template"),
+            "{e}"
+        );
         // Templates inside a ConfigMap's data are data, not Helm.
         let m = parse("kind: ConfigMap\nmetadata: {name: c}\ndata:\n  t: |\n    {{ .Alert }}\n")
             .unwrap();
         assert_eq!(m.config_maps.len(), 1);
-        assert!(!e.0.contains('\n'));
+        assert!(!e.to_string().contains('\n'));
     }
 
     #[test]

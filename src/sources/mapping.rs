@@ -1003,8 +1003,12 @@ pub fn previous_raw(samples: &[Sample]) -> BTreeMap<String, Counters> {
 
 /// Fold this scrape's raw counters into the newest raw object of `samples` (entries of other
 /// targets younger than [`RAW_MAX_AGE_MS`] carried forward), remove `raw` from every older
-/// sample, and return the object to store in the new sample.
-pub fn carry_raw(samples: &mut [Sample], fresh: BTreeMap<String, Counters>) -> serde_json::Value {
+/// sample, and return the object to store in the new sample. If it cannot be serialised, the
+/// samples are left as they were.
+pub fn carry_raw(
+    samples: &mut [Sample],
+    fresh: BTreeMap<String, Counters>,
+) -> serde_json::Result<serde_json::Value> {
     let mut raw = previous_raw(samples);
     let newest = fresh.values().map(|c| c.t_ms).max().unwrap_or(0);
     raw.retain(|_, c| newest - c.t_ms <= RAW_MAX_AGE_MS);
@@ -1017,10 +1021,11 @@ pub fn carry_raw(samples: &mut [Sample], fresh: BTreeMap<String, Counters>) -> s
             }
         }
     }
+    let value = serde_json::to_value(raw)?;
     for s in samples.iter_mut() {
         s.extra.remove(RAW_FIELD);
     }
-    serde_json::to_value(raw).unwrap_or_default()
+    Ok(value)
 }
 
 /// Into 0–100. NaN (a NaN counter) stays NaN: the caller treats non-finite figures as unknown,
@@ -1668,7 +1673,7 @@ mod tests {
             ("c".to_string(), counters(150_000, 4.0)),
         ]
         .into();
-        let raw = carry_raw(&mut history, fresh);
+        let raw = carry_raw(&mut history, fresh).unwrap();
         let raw: BTreeMap<String, Counters> = serde_json::from_value(raw).unwrap();
         assert_eq!(raw["a"], counters(150_000, 7.0));
         assert_eq!(

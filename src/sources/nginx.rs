@@ -19,10 +19,15 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// An error reading the configuration; the message names `file:line`.
+/// An error reading the configuration: where (the file and line, when known) and what.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct NginxError(pub String);
+#[error("{}{message}", at.as_ref().map_or(String::new(), |o| format!("{}:{}: ", o.file.display(), o.line)))]
+pub struct NginxError {
+    /// The file and line the error is about (none: the top file could not be read).
+    pub at: Option<Origin>,
+    /// What is wrong there.
+    pub message: String,
+}
 
 /// Where something was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -255,7 +260,13 @@ struct Token {
 }
 
 fn err(file: &Path, line: usize, msg: impl std::fmt::Display) -> NginxError {
-    NginxError(format!("{}:{line}: {msg}", file.display()))
+    NginxError {
+        at: Some(Origin {
+            file: file.to_path_buf(),
+            line,
+        }),
+        message: msg.to_string(),
+    }
 }
 
 type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
@@ -536,7 +547,10 @@ impl Reader {
     ) -> Result<Vec<Directive>, NginxError> {
         let at = |msg: String| match from {
             Some(o) => err(&o.file, o.line, msg),
-            None => NginxError(msg),
+            None => NginxError {
+                at: None,
+                message: msg,
+            },
         };
         let canonical = path
             .canonicalize()
@@ -1029,25 +1043,27 @@ mod tests {
     fn syntax_errors_name_file_and_line() {
         let e = parse("upstream a {\n server x\n}\n").unwrap_err();
         assert_eq!(
-            e.0,
+            e.to_string(),
             "lb/nginx.conf:2: directive 'server' is not terminated by ';'"
         );
         let e = parse("upstream a {\n server x;\n").unwrap_err();
         assert_eq!(
-            e.0,
+            e.to_string(),
             "lb/nginx.conf:2: unexpected end of file, expecting '}' (for 'upstream' opened at line 1)"
         );
         let e = parse("a;\n}\n").unwrap_err();
-        assert_eq!(e.0, "lb/nginx.conf:2: unexpected '}'");
+        assert_eq!(e.to_string(), "lb/nginx.conf:2: unexpected '}'");
+        assert_eq!(e.at.as_ref().map(|o| o.line), Some(2));
+        assert_eq!(e.message, "unexpected '}'");
         let e = parse("a \"b;\n").unwrap_err();
-        assert_eq!(e.0, "lb/nginx.conf:1: unterminated \"quote\"");
+        assert_eq!(e.to_string(), "lb/nginx.conf:1: unterminated \"quote\"");
         let e = parse("upstream a {\n server x:1\n server y:1;\n}").unwrap_err();
         assert_eq!(
-            e.0,
+            e.to_string(),
             "lb/nginx.conf:2: upstream server: invalid parameter 'server' (a missing ';'?)"
         );
         let e = parse("include x.conf;").unwrap_err();
-        assert!(e.0.contains("not available"), "{e}");
+        assert!(e.to_string().contains("not available"), "{e}");
     }
 
     #[test]
@@ -1066,7 +1082,7 @@ mod tests {
         assert_eq!(c.locations[0].origin.line, 8);
         let e = parse("a;\ninit_by_lua_block {\n local s = \"open\n}\n").unwrap_err();
         assert_eq!(
-            e.0,
+            e.to_string(),
             "lb/nginx.conf:3: unterminated Lua block (opened at line 2): a string, long bracket or '}' is not closed"
         );
     }
@@ -1152,7 +1168,8 @@ mod tests {
         std::fs::write(d.join("loop2.conf"), "\n\ninclude loop.conf;\n").unwrap();
         let e = read(&d.join("loop.conf")).unwrap_err();
         assert!(
-            e.0.ends_with("loop2.conf:3: include cycle: loop.conf → loop2.conf → loop.conf"),
+            e.to_string()
+                .ends_with("loop2.conf:3: include cycle: loop.conf → loop2.conf → loop.conf"),
             "{e}"
         );
 

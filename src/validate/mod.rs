@@ -217,15 +217,15 @@ fn timeout_text(t: Duration) -> String {
     humantime::format_duration(t).to_string()
 }
 
-async fn blocking<T: Send + 'static>(
+async fn blocking<T: Send + 'static, E: std::error::Error + Send + Sync + 'static>(
     what: &str,
     timeout: Duration,
-    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+    f: impl FnOnce() -> Result<T, E> + Send + 'static,
 ) -> anyhow::Result<T> {
     match tokio::time::timeout(timeout, tokio::task::spawn_blocking(f)).await {
         Err(_) => anyhow::bail!("{what}: timed out after {}", timeout_text(timeout)),
         Ok(Err(join)) => anyhow::bail!("{what}: {join}"),
-        Ok(Ok(result)) => result.map_err(anyhow::Error::msg),
+        Ok(Ok(result)) => Ok(result?),
     }
 }
 
@@ -277,7 +277,7 @@ pub async fn run(opts: &ValidateOptions, inputs: Inputs) -> anyhow::Result<Repor
         }
         let paths = opts.manifests.clone();
         blocking("reading --manifests", timeout, move || {
-            manifests::read(&paths).map_err(|e| e.0)
+            manifests::read(&paths)
         })
         .await
         .map(Some)
@@ -286,11 +286,9 @@ pub async fn run(opts: &ValidateOptions, inputs: Inputs) -> anyhow::Result<Repor
         let Some(path) = opts.nginx_conf.clone().filter(|_| needs(&NEEDS_NGINX)) else {
             return Ok(None);
         };
-        blocking("reading --nginx-conf", timeout, move || {
-            nginx::read(&path).map_err(|e| e.0)
-        })
-        .await
-        .map(Some)
+        blocking("reading --nginx-conf", timeout, move || nginx::read(&path))
+            .await
+            .map(Some)
     };
     let health = async {
         if !needs(&[ids::LOAD_BALANCER]) {

@@ -277,7 +277,7 @@ struct JsonCheck<'a> {
 /// `{"schema_version":1,"ready":…,"checks":[{"id","category","status","message","hint"}],
 /// "notes":[…] (when any),"summary":{"total","pass","warn","fail","manual","skip"}}`,
 /// pretty-printed, never coloured.
-pub fn render_json(report: &Report) -> String {
+pub fn render_json(report: &Report) -> serde_json::Result<String> {
     let view = JsonReport {
         schema_version: 1,
         ready: report.ready,
@@ -295,10 +295,9 @@ pub fn render_json(report: &Report) -> String {
         notes: &report.notes,
         summary: report.summary,
     };
-    // A struct of strings, booleans and integers always serializes.
-    let mut out = serde_json::to_string_pretty(&view).unwrap_or_default();
+    let mut out = serde_json::to_string_pretty(&view)?;
     out.push('\n');
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -415,7 +414,7 @@ mod tests {
             text.contains("note: Chart.yaml: skipped\nready: no"),
             "{text}"
         );
-        let v: serde_json::Value = serde_json::from_str(&render_json(&r)).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&render_json(&r).unwrap()).unwrap();
         assert_eq!(v["notes"][0], "Chart.yaml: skipped");
         // One workload: the evidence is left as it is.
         assert_eq!(
@@ -426,7 +425,8 @@ mod tests {
 
     #[test]
     fn json_contract() {
-        let v: serde_json::Value = serde_json::from_str(&render_json(&report(false))).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&render_json(&report(false)).unwrap()).unwrap();
         assert_eq!(v["schema_version"], 1);
         assert_eq!(v["ready"], false);
         assert_eq!(v["checks"][0]["id"], "infrastructure.load_balancer");

@@ -57,7 +57,7 @@ fn bench_shared_history_append() {
             .unwrap();
         let mut times = Vec::with_capacity(n);
         for i in 0..n {
-            let line = sample(i).to_line();
+            let line = sample(i).to_line().unwrap();
             let t = Instant::now();
             conn.append_trim("rizk-scale:{bench}:history", &[line], 100)
                 .await

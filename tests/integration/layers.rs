@@ -77,6 +77,32 @@ fn imports_flow_one_way_with_no_command_to_command_or_output_to_command_edge() {
         hits.join("\n")
     );
 
+    // Settings are resolved once, above them: the collection layer and the decide step take
+    // the resolver's plain options, never clap's structs.
+    // So do the commands that have settings (history and config take their clap subcommand:
+    // nothing of theirs is in the config file), and the options themselves.
+    let resolved = under(
+        &files,
+        &src,
+        &[
+            "collect/",
+            "decide.rs",
+            "settings/options.rs",
+            "commands/collect.rs",
+            "commands/recommend.rs",
+            "commands/monitor/",
+            "commands/replay.rs",
+            "commands/validate.rs",
+        ],
+    );
+    assert!(resolved.len() > 10, "read {} files", resolved.len());
+    let hits = naming(&resolved, &src, &["crate::cli", "clap::"]);
+    assert!(
+        hits.is_empty(),
+        "a command or the collection layer takes clap types:\n{}",
+        hits.join("\n")
+    );
+
     // Sources, policy, history and the sample are the bottom: they name nothing above them.
     let bottom = under(
         &files,

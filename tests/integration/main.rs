@@ -30,6 +30,7 @@ mod redis_validate;
 mod replay_prometheus;
 mod sample_values;
 mod secrets;
+mod settings_agree;
 mod settings_env;
 mod terminal;
 mod unknown_reasons;

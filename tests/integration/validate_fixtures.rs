@@ -155,7 +155,7 @@ async fn the_seed_set_is_ready_with_two_warnings() {
         table.ends_with("ready: yes — 2 warnings, 3 manual, 6 skipped, 10 passed\n"),
         "{table}"
     );
-    let json: serde_json::Value = serde_json::from_str(&render_json(&report)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&render_json(&report).unwrap()).unwrap();
     assert_eq!(json["ready"], true);
     assert_eq!(json["checks"].as_array().unwrap().len(), 21);
     assert_eq!(json["summary"]["warn"], 2);

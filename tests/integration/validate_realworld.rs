@@ -98,9 +98,9 @@ fn read_one(f: &Path) -> Result<Vec<String>, String> {
     if is_yaml(f) {
         manifests::read(std::slice::from_ref(&f.to_path_buf()))
             .map(|m| m.notes)
-            .map_err(|e| e.0)
+            .map_err(|e| e.to_string())
     } else {
-        nginx::read(f).map(|c| c.notes).map_err(|e| e.0)
+        nginx::read(f).map(|c| c.notes).map_err(|e| e.to_string())
     }
 }
 

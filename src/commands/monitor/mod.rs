@@ -33,7 +33,6 @@ use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::cli::MonitorCmd;
 use crate::collect::{self, Collector, Readings, TargetStatus, store};
 use crate::decide::Decider;
 use crate::diag;
@@ -49,7 +48,7 @@ use crate::policy::{Action, Recommendation, ReplicaTarget};
 use crate::sample::Sample;
 use crate::serve::{self, Shared};
 use crate::settings::App;
-use crate::settings::policy::PolicyChoice;
+use crate::settings::options::MonitorOptions;
 use crate::sources::mapping;
 
 mod coordination;
@@ -133,12 +132,13 @@ enum Tick {
 }
 
 /// `monitor`.
-pub async fn run(app: &App, cmd: &MonitorCmd) -> Result<Exit> {
-    if cmd.min_replicas > cmd.max_replicas {
+pub async fn run(app: &App, cmd: &MonitorOptions) -> Result<Exit> {
+    let bounds = cmd.decide.choice.bounds;
+    if bounds.min > bounds.max {
         bail!(
             "--min-replicas '{}' is greater than --max-replicas '{}'",
-            cmd.min_replicas,
-            cmd.max_replicas
+            bounds.min,
+            bounds.max
         );
     }
     collect::check_sampling(&cmd.sampling)?;
@@ -158,7 +158,7 @@ pub async fn run(app: &App, cmd: &MonitorCmd) -> Result<Exit> {
 
 struct Monitor<'a> {
     app: &'a App,
-    cmd: &'a MonitorCmd,
+    cmd: &'a MonitorOptions,
     mode: Mode,
     /// The policy, windows and bounds, as `recommend` resolves them.
     decider: Decider,
@@ -172,7 +172,7 @@ struct Monitor<'a> {
 }
 
 impl<'a> Monitor<'a> {
-    fn new(app: &'a App, cmd: &'a MonitorCmd) -> Result<Monitor<'a>> {
+    fn new(app: &'a App, cmd: &'a MonitorOptions) -> Result<Monitor<'a>> {
         let mode = if cmd.json {
             Mode::Json
         } else if io::stdout().is_terminal() {
@@ -180,15 +180,12 @@ impl<'a> Monitor<'a> {
         } else {
             Mode::Plain
         };
-        let max_age = (!cmd.max_age.is_zero()).then_some(cmd.max_age);
-        let choice =
-            PolicyChoice::new(&cmd.policy, cmd.min_replicas, cmd.max_replicas, &app.policy);
-        let decider = Decider::live(&choice, cmd.current_replicas, max_age)?;
+        let decider = Decider::live(&cmd.decide)?;
         // Monitor records its own samples: only the flag can give the HPA its count.
         decider.require_current(&[])?;
         // One collector for the whole run: CPU is measured between ticks and HTTP connections
         // to the endpoints are kept alive.
-        let collector = Collector::new(app, &cmd.sampling)?.allowing_partial();
+        let collector = Collector::new(&cmd.sampling)?.allowing_partial();
         Ok(Monitor {
             app,
             cmd,
@@ -233,7 +230,7 @@ impl<'a> Monitor<'a> {
             None => (None, None),
         };
 
-        let (hook_tx, hook) = match self.cmd.hook_program() {
+        let (hook_tx, hook) = match self.cmd.exec_on_change.clone() {
             Some(program) => {
                 let (tx, rx) = watch::channel(None);
                 let task = tokio::spawn(hook_loop(program, rx));

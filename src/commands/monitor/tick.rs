@@ -19,7 +19,7 @@ impl Monitor<'_> {
     /// The blocking rest of a tick: never cancelled, so a history write is never torn.
     pub(super) fn finish_tick(&mut self, readings: Readings) -> Result<Ticked> {
         let mut collected = self.collector.finish(self.app, readings)?;
-        collect::record_replicas(&mut collected.sample, self.cmd.current_replicas);
+        collect::record_replicas(&mut collected.sample, self.cmd.decide.current_replicas);
         store::store_collected(self.app, &mut collected)?;
         let mut sample = collected.sample;
         // Raw counters are bookkeeping for the next rates, not part of what a tick shows.

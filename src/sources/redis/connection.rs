@@ -20,8 +20,9 @@ pub enum FailureKind {
     Other,
 }
 
-/// A failed Redis operation, its message already redacted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A failed Redis operation, its message already redacted (callers match on [`FailureKind`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct RedisFailure {
     /// The kind of failure.
     pub kind: FailureKind,
@@ -29,16 +30,8 @@ pub struct RedisFailure {
     pub message: String,
 }
 
-impl fmt::Display for RedisFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for RedisFailure {}
-
 impl RedisFailure {
-    pub(super) fn new(kind: FailureKind, message: impl Into<String>) -> RedisFailure {
+    pub fn new(kind: FailureKind, message: impl Into<String>) -> RedisFailure {
         RedisFailure {
             kind,
             message: message.into(),

@@ -15,7 +15,6 @@
 //! password given in a URL is never shown.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::time::Duration;
 
 use futures_util::future::join_all;

@@ -34,6 +34,7 @@ fn path_arg(path: &Path) -> &str {
 /// The history file in canonical form (each line re-serialized), for comparisons.
 fn canonical(text: &str) -> String {
     rizk_scale::history::to_lines(&rizk_scale::history::parse_lines(text.as_bytes()).samples)
+        .unwrap()
 }
 
 #[test]
