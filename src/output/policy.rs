@@ -7,8 +7,18 @@ use super::table::{self, format_value, new_table};
 use crate::policy::engine::{Decision, HpaDetail};
 use crate::sample::Sample;
 
-/// The text of `recommend` for `decision`.
+/// The text of `recommend` for `decision`, its running lines (the reason, the limits) wrapped
+/// at spaces to `width` as the tables are.
 pub fn decision_text(
+    decision: &Decision,
+    newest: Option<&Sample>,
+    color: bool,
+    width: Option<u16>,
+) -> String {
+    super::fit(&unwrapped(decision, newest, color, width), width)
+}
+
+fn unwrapped(
     decision: &Decision,
     newest: Option<&Sample>,
     color: bool,
@@ -166,5 +176,27 @@ mod tests {
             ),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_reason_wraps_at_words_to_the_width() {
+        let h = vec![hot(); 3];
+        let d = decide(
+            &h,
+            &DecisionRules::default(),
+            Some(5),
+            jiff::Timestamp::UNIX_EPOCH,
+        );
+        let wide = decision_text(&d, h.last(), false, None);
+        let reason = wide
+            .lines()
+            .find(|l| l.starts_with("Reason: "))
+            .expect("a reason line");
+        assert!(reason.chars().count() > 80, "{reason}");
+        let narrow = decision_text(&d, h.last(), false, Some(80));
+        assert!(narrow.lines().all(|l| l.chars().count() <= 80), "{narrow}");
+        // The same words, only the line breaks differ.
+        let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(words(&narrow), words(&wide));
     }
 }
