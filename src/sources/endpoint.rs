@@ -587,7 +587,7 @@ fn describe(e: &reqwest::Error, timeout: Duration) -> String {
     while let Some(c) = cause {
         let part = c.to_string();
         // reqwest repeats its URL in the top error: leave it out.
-        let part = part.split(" for url (").next().unwrap_or("").to_string();
+        let part = plain_part(part.split(" for url (").next().unwrap_or(""));
         if !part.is_empty() && !text.contains(&part) {
             if !text.is_empty() {
                 text.push_str(": ");
@@ -597,6 +597,20 @@ fn describe(e: &reqwest::Error, timeout: Duration) -> String {
         cause = c.source();
     }
     text
+}
+
+/// One cause of an error chain as a reader wants it: without the OS's "(os error 111)" after
+/// the words that already say it, and without hyper's "client error (Connect)" wrapper, which
+/// says nothing the next cause does not.
+fn plain_part(part: &str) -> String {
+    let part = match part.rfind(" (os error ") {
+        Some(at) if part.ends_with(')') => &part[..at],
+        _ => part,
+    };
+    match part {
+        "client error (Connect)" => String::new(),
+        other => other.to_string(),
+    }
 }
 
 /// At most [`MAX_REDIRECTS`] redirects, to the same origin, never back to a URL already seen.
@@ -625,6 +639,20 @@ fn redirect_policy() -> reqwest::redirect::Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_parts_lose_the_os_code_and_the_empty_wrapper() {
+        assert_eq!(
+            plain_part("Connection refused (os error 111)"),
+            "Connection refused"
+        );
+        assert_eq!(plain_part("client error (Connect)"), "");
+        assert_eq!(plain_part("tcp connect error"), "tcp connect error");
+        assert_eq!(
+            plain_part("invalid peer certificate (UnknownIssuer)"),
+            "invalid peer certificate (UnknownIssuer)"
+        );
+    }
 
     #[test]
     fn a_bare_host_means_its_metrics_and_a_missing_scheme_is_suggested() {
