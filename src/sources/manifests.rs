@@ -747,6 +747,43 @@ pub fn parse_quantity(q: &str) -> Option<f64> {
     Some(value * factor).filter(|v| v.is_finite() && *v >= 0.0)
 }
 
+/// When a directory holds no manifests but its subdirectories do: how to name them (they are
+/// not read, as `kubectl apply -f DIR` does not read them).
+fn subdirectory_hint(dir: &Path) -> String {
+    let is_yaml = |p: &Path| p.extension().is_some_and(|x| x == "yaml" || x == "yml");
+    let mut with_yaml: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|d| d.is_dir())
+        .filter(|d| {
+            std::fs::read_dir(d)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.ok())
+                .any(|e| is_yaml(&e.path()))
+        })
+        .filter_map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    if with_yaml.is_empty() {
+        return String::new();
+    }
+    with_yaml.sort();
+    let shown: Vec<&str> = with_yaml.iter().take(3).map(String::as_str).collect();
+    let more = with_yaml.len().saturating_sub(3);
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!(
+        " (subdirectories are not read, as with kubectl apply -f; {}{more} hold some: name them, e.g. '{}')",
+        shown.join(", "),
+        dir.join(shown.first().copied().unwrap_or_default())
+            .display()
+    )
+}
+
 /// Read `paths` (files, or directories whose `*.yaml`/`*.yml` files are read, not recursively,
 /// as `kubectl apply -f DIR` does).
 pub fn read(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
@@ -763,8 +800,9 @@ pub fn read(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
             found.sort();
             if found.is_empty() {
                 return Err(ManifestError::about(format!(
-                    "no *.yaml or *.yml files in '{}'",
-                    path.display()
+                    "no *.yaml or *.yml files in '{}'{}",
+                    path.display(),
+                    subdirectory_hint(path)
                 )));
             }
             files.extend(found);
@@ -1020,6 +1058,24 @@ fn yaml_error(file: &Path, e: &serde_norway::Error) -> ManifestError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_directory_of_directories_names_them() {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["base", "overlay", "docs"] {
+            std::fs::create_dir(dir.path().join(sub)).unwrap();
+        }
+        std::fs::write(dir.path().join("base/deploy.yaml"), "kind: Deployment\n").unwrap();
+        std::fs::write(dir.path().join("overlay/hpa.yml"), "kind: HPA\n").unwrap();
+        std::fs::write(dir.path().join("docs/README.md"), "x").unwrap();
+        let e = read(&[dir.path().to_path_buf()]).unwrap_err().to_string();
+        assert!(e.contains("subdirectories are not read"), "{e}");
+        assert!(e.contains("base, overlay hold some"), "{e}");
+        assert!(!e.contains("docs"), "{e}");
+        let empty = tempfile::tempdir().unwrap();
+        let e = read(&[empty.path().to_path_buf()]).unwrap_err().to_string();
+        assert!(!e.contains("subdirectories"), "{e}");
+    }
 
     fn parse(text: &str) -> Result<Manifests, ManifestError> {
         let mut m = Manifests::default();

@@ -53,6 +53,11 @@ fn tmux_missing() -> bool {
     match Command::new("tmux").arg("-V").output() {
         Ok(o) if o.status.success() => false,
         _ => {
+            // In CI a missing tmux is a failure, never a silent pass.
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "tmux is not installed, and CI=true (.ci/run installs it)"
+            );
             eprintln!("skipped: tmux is not installed (apt-get install tmux; .ci/run does)");
             true
         }
