@@ -85,8 +85,8 @@ pub(super) struct Line<'a> {
     pub src: &'a str,
     pub pos: usize,
     pub end: usize,
-    /// OpenMetrics read as the Prometheus server reads it: a trailing comma and reserved `__`
-    /// label names are allowed in label sets.
+    /// OpenMetrics read as the Prometheus server reads it: reserved `__` label names are
+    /// allowed in label sets (a trailing comma is not: Prometheus 2.42 rejects it too).
     pub loose: bool,
 }
 
@@ -243,7 +243,7 @@ impl<'a> Line<'a> {
     /// A label set `{...}` at the cursor.
     ///
     /// * `om`: OpenMetrics rules (no whitespace, no trailing comma, no reserved `__` names; with
-    ///   `loose`, as Prometheus reads it, a trailing comma and `__` names are allowed);
+    ///   `loose`, as Prometheus reads it, `__` names are allowed);
     ///   otherwise the text format's (spaces and tabs between tokens, a trailing comma allowed).
     /// * `name_slot`: a metric name may be written inside the braces (no name before them).
     ///
@@ -346,10 +346,8 @@ impl<'a> Line<'a> {
             match self.peek() {
                 Some(b',') => {
                     self.pos += 1;
-                    if !om || self.loose {
-                        if !om {
-                            self.skip_ws();
-                        }
+                    if !om {
+                        self.skip_ws();
                         if self.peek() == Some(b'}') {
                             self.pos += 1;
                             return Ok(name);

@@ -379,11 +379,26 @@ impl<'a> Builder<'a> {
         if strict {
             validate_sample(open, &sample, at)?;
             group(open, &sample, at)?;
+        } else if sample.exemplar.is_some() && !prometheus_takes_exemplar(&sample.name) {
+            return fail(
+                at,
+                format!(
+                    "exemplar on '{}': only samples named *_total or *_bucket carry one",
+                    sample.name
+                ),
+            );
         }
         open.fam.samples.push(sample);
         open.lines.push(at);
         Ok(())
     }
+}
+
+/// Whether the Prometheus server's OpenMetrics parser (2.42) takes an exemplar on a sample of
+/// this name: it goes by the name's suffix alone, whatever the family's type (a gauge named
+/// `x_bucket` may carry one, a histogram's `_sum` may not), and rejects the page otherwise.
+fn prometheus_takes_exemplar(sample_name: &str) -> bool {
+    sample_name.ends_with("_total") || sample_name.ends_with("_bucket")
 }
 
 /// The per-sample rules of the specification.
@@ -1124,6 +1139,26 @@ state{state="b"} 1.0
         assert_eq!(e.families[0].samples.len(), 2);
         let e = err("# TYPE a info\na_info{x=\"1\"} 1 5\na_info{x=\"2\"} 1\n# EOF\n");
         assert!(e.message.contains("mix of samples"), "{e}");
+    }
+
+    #[test]
+    fn leniently_an_exemplar_goes_by_the_sample_name_as_prometheus_does() {
+        let lenient = |page: &str| parse(page, false).map(|e| e.sample_count());
+        // Prometheus 2.42 takes an exemplar on any sample named *_total or *_bucket...
+        assert_eq!(
+            lenient("# TYPE a_bucket gauge\na_bucket 1 # {a=\"b\"} 1\n# EOF\n"),
+            Ok(1)
+        );
+        assert_eq!(lenient("x_total 1 # {a=\"b\"} 1\n# EOF\n"), Ok(1));
+        // ...and rejects the page for one on any other sample, whatever the family's type.
+        for page in [
+            "# TYPE a gauge\na 1 # {a=\"b\"} 1\n# EOF\n",
+            "# TYPE a histogram\na_sum 1 # {a=\"b\"} 0.5\n# EOF\n",
+            "# TYPE a counter\na_created 1 # {a=\"b\"} 0.5\n# EOF\n",
+        ] {
+            let e = lenient(page).unwrap_err();
+            assert!(e.message.contains("only samples named"), "{page}: {e:?}");
+        }
     }
 
     #[test]
