@@ -259,6 +259,19 @@ pub fn unknown_notes<'a>(
     out
 }
 
+/// A sample's time ("no timestamp" when it has none) and " from INSTANCE" (or nothing).
+fn when_and_who(sample: &Sample) -> (String, String) {
+    let when = sample
+        .timestamp
+        .map_or("no timestamp".to_string(), crate::text::timestamp);
+    let who = sample
+        .instance
+        .as_deref()
+        .map(|i| format!(" from {i}"))
+        .unwrap_or_default();
+    (when, who)
+}
+
 /// `collect`'s human output: the sample as a small table of its known metrics, why the others
 /// are unknown, and where it went (`--json` has every field).
 pub fn collected(
@@ -269,14 +282,7 @@ pub fn collected(
     color: bool,
     width: Option<u16>,
 ) -> String {
-    let when = sample
-        .timestamp
-        .map_or("no timestamp".to_string(), crate::text::timestamp);
-    let who = sample
-        .instance
-        .as_deref()
-        .map(|i| format!(" from {i}"))
-        .unwrap_or_default();
+    let (when, who) = when_and_who(sample);
     let mut out = format!("Collected a sample{who} at {when}:\n");
     let mut table = new_table(color, width);
     table.set_header(vec!["Metric", "Value"]);
@@ -322,14 +328,7 @@ pub fn recommendation(
     let mut out = String::new();
     match newest {
         Some(sample) => {
-            let when = sample
-                .timestamp
-                .map_or("no timestamp".to_string(), crate::text::timestamp);
-            let who = sample
-                .instance
-                .as_deref()
-                .map(|i| format!(" from {i}"))
-                .unwrap_or_default();
+            let (when, who) = when_and_who(sample);
             out.push_str(&format!(
                 "Newest sample: {when}{who} ({} in history)\n",
                 rec.samples
