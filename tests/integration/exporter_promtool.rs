@@ -2,6 +2,7 @@
 //! sample metric known and one endpoint up and one down: no lint findings. The endpoints are a
 //! `file://` page and a closed loopback port; only 127.0.0.1 is contacted.
 
+use crate::common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -9,14 +10,7 @@ use std::time::{Duration, Instant};
 
 /// `promtool` on PATH, or why the test cannot run (it always can in CI: .ci/run installs it).
 fn promtool() -> Option<&'static str> {
-    let found = Command::new("promtool")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        println!("skipped: promtool is not installed (Debian package prometheus)");
-    }
-    found.then_some("promtool")
+    common::tool_present("promtool", "prometheus").then_some("promtool")
 }
 
 fn get(addr: &str, path: &str) -> String {

@@ -2,20 +2,12 @@
 //! `-v`), `--strict-exposition` on collect and validate, and validate's warning for a page that
 //! Prometheus reads but its format forbids. Files only: no network.
 
+use crate::common;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn rizk(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rizk-scale"))
-        .env_clear()
-        .env("HOME", dir)
-        .env("NO_COLOR", "1")
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .arg("--history")
-        .arg(dir.join("h.jsonl"))
-        .args(args)
-        .output()
-        .unwrap()
+    common::rizk(dir, args)
 }
 
 fn text(b: &[u8]) -> String {

@@ -3,20 +3,12 @@
 //! keeps the sample; a fleet where some endpoints answer stays a warning and exit 0; an endpoint
 //! that answers with none of the series the mapping reads is warned about.
 
+use crate::common;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn rizk(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rizk-scale"))
-        .env_clear()
-        .env("HOME", dir)
-        .env("NO_COLOR", "1")
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .arg("--history")
-        .arg(dir.join("h.jsonl"))
-        .args(args)
-        .output()
-        .unwrap()
+    common::rizk(dir, args)
 }
 
 fn lines(dir: &Path) -> usize {

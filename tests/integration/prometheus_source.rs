@@ -25,20 +25,7 @@ const ERR_RATE: f64 = 1.0;
 
 /// The `prometheus` binary, if installed. Missing under `CI=true`: panics.
 fn prometheus_binary() -> Option<&'static str> {
-    let ok = Command::new("prometheus")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "prometheus not installed, and CI=true: apt-get install prometheus"
-        );
-        eprintln!("skipping: prometheus not installed (apt-get install prometheus)");
-    }
-    ok.then_some("prometheus")
+    common::tool_present("prometheus", "prometheus").then_some("prometheus")
 }
 
 /// The scraped application: counters that grow linearly with time, and a gauge.
@@ -137,14 +124,8 @@ fn http_get(port: u16, path_and_query: &str) -> Option<String> {
 }
 
 fn rizk(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rizk-scale"))
-        .env_clear()
-        .env("HOME", dir)
+    common::rizk_command(dir)
         .env("XDG_STATE_HOME", dir.join("state"))
-        .env("NO_COLOR", "1")
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .arg("--history")
-        .arg(dir.join("h.jsonl"))
         .args(args)
         .output()
         .unwrap()

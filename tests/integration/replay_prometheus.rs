@@ -14,6 +14,7 @@
 
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
+use crate::common;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -127,20 +128,12 @@ const QUERIES: [&str; 7] = [
 ];
 
 fn tool(name: &str) -> bool {
-    let ok = Command::new(name)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{name} not installed, and CI=true (.ci/run installs it)"
-        );
-        eprintln!("skipping: {name} not installed");
-    }
-    ok
+    let package = if name == "chromium" {
+        "chromium"
+    } else {
+        "prometheus"
+    };
+    common::tool_present(name, package)
 }
 
 struct Prometheus {

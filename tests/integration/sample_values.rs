@@ -3,20 +3,12 @@
 //! utilization above 100, an invalid field that makes only its metric unknown (warned with
 //! file:line, written back verbatim), and field names close to a metric's.
 
+use crate::common;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn rizk(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rizk-scale"))
-        .env_clear()
-        .env("HOME", dir)
-        .env("NO_COLOR", "1")
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .arg("--history")
-        .arg(dir.join("h.jsonl"))
-        .args(args)
-        .output()
-        .unwrap()
+    common::rizk(dir, args)
 }
 
 fn ok(out: &Output) -> String {

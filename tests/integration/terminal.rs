@@ -17,6 +17,7 @@
 //! snapshots, the dashboard's countdown as `⠋ next tick in 59.9s`. tmux comes from Debian
 //! (`.ci/run` installs it); without it the tests say so and pass.
 
+use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Mutex;
@@ -50,18 +51,7 @@ fn fixtures() -> PathBuf {
 }
 
 fn tmux_missing() -> bool {
-    match Command::new("tmux").arg("-V").output() {
-        Ok(o) if o.status.success() => false,
-        _ => {
-            // In CI a missing tmux is a failure, never a silent pass.
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "tmux is not installed, and CI=true (.ci/run installs it)"
-            );
-            eprintln!("skipped: tmux is not installed (apt-get install tmux; .ci/run does)");
-            true
-        }
-    }
+    !common::tool_present("tmux", "tmux")
 }
 
 /// A tmux server of its own (`-L`), one window of `cols`×`rows` running `sh` in a temp dir

@@ -4,21 +4,16 @@
 //! history value, and nothing configured — in `collect --json`'s `unknown`, `recommend --json`'s
 //! `unknown_reason`, and the tables' footnotes.
 
+use crate::common;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
 fn rizk(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rizk-scale"))
-        .env_clear()
-        .env("HOME", dir)
-        .env("NO_COLOR", "1")
+    common::rizk_command(dir)
         .env("COLUMNS", "80")
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .arg("--history")
-        .arg(dir.join("h.jsonl"))
         .args(args)
         .output()
         .unwrap()
