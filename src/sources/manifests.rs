@@ -747,10 +747,14 @@ pub fn parse_quantity(q: &str) -> Option<f64> {
     Some(value * factor).filter(|v| v.is_finite() && *v >= 0.0)
 }
 
+/// A file a directory's manifests are read from: `*.yaml` or `*.yml`.
+fn is_manifest_file(p: &Path) -> bool {
+    p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml")
+}
+
 /// When a directory holds no manifests but its subdirectories do: how to name them (they are
 /// not read, as `kubectl apply -f DIR` does not read them).
 fn subdirectory_hint(dir: &Path) -> String {
-    let is_yaml = |p: &Path| p.extension().is_some_and(|x| x == "yaml" || x == "yml");
     let mut with_yaml: Vec<String> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -761,7 +765,7 @@ fn subdirectory_hint(dir: &Path) -> String {
                 .into_iter()
                 .flatten()
                 .filter_map(|e| e.ok())
-                .any(|e| is_yaml(&e.path()))
+                .any(|e| is_manifest_file(&e.path()))
         })
         .filter_map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
@@ -795,7 +799,7 @@ pub fn read(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
             })?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .filter(|p| is_manifest_file(p))
                 .collect();
             found.sort();
             if found.is_empty() {
